@@ -1,0 +1,77 @@
+"""Unwrapping of forwarded leads (Gmail ``Forwarded message`` and Outlook ``Original Message``)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime
+
+from shared.parsing.mail import first_address
+from shared.parsing.normalize.dates import parse_forward_date
+
+_MARKER = re.compile(
+    r"^[>\s]*(?:-{3,}\s*Forwarded message\s*-{3,}|-{3,}\s*Original Message\s*-{3,}|"
+    r"Begin forwarded message:)\s*$",
+    re.I | re.M,
+)
+_HEADER = re.compile(r"^(From|Date|Sent|Subject|To|Cc|Reply-To)\s*:\s*(.*)$", re.I)
+_MAILTO = re.compile(r"\[mailto:([^\]]+)\]", re.I)
+_FWD_SUBJECT = re.compile(r"^\s*(?:(?:fwd?|fw)\s*:\s*)+", re.I)
+
+
+@dataclass(frozen=True)
+class Forwarded:
+    """The original email found inside a forward."""
+
+    from_name: str
+    from_addr: str
+    subject: str
+    date: datetime | None
+    body: str
+
+
+def strip_fwd_prefix(subject: str) -> str:
+    """Remove ``Fwd:``/``FW:`` prefixes from a subject."""
+    return _FWD_SUBJECT.sub("", subject).strip()
+
+
+def unwrap(body: str, tz: str) -> Forwarded | None:
+    """Find a forwarded block in ``body`` and return the original's headers and content.
+
+    Args:
+        body: The forwarding email's text (plain, or HTML rendered as text).
+        tz: Time zone the forwarded block's date is read in.
+
+    Returns:
+        The original email, or None if there is no forwarded block.
+    """
+    match = _MARKER.search(body)
+    if not match:
+        return None
+    lines = body[match.end() :].split("\n")
+    headers: dict[str, str] = {}
+    i = 0
+    while i < len(lines):
+        line = lines[i].lstrip("> ").strip()
+        m = _HEADER.match(line)
+        if m:
+            headers.setdefault(m.group(1).lower(), m.group(2).strip())
+        elif line or headers:
+            break
+        i += 1
+    rest = lines[i:]
+    if rest and all(ln.startswith(">") for ln in rest if ln.strip()):
+        rest = [ln[1:].lstrip(" ") if ln.startswith(">") else ln for ln in rest]
+    sender = headers.get("from", "")
+    mailto = _MAILTO.search(sender)
+    name, addr = first_address(
+        _MAILTO.sub("", sender).strip() + (f" <{mailto.group(1)}>" if mailto else "")
+    )
+    when = headers.get("date") or headers.get("sent") or ""
+    return Forwarded(
+        from_name=name,
+        from_addr=addr,
+        subject=headers.get("subject", ""),
+        date=parse_forward_date(when, tz) if when else None,
+        body="\n".join(rest),
+    )

@@ -1,0 +1,122 @@
+"""Raw RFC 822 bytes to a small, decoded view of the parts a parser needs."""
+
+from __future__ import annotations
+
+import contextlib
+import email
+import email.policy
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.header import decode_header, make_header
+from email.message import Message
+from email.utils import getaddresses, parsedate_to_datetime
+
+from shared.parsing.html_text import html_to_text
+
+_FOLD = re.compile(r"\r?\n[ \t]*")
+_SIMPLE_ADDR = re.compile(
+    r'^\s*(?:"([^"\\]*)"|([^"<>,;@]*?))\s*<([^<>@\s]+@[^<>\s]+)>\s*$|^\s*([^<>\s",;]+@[^<>\s",;]+)\s*$'
+)
+
+
+@dataclass(frozen=True)
+class Mail:
+    """The decoded parts of one email."""
+
+    from_name: str
+    from_addr: str
+    reply_to: str | None
+    subject: str
+    date: datetime | None
+    text: str
+    html: str
+
+    @property
+    def body(self) -> str:
+        """The best text rendering: the plain part, else the HTML rendered as text."""
+        return self.text if self.text.strip() else html_to_text(self.html)
+
+
+def header_text(msg: Message, name: str) -> str:
+    """Return a header decoded from RFC 2047 words and unfolded ('' when absent)."""
+    raw = msg.get(name)
+    if raw is None:
+        return ""
+    value = str(raw)
+    if "=?" in value:
+        with contextlib.suppress(
+            UnicodeError, LookupError, ValueError, email.errors.HeaderParseError
+        ):
+            value = str(make_header(decode_header(value)))
+    return _FOLD.sub(" ", value).strip()
+
+
+def first_address(value: str) -> tuple[str, str]:
+    """Return ``(display name, lower-case address)`` of the first address in a header."""
+    simple = _SIMPLE_ADDR.match(value)
+    if simple:
+        name = simple.group(1) if simple.group(1) is not None else (simple.group(2) or "")
+        return name.strip(), (simple.group(3) or simple.group(4)).lower()
+    pairs = getaddresses([value]) if value else []
+    for name, addr in pairs:
+        if "@" in addr:
+            return name.strip().strip('"').strip(), addr.strip().lower()
+    return (pairs[0][0].strip() if pairs else ""), ""
+
+
+def decode_part(part: Message) -> str:
+    """Decode one leaf part's payload with its charset, tolerating wrong labels."""
+    payload = part.get_payload(decode=True)
+    if not isinstance(payload, bytes):
+        raw = part.get_payload()
+        return raw if isinstance(raw, str) else ""
+    charset = (part.get_content_charset() or "utf-8").lower()
+    for cs in (charset, "utf-8", "windows-1252"):
+        try:
+            return payload.decode(cs)
+        except (LookupError, UnicodeDecodeError):
+            continue
+    return payload.decode("latin-1")
+
+
+def read_mail(raw: bytes) -> Mail:
+    """Parse raw email bytes into a :class:`Mail`.
+
+    Args:
+        raw: The RFC 822 message as received (``format=raw`` from Gmail, decoded).
+
+    Returns:
+        The decoded headers and the first text/plain and text/html bodies.
+    """
+    msg = email.message_from_bytes(raw, policy=email.policy.compat32)
+    text = html = ""
+    for part in msg.walk():
+        if part.is_multipart() or part.get_content_disposition() == "attachment":
+            continue
+        ctype = part.get_content_type()
+        if ctype == "text/plain" and not text:
+            text = decode_part(part)
+        elif ctype == "text/html" and not html:
+            html = decode_part(part)
+    from_name, from_addr = first_address(header_text(msg, "From"))
+    reply = first_address(header_text(msg, "Reply-To"))[1] or None
+    return Mail(
+        from_name=from_name,
+        from_addr=from_addr,
+        reply_to=reply,
+        subject=header_text(msg, "Subject"),
+        date=_date(header_text(msg, "Date")),
+        text=text.replace("\r\n", "\n").replace("\r", "\n"),
+        html=html,
+    )
+
+
+def _date(value: str) -> datetime | None:
+    if not value:
+        return None
+    try:
+        parsed = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        return None
+    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)

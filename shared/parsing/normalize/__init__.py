@@ -1,0 +1,1 @@
+"""Small pure functions that turn one raw field value into its contract form."""

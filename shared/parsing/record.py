@@ -1,0 +1,77 @@
+"""The lead record: the contract of ``python -m shared.parsing`` (see LEADS.md)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime
+from typing import Any, Literal
+
+Source = Literal["zillow", "realtor", "apartments", "rentmarketplace"]
+Pets = Literal["yes", "no", "unknown"]
+Period = Literal["annual", "monthly", "unknown"]
+
+PARSER_VERSION = "2026.11.1"
+
+
+@dataclass(frozen=True)
+class Property:
+    """The listing asked about."""
+
+    street: str | None = None
+    unit: str | None = None
+    city: str | None = None
+    state: str | None = None
+    zip: str | None = None
+
+
+@dataclass(frozen=True)
+class CreditScore:
+    """A credit score range; ``max`` is None for open ranges such as ``720+``."""
+
+    min: int
+    max: int | None
+
+
+@dataclass(frozen=True)
+class Income:
+    """Stated income and the period the text gives for it."""
+
+    amount: float
+    period: Period
+
+
+@dataclass
+class Lead:
+    """One parsed email; every contract key is always present."""
+
+    is_lead: bool = False
+    source: Source | None = None
+    first_name: str | None = None
+    last_name: str | None = None
+    email: str | None = None
+    reply_to: str | None = None
+    phone: str | None = None
+    property: Property = field(default_factory=Property)
+    move_in_date: date | None = None
+    credit_score: CreditScore | None = None
+    income: Income | None = None
+    pets: Pets = "unknown"
+    occupants: int | None = None
+    bedrooms: int | None = None
+    lease_months: int | None = None
+    message: str | None = None
+    inquiry_at: datetime | None = None
+    parser_version: str = PARSER_VERSION
+    error: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """Return the JSON-ready record (dates as ISO strings, amounts as numbers)."""
+        out = asdict(self)
+        out["move_in_date"] = self.move_in_date.isoformat() if self.move_in_date else None
+        out["inquiry_at"] = self.inquiry_at.isoformat() if self.inquiry_at else None
+        if self.income is not None:
+            amount = self.income.amount
+            out["income"]["amount"] = int(amount) if float(amount).is_integer() else amount
+        if out["error"] is None:
+            del out["error"]
+        return out
