@@ -1,0 +1,42 @@
+"""Gmail push notifications: ``{"emailAddress", "historyId"}`` published to the watched topic."""
+
+from __future__ import annotations
+
+import json
+import threading
+from typing import Any
+
+from infra.local.fake_google.quota import FaultInjector
+from infra.local.fake_google.state import FakeState, Mailbox
+
+
+class Notifier:
+    """Publishes to the Pub/Sub emulator (``PUBSUB_EMULATOR_HOST``) as Gmail would."""
+
+    def __init__(self, state: FakeState, faults: FaultInjector) -> None:
+        self.state = state
+        self.faults = faults
+        self._publisher: Any = None
+        self._lock = threading.Lock()
+
+    def _client(self) -> Any:
+        with self._lock:
+            if self._publisher is None:
+                from google.cloud import pubsub_v1  # noqa: PLC0415 - only when a watch is set
+
+                self._publisher = pubsub_v1.PublisherClient()
+            return self._publisher
+
+    def __call__(self, box: Mailbox, label_ids: list[str]) -> None:
+        """Notify the watch of ``box`` if the change touches a watched label."""
+        watch = box.watch
+        if not watch or not watch.get("topicName"):
+            return
+        if watch["labelIds"] and not set(watch["labelIds"]) & set(label_ids):
+            return
+        if self.faults.drop_notification():
+            self.state.count("notifications.dropped")
+            return
+        data = json.dumps({"emailAddress": box.address, "historyId": box.history_id}).encode()
+        self._client().publish(watch["topicName"], data).result(timeout=30)
+        self.state.count("notifications.sent")

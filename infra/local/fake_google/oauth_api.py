@@ -1,0 +1,122 @@
+"""OAuth 2.0 (authorize with auto-consent, token, revoke) and the OIDC issuer endpoints."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import time
+from typing import Any
+from urllib.parse import urlencode
+
+from flask import Blueprint, Response, jsonify, redirect, request
+
+from infra.local.fake_google.keys import SigningKey
+from infra.local.fake_google.state import FakeState
+
+ACCESS_TTL = 3600
+
+
+def _invalid_grant() -> tuple[Response, int]:
+    return jsonify(
+        error="invalid_grant", error_description="Token has been expired or revoked."
+    ), 400
+
+
+def oauth_blueprint(state: FakeState, key: SigningKey, base_url: str) -> Blueprint:
+    """Routes: /o/oauth2/auth, /token, /revoke, /.well-known/openid-configuration, certs."""
+    bp = Blueprint("oauth", __name__)
+
+    @bp.get("/o/oauth2/auth")
+    def authorize() -> Any:
+        args = request.args
+        user = args.get("login_hint") or state.consent_user
+        if not user or not args.get("redirect_uri") or args.get("response_type") != "code":
+            return jsonify(error="invalid_request"), 400
+        code = state.new_token("code")
+        with state.lock:
+            state.mailbox(user)
+            state.codes[code] = {
+                "user": user.lower(),
+                "redirect_uri": args["redirect_uri"],
+                "client_id": args.get("client_id"),
+                "scope": args.get("scope", ""),
+                "challenge": args.get("code_challenge"),
+            }
+        query = {"code": code, "scope": args.get("scope", "")}
+        if args.get("state"):
+            query["state"] = args["state"]
+        sep = "&" if "?" in args["redirect_uri"] else "?"
+        return redirect(args["redirect_uri"] + sep + urlencode(query), code=302)
+
+    def _tokens(user: str, scope: str, refresh: str | None) -> dict[str, Any]:
+        access = state.new_token("ya29")
+        state.access_tokens[access] = (user, time.time() + ACCESS_TTL)
+        out: dict[str, Any] = {
+            "access_token": access,
+            "expires_in": ACCESS_TTL,
+            "token_type": "Bearer",
+            "scope": scope,
+        }
+        if refresh:
+            out["refresh_token"] = refresh
+            out["id_token"] = key.mint(base_url, "fake-client", user)
+        return out
+
+    @bp.post("/token")
+    def token() -> Any:
+        form = request.form
+        with state.lock:
+            state.count("oauth.token")
+            if form.get("grant_type") == "authorization_code":
+                grant = state.codes.pop(form.get("code", ""), None)
+                if grant is None or grant["redirect_uri"] != form.get("redirect_uri"):
+                    return _invalid_grant()
+                if grant["challenge"]:
+                    digest = hashlib.sha256(form.get("code_verifier", "").encode()).digest()
+                    if base64.urlsafe_b64encode(digest).rstrip(b"=").decode() != grant["challenge"]:
+                        return _invalid_grant()
+                refresh = state.new_token("1//refresh")
+                state.refresh_tokens[refresh] = grant["user"]
+                return jsonify(_tokens(grant["user"], grant["scope"], refresh))
+            if form.get("grant_type") == "refresh_token":
+                user = state.refresh_tokens.get(form.get("refresh_token", ""))
+                if user is None:
+                    return _invalid_grant()
+                return jsonify(_tokens(user, form.get("scope", ""), None))
+        return jsonify(error="unsupported_grant_type"), 400
+
+    @bp.post("/revoke")
+    def revoke() -> Any:
+        tok = request.values.get("token", "")
+        with state.lock:
+            user = state.refresh_tokens.pop(tok, None) or state.access_tokens.pop(tok, ("",))[0]
+            if not user:
+                return jsonify(error="invalid_token"), 400
+            for access, (owner, _) in list(state.access_tokens.items()):
+                if owner == user:
+                    del state.access_tokens[access]
+            for refresh, owner in list(state.refresh_tokens.items()):
+                if owner == user:
+                    del state.refresh_tokens[refresh]
+        return jsonify({})
+
+    @bp.get("/.well-known/openid-configuration")
+    def discovery() -> Any:
+        return jsonify(
+            issuer=base_url,
+            authorization_endpoint=f"{base_url}/o/oauth2/auth",
+            token_endpoint=f"{base_url}/token",
+            revocation_endpoint=f"{base_url}/revoke",
+            jwks_uri=f"{base_url}/oauth2/v3/certs",
+            id_token_signing_alg_values_supported=["RS256"],
+        )
+
+    @bp.get("/oauth2/v1/certs")
+    def certs_v1() -> Any:
+        return jsonify(key.certs_v1())
+
+    @bp.get("/oauth2/v3/certs")
+    def certs_v3() -> Any:
+        return jsonify(key.jwks())
+
+    return bp

@@ -1,0 +1,97 @@
+"""Gmail's per-user quota (units per second, sliding window) and injected faults."""
+
+from __future__ import annotations
+
+import random
+import threading
+import time
+from collections import deque
+
+from infra.local.fake_google.state import Faults
+
+COST = {
+    "messages.get": 5,
+    "messages.list": 5,
+    "history.list": 2,
+    "labels.list": 1,
+    "labels.get": 1,
+    "getProfile": 1,
+    "watch": 100,
+    "stop": 50,
+}
+
+
+class QuotaLimiter:
+    """Sliding one-second window of quota units per user, as Gmail enforces it."""
+
+    def __init__(self, units_per_second: int = 250) -> None:
+        self.units = units_per_second
+        self._spent: dict[str, deque[tuple[float, int]]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, user: str, cost: int) -> bool:
+        """Spend ``cost`` units for ``user``; False (nothing spent) if over the limit."""
+        now = time.monotonic()
+        with self._lock:
+            window = self._spent.setdefault(user, deque())
+            while window and now - window[0][0] >= 1.0:
+                window.popleft()
+            if sum(c for _, c in window) + cost > self.units:
+                return False
+            window.append((now, cost))
+            return True
+
+
+class FaultInjector:
+    """Decides, per call, whether to fail with 429 or 500 or to answer slowly."""
+
+    def __init__(self, faults: Faults, seed: int = 7) -> None:
+        self.faults = faults
+        self._rng = random.Random(seed)  # noqa: S311 - test fault injection, not crypto
+        self._lock = threading.Lock()
+
+    def _roll(self, rate: float) -> bool:
+        with self._lock:
+            return rate > 0 and self._rng.random() < rate
+
+    def failure(self) -> int | None:
+        """429, 500 or None for this call."""
+        if self._roll(self.faults.rate_429):
+            return 429
+        if self._roll(self.faults.rate_500):
+            return 500
+        return None
+
+    def maybe_sleep(self) -> None:
+        """Sleep ``slow_ms`` on a share of calls."""
+        if self.faults.slow_ms and self._roll(self.faults.slow_rate):
+            time.sleep(self.faults.slow_ms / 1000)
+
+    def drop_notification(self) -> bool:
+        """True if this Gmail notification should be lost."""
+        return self._roll(self.faults.drop_notifications)
+
+
+def gmail_error(status: int) -> dict[str, object]:
+    """Gmail's JSON error body for ``status`` (429 ``rateLimitExceeded``, 500, 404, 401)."""
+    reasons = {
+        429: (
+            "rateLimitExceeded",
+            "usageLimits",
+            "User-rate limit exceeded.  Retry after 2026-01-01T00:00:01.000Z",
+            "RESOURCE_EXHAUSTED",
+        ),
+        500: ("backendError", "global", "Backend Error", "INTERNAL"),
+        404: ("notFound", "global", "Requested entity was not found.", "NOT_FOUND"),
+        401: ("authError", "global", "Invalid Credentials", "UNAUTHENTICATED"),
+        400: ("invalidArgument", "global", "Invalid argument", "INVALID_ARGUMENT"),
+    }
+    reason, domain, message, status_name = reasons.get(status, reasons[500])
+    return {
+        "error": {
+            "code": status,
+            "message": message,
+            "errors": [{"message": message, "domain": domain, "reason": reason}],
+            "status": status_name,
+        }
+    }

@@ -1,0 +1,140 @@
+"""In-memory state of the fake Google: mailboxes, history, OAuth grants, faults."""
+
+from __future__ import annotations
+
+import base64
+import email
+import email.utils
+import hashlib
+import itertools
+import secrets
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Any
+
+SYSTEM_LABELS = ("INBOX", "UNREAD", "SENT", "TRASH", "SPAM", "IMPORTANT")
+
+
+@dataclass
+class Message:
+    """One stored email."""
+
+    id: str
+    thread_id: str
+    raw: bytes
+    label_ids: list[str]
+    internal_date_ms: int
+    history_id: int
+
+    def header(self, name: str) -> str:
+        """One header of the raw email (decoded only as far as ``email`` does by default)."""
+        msg = email.message_from_bytes(self.raw)
+        return str(msg.get(name, ""))
+
+    def snippet(self) -> str:
+        """A short plain preview of the body, like Gmail's."""
+        msg = email.message_from_bytes(self.raw)
+        part = next((p for p in msg.walk() if not p.is_multipart()), msg)
+        payload = part.get_payload(decode=True)
+        text = payload.decode("utf-8", "replace") if isinstance(payload, bytes) else ""
+        return " ".join(text.split())[:160]
+
+    def raw_b64(self) -> str:
+        """The email as base64url, as ``format=raw`` returns it."""
+        return base64.urlsafe_b64encode(self.raw).decode()
+
+
+@dataclass
+class Mailbox:
+    """One Gmail user."""
+
+    address: str
+    labels: dict[str, dict[str, Any]] = field(default_factory=dict)
+    messages: dict[str, Message] = field(default_factory=dict)
+    # (history id, "messageAdded" | "labelAdded", message id, label ids added)
+    history: list[tuple[int, str, str, list[str]]] = field(default_factory=list)
+    history_id: int = 1000
+    min_history_id: int = 1000
+    watch: dict[str, Any] | None = None
+
+    def __post_init__(self) -> None:
+        for name in SYSTEM_LABELS:
+            self.labels[name] = {"id": name, "name": name, "type": "system"}
+
+
+@dataclass
+class Faults:
+    """Injected failures, each a probability per API call (0 disables)."""
+
+    rate_429: float = 0.0
+    rate_500: float = 0.0
+    slow_rate: float = 0.0
+    slow_ms: int = 0
+    drop_notifications: float = 0.0
+    enforce_quota: bool = True
+
+
+@dataclass
+class FakeState:
+    """Everything the fake Google holds; guarded by ``lock``."""
+
+    lock: threading.RLock = field(default_factory=threading.RLock)
+    mailboxes: dict[str, Mailbox] = field(default_factory=dict)
+    access_tokens: dict[str, tuple[str, float]] = field(default_factory=dict)  # -> (mailbox, exp)
+    refresh_tokens: dict[str, str] = field(default_factory=dict)  # -> mailbox
+    codes: dict[str, dict[str, Any]] = field(default_factory=dict)
+    consent_user: str | None = None
+    faults: Faults = field(default_factory=Faults)
+    counters: dict[str, int] = field(default_factory=dict)
+    _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(0x18C0000000))
+
+    def count(self, key: str, n: int = 1) -> None:
+        """Add to a named counter (calls, quota units, notifications)."""
+        self.counters[key] = self.counters.get(key, 0) + n
+
+    def mailbox(self, address: str) -> Mailbox:
+        """The mailbox for ``address``, created on first use."""
+        address = address.lower()
+        if address not in self.mailboxes:
+            self.mailboxes[address] = Mailbox(address=address)
+        return self.mailboxes[address]
+
+    def label_id(self, box: Mailbox, name: str) -> str:
+        """Id of the user label ``name``, created if missing."""
+        for label in box.labels.values():
+            if label["name"] == name:
+                return str(label["id"])
+        label_id = f"Label_{len(box.labels) + 1}"
+        box.labels[label_id] = {"id": label_id, "name": name, "type": "user"}
+        return label_id
+
+    def add_message(self, box: Mailbox, raw: bytes, label_ids: list[str]) -> Message:
+        """Store an email, record a ``messageAdded`` history entry and bump the history id."""
+        msg_id = format(next(self._ids), "x")
+        box.history_id += 1
+        parsed = email.message_from_bytes(raw)
+        try:
+            when = email.utils.parsedate_to_datetime(str(parsed.get("Date", "")))
+            internal = int(when.timestamp() * 1000)
+        except (TypeError, ValueError):
+            internal = int(time.time() * 1000)
+        thread = hashlib.sha1(str(parsed.get("Message-ID", msg_id)).encode()).hexdigest()[:16]  # noqa: S324
+        msg = Message(msg_id, thread, raw, list(label_ids), internal, box.history_id)
+        box.messages[msg_id] = msg
+        box.history.append((box.history_id, "messageAdded", msg_id, list(label_ids)))
+        return msg
+
+    def add_labels(self, box: Mailbox, msg: Message, label_ids: list[str]) -> None:
+        """Apply labels to a stored email, recording a ``labelAdded`` history entry."""
+        new = [lid for lid in label_ids if lid not in msg.label_ids]
+        if not new:
+            return
+        box.history_id += 1
+        msg.label_ids.extend(new)
+        msg.history_id = box.history_id
+        box.history.append((box.history_id, "labelAdded", msg.id, new))
+
+    def new_token(self, prefix: str) -> str:
+        """A random opaque token."""
+        return f"{prefix}-{secrets.token_urlsafe(24)}"

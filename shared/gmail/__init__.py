@@ -1,0 +1,1 @@
+"""Gmail adapter: client factory, history/list/batch-get, quota limiter, error mapping."""

@@ -1,0 +1,71 @@
+"""Helpers for driving the fake Google from tests (its control API and OAuth flow)."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import secrets
+from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
+
+import requests
+
+CORPUS = Path(__file__).resolve().parent / "fixtures" / "emails"
+REDIRECT = "http://127.0.0.1:9/oauth/callback"
+
+
+def deliver(url: str, address: str, raw: bytes, labels: list[str], notify: bool = True) -> str:
+    """Deliver one email into a fake mailbox; returns its Gmail id."""
+    resp = requests.post(
+        f"{url}/_fake/mailboxes/{address}/messages",
+        timeout=10,
+        json={"raw": base64.b64encode(raw).decode(), "labels": labels, "notify": notify},
+    )
+    resp.raise_for_status()
+    return str(resp.json()["id"])
+
+
+def consent_code(url: str, address: str, challenge: str | None = None) -> str:
+    """Run the fake consent screen for ``address``; returns the authorization code."""
+    params = {
+        "client_id": "fake-client",
+        "redirect_uri": REDIRECT,
+        "response_type": "code",
+        "scope": "https://www.googleapis.com/auth/gmail.readonly",
+        "state": "s1",
+        "access_type": "offline",
+        "prompt": "consent",
+        "login_hint": address,
+    }
+    if challenge:
+        params |= {"code_challenge": challenge, "code_challenge_method": "S256"}
+    resp = requests.get(f"{url}/o/oauth2/auth", params=params, allow_redirects=False, timeout=10)
+    assert resp.status_code == 302, resp.text
+    return parse_qs(urlsplit(resp.headers["Location"]).query)["code"][0]
+
+
+def refresh_token_for(url: str, address: str) -> str:
+    """Complete the code flow with PKCE; returns the refresh token."""
+    verifier = secrets.token_urlsafe(48)
+    digest = hashlib.sha256(verifier.encode()).digest()
+    challenge = base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+    code = consent_code(url, address, challenge)
+    resp = requests.post(
+        f"{url}/token",
+        timeout=10,
+        data={
+            "grant_type": "authorization_code",
+            "code": code,
+            "redirect_uri": REDIRECT,
+            "client_id": "fake-client",
+            "client_secret": "x",
+            "code_verifier": verifier,
+        },
+    )
+    resp.raise_for_status()
+    return str(resp.json()["refresh_token"])
+
+
+def corpus_files(pattern: str = "*.eml") -> list[Path]:
+    """The dev corpus emails stored as fixtures."""
+    return sorted(CORPUS.rglob(pattern))

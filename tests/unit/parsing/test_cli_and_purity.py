@@ -1,0 +1,78 @@
+"""The parse CLI's contract, determinism, and that parsing imports no Google client."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from shared.parsing import parse_email
+from shared.parsing.__main__ import main
+
+ROOT = Path(__file__).resolve().parents[3]
+DEV = ROOT / "tests" / "fixtures" / "emails" / "dev"
+
+
+def test_cli_prints_one_object_per_file_in_order(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    empty = tmp_path / "empty.eml"
+    empty.write_bytes(b"")
+    files = [
+        str(DEV / "dev-0004.eml"),
+        str(empty),
+        str(tmp_path / "missing.eml"),
+        str(DEV / "dev-0008.eml"),
+    ]
+    assert main(files) == 0
+    lines = [json.loads(ln) for ln in capsys.readouterr().out.splitlines()]
+    assert [ln["file"] for ln in lines] == files
+    assert lines[0]["is_lead"] is True and lines[0]["source"] == "zillow"
+    assert lines[1] == {**lines[1], "is_lead": False, "error": "empty file"}
+    assert lines[2]["is_lead"] is False and "FileNotFoundError" in lines[2]["error"]
+    assert lines[3]["is_lead"] is False and "error" not in lines[3]
+
+
+def test_cli_wrong_arguments_exit_2() -> None:
+    proc = subprocess.run(
+        [sys.executable, "-m", "shared.parsing"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_parsing_imports_no_google_client() -> None:
+    # ``google`` and ``google.cloud`` are namespace packages preloaded by .pth files; what
+    # must not load is any client library module beneath them.
+    code = (
+        "import sys; before=set(sys.modules); import shared.parsing; bad=[m for m in "
+        "set(sys.modules)-before if m.startswith(('google','grpc'))]; print(bad); "
+        "sys.exit(1 if bad else 0)"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, check=False
+    )
+    assert proc.returncode == 0, proc.stdout
+
+
+def test_same_bytes_same_record() -> None:
+    raw = (DEV / "dev-0012.eml").read_bytes()
+    assert parse_email(raw).to_dict() == parse_email(raw).to_dict()
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.binary(max_size=3000))
+def test_arbitrary_bytes_never_raise(raw: bytes) -> None:
+    assert parse_email(raw).to_dict()["is_lead"] in (True, False)
+
+
+@settings(max_examples=100, deadline=None)
+@given(st.integers(min_value=0, max_value=4000), st.binary(max_size=40))
+def test_truncated_or_corrupted_leads_never_raise(cut: int, noise: bytes) -> None:
+    raw = (DEV / "dev-0012.eml").read_bytes()
+    parse_email(raw[:cut] + noise + raw[cut + len(noise) :])

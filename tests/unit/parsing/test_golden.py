@@ -1,0 +1,61 @@
+"""Golden files: every ``tests/fixtures/emails/**/*.eml`` against the ``.json`` beside it."""
+
+from __future__ import annotations
+
+import json
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from shared.parsing import PARSER_VERSION, parse_email
+
+EMAILS = Path(__file__).resolve().parents[2] / "fixtures" / "emails"
+CASES = sorted(EMAILS.rglob("*.eml"))
+EXACT = [
+    "source",
+    "first_name",
+    "last_name",
+    "email",
+    "reply_to",
+    "phone",
+    "property",
+    "move_in_date",
+    "credit_score",
+    "pets",
+    "occupants",
+    "bedrooms",
+    "lease_months",
+    "message",
+]
+CONTRACT = [*EXACT, "is_lead", "income", "inquiry_at", "parser_version"]
+
+
+def _instant(value: str | None) -> datetime | None:
+    return datetime.fromisoformat(value.replace("Z", "+00:00")) if value else None
+
+
+@pytest.mark.parametrize("path", CASES, ids=lambda p: f"{p.parent.name}/{p.stem}")
+def test_golden(path: Path) -> None:
+    expected: dict[str, Any] = json.loads(path.with_suffix(".json").read_text())
+    got = parse_email(path.read_bytes()).to_dict()
+    assert set(CONTRACT) <= set(got), "every contract key is always present"
+    assert got["is_lead"] == expected["is_lead"]
+    assert got["parser_version"] == PARSER_VERSION
+    if not expected["is_lead"]:
+        return
+    for key in EXACT:
+        assert got[key] == expected[key], key
+    if expected["income"] is None:
+        assert got["income"] is None
+    else:
+        assert got["income"]["period"] == expected["income"]["period"]
+        assert abs(got["income"]["amount"] - expected["income"]["amount"]) < 1
+    sent, want = _instant(got["inquiry_at"]), _instant(expected["inquiry_at"])
+    assert sent is not None and sent.tzinfo is not None and want is not None
+    assert abs((sent - want).total_seconds()) <= 60
+
+
+def test_corpus_is_present() -> None:
+    assert len(CASES) >= 90

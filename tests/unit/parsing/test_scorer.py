@@ -1,0 +1,34 @@
+"""Field accuracy by the scorer this project is measured with (../shared/corpus/score.py)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[3]
+SCORER = ROOT.parent / "shared" / "corpus" / "score.py"
+DEV = ROOT / "tests" / "fixtures" / "emails" / "dev"
+
+
+@pytest.mark.skipif(not SCORER.exists(), reason="scorer is beside the repo in ../shared/corpus")
+def test_dev_corpus_scores_at_least_099(tmp_path: Path) -> None:
+    out = tmp_path / "results.jsonl"
+    files = sorted(str(p) for p in DEV.glob("*.eml"))
+    with out.open("w") as handle:
+        subprocess.run(
+            [sys.executable, "-m", "shared.parsing", *files], cwd=ROOT, stdout=handle, check=True
+        )
+    proc = subprocess.run(
+        [sys.executable, str(SCORER), str(DEV), str(out), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    summary = json.loads(proc.stdout[: proc.stdout.rindex("}") + 1])
+    print(proc.stdout.splitlines()[-1])
+    assert summary["classification_correct"] == summary["emails"]
+    assert summary["overall_field_accuracy"] >= 0.99
