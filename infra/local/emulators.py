@@ -71,7 +71,7 @@ def spawn(cmd: list[str], log: Path, env: dict[str, str] | None = None) -> subpr
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
-            preexec_fn=_die_with_parent,
+            preexec_fn=_die_with_parent,  # noqa: PLW1509 - spawned from the main thread only
             env=env,
         )
 
