@@ -1,0 +1,66 @@
+"""The local stack as `make demo` runs it: everything in processes, nothing left behind."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import requests
+
+from infra.local.stack import ROOT, local_stack
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    return (
+        Path(f"/proc/{pid}").exists()
+        and "zombie" not in Path(f"/proc/{pid}/status").read_text().lower()
+    )
+
+
+def test_stack_starts_answers_and_stops_every_process(tmp_path: Path) -> None:
+    with local_stack(tmp_path) as stack:
+        pids = stack.pids()
+        assert len(pids) == 3
+        assert requests.get(stack.fake_url + "/", timeout=5).text == "Ok"
+        fs = stack.env()["FIRESTORE_EMULATOR_HOST"]
+        assert requests.get(f"http://{fs}/", timeout=5).status_code == 200
+    time.sleep(0.5)
+    assert not [pid for pid in pids if _alive(pid)]
+
+
+def test_demo_interrupted_leaves_nothing_running() -> None:
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "infra.local.demo"],
+        cwd=ROOT,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(ROOT)},
+    )
+    ports: list[str] = []
+    assert proc.stdout is not None
+    for line in proc.stdout:
+        ports += re.findall(r"127\.0\.0\.1:(\d+)", line)
+        if "seeded" in line:
+            break
+    pattern = "|".join(f"port[= ]{p}\\b" for p in ports)
+
+    def running() -> list[str]:
+        return subprocess.run(
+            ["pgrep", "-f", pattern], capture_output=True, text=True, check=False
+        ).stdout.split()
+
+    assert len(ports) >= 3 and len(running()) == 3  # the emulators and the fake Google
+    proc.send_signal(signal.SIGINT)
+    proc.wait(30)
+    time.sleep(0.5)
+    assert running() == []
