@@ -34,9 +34,11 @@ test-integration: $(STAMP)
 test-e2e: $(STAMP)
 	$(call run_tier,tests/e2e,)
 
+LINT_DIRS := $(wildcard shared functions infra tests)
+
 lint: $(STAMP)
-	$(PY) -m ruff check shared functions infra tests
-	$(PY) -m ruff format --check shared functions infra tests
+	$(PY) -m ruff check $(LINT_DIRS)
+	$(PY) -m ruff format --check $(LINT_DIRS)
 	$(PY) -m mypy shared
 
 demo: $(STAMP)
