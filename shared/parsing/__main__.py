@@ -20,7 +20,7 @@ def parse_file(path: str, tz: str) -> dict[str, Any]:
             record = Lead(error="empty file").to_dict()
         else:
             record = parse_email(raw, tz).to_dict()
-    except Exception as exc:
+    except Exception as exc:  # noqa: BLE001 - the CLI never prints a traceback
         record = Lead(error=f"{type(exc).__name__}: {exc}").to_dict()
     return {"file": path, **record}
 

@@ -1,0 +1,22 @@
+"""gmail_webhook (HTTP, Pub/Sub push with OIDC): verify, decode, queue a sync job."""
+
+import flask
+import functions_framework
+
+from shared.bootstrap import deps
+from shared.http import Reply, guarded, reply
+from shared.services.webhook import handle_push
+
+
+@functions_framework.http
+def gmail_webhook(request: flask.Request) -> Reply:
+    """401/403 for bad tokens; 200 for handled, malformed or unknown pushes."""
+    return guarded(
+        lambda: reply(
+            {
+                "status": handle_push(
+                    deps(), request.headers.get("Authorization"), request.get_data()
+                )
+            }
+        )
+    )

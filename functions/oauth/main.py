@@ -1,0 +1,42 @@
+"""oauth (HTTP): ``/start`` gives a signed-in user the consent URL; ``/callback`` connects."""
+
+from urllib.parse import urlencode
+
+import flask
+import functions_framework
+
+from shared.bootstrap import deps
+from shared.errors import LeadHarvestError, NotFoundError, ValidationError
+from shared.http import Reply, error_reply, guarded, reply, verify_user
+from shared.services.connect import complete, consent_url
+
+
+def _callback(request: flask.Request) -> Reply:
+    front = deps().settings.text("FRONTEND_URL")
+    try:
+        complete(deps(), request.args.get("code", ""), request.args.get("state", ""))
+    except ValidationError as exc:
+        return error_reply(exc)  # bad state or code: 400, nothing changed
+    except (NotFoundError, LeadHarvestError) as exc:
+        query = urlencode({"gmail": "error", "reason": exc.code})
+        return "", 302, {"Location": f"{front}?{query}"}
+    return "", 302, {"Location": f"{front}?{urlencode({'gmail': 'connected'})}"}
+
+
+@functions_framework.http
+def oauth(request: flask.Request) -> Reply:
+    """Route by path suffix."""
+    path = request.path.rstrip("/")
+    if path.endswith("/callback"):
+        return guarded(lambda: _callback(request))
+    if path.endswith("/start"):
+        return guarded(
+            lambda: reply(
+                {
+                    "url": consent_url(
+                        deps(), verify_user(deps(), request.headers.get("Authorization"))
+                    )
+                }
+            )
+        )
+    return reply({"error": {"code": "not_found", "message": "no such route", "details": None}}, 404)

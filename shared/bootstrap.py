@@ -1,0 +1,140 @@
+"""Composition root: every client is built lazily, once per instance, never at import."""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import Any
+
+from shared import config
+from shared.auth import TokenVerifier
+from shared.gmail.client import credentials, gmail_service
+from shared.gmail.gateway import Gmail, GoogleGmail
+from shared.pubsub import Publisher, PubSubPublisher
+from shared.secrets import LocalSecretStore, SecretManagerStore, SecretStore
+from shared.store.accounts import Account, AccountStore
+from shared.store.batches import BatchStore
+from shared.store.leads import LeadStore
+from shared.store.locks import Leases
+from shared.store.oauth_states import OAuthStates
+from shared.store.quota import QuotaSlots
+from shared.store.retries import RetryStore
+
+QUOTA_SHARE = 0.92  # the rest of the per-user quota is left for sync and API reads
+
+
+@dataclass
+class Deps:
+    """Everything the services use; built on first access."""
+
+    settings: config.Settings
+    _gmail: dict[tuple[str, str], Gmail] = field(default_factory=dict)
+    _lock: threading.Lock = field(default_factory=threading.Lock)
+
+    @cached_property
+    def db(self) -> Any:
+        """Firestore client (the emulator when ``FIRESTORE_EMULATOR_HOST`` is set)."""
+        from google.cloud import firestore  # noqa: PLC0415 - lazily, on first use
+
+        return firestore.Client(project=self.settings.text("GOOGLE_CLOUD_PROJECT"))
+
+    @cached_property
+    def accounts(self) -> AccountStore:
+        """Account repository."""
+        return AccountStore(self.db)
+
+    @cached_property
+    def batches(self) -> BatchStore:
+        """Batch repository."""
+        return BatchStore(self.db)
+
+    @cached_property
+    def leads(self) -> LeadStore:
+        """Lead and message-record repository."""
+        return LeadStore(self.db)
+
+    @cached_property
+    def retries(self) -> RetryStore:
+        """Retry list."""
+        return RetryStore(self.db, self.settings.integer("RETRY_MAX_ATTEMPTS"))
+
+    @cached_property
+    def leases(self) -> Leases:
+        """Lease locks."""
+        return Leases(self.db)
+
+    @cached_property
+    def oauth_states(self) -> OAuthStates:
+        """OAuth state store."""
+        return OAuthStates(self.db)
+
+    @cached_property
+    def quota(self) -> QuotaSlots:
+        """The shared Gmail quota limiter."""
+        units = self.settings.integer("GMAIL_QUOTA_UNITS") * QUOTA_SHARE
+        return QuotaSlots(self.db, units, block_units=5 * self.settings.integer("CHUNK_SIZE"))
+
+    @cached_property
+    def publisher(self) -> Publisher:
+        """Pub/Sub publisher."""
+        from google.cloud import pubsub_v1  # type: ignore[attr-defined]  # noqa: PLC0415
+
+        return PubSubPublisher(
+            pubsub_v1.PublisherClient(), self.settings.text("GOOGLE_CLOUD_PROJECT")
+        )
+
+    @cached_property
+    def secrets(self) -> SecretStore:
+        """Secret store chosen by ``SECRETS_BACKEND``."""
+        if self.settings.text("SECRETS_BACKEND") == "local":
+            return LocalSecretStore(self.settings.text("LOCAL_SECRETS_DIR"))
+        from google.cloud import secretmanager  # noqa: PLC0415
+
+        return SecretManagerStore(
+            secretmanager.SecretManagerServiceClient(), self.settings.text("GOOGLE_CLOUD_PROJECT")
+        )
+
+    @cached_property
+    def verifier(self) -> TokenVerifier:
+        """ID-token verifier for the configured issuer."""
+        return TokenVerifier(
+            self.settings.text("OIDC_ISSUER"), self.settings.text("OIDC_CERTS_URL")
+        )
+
+    def gmail_for(self, account: Account) -> Gmail:
+        """A Gmail client for the account (cached: access tokens are reused)."""
+        key = (account.mailbox, account.secret_name)
+        with self._lock:
+            if key in self._gmail:
+                return self._gmail[key]
+        s = self.settings
+        creds = credentials(
+            self.secrets.get(account.secret_name),
+            s.text("OAUTH_CLIENT_ID"),
+            s.text("OAUTH_CLIENT_SECRET"),
+            s.text("OAUTH_TOKEN_URI"),
+        )
+        endpoint = s.text("GMAIL_API_ENDPOINT")
+        client = GoogleGmail(gmail_service(creds, endpoint), endpoint)
+        with self._lock:
+            self._gmail[key] = client
+        return client
+
+    def forget_gmail(self, account: Account) -> None:
+        """Drop a cached client (after ``invalid_grant`` or a disconnect)."""
+        with self._lock:
+            self._gmail.pop((account.mailbox, account.secret_name), None)
+
+
+_deps: Deps | None = None
+_deps_lock = threading.Lock()
+
+
+def deps() -> Deps:
+    """The process's dependencies (created on first call)."""
+    global _deps  # noqa: PLW0603 - one composition root per instance
+    with _deps_lock:
+        if _deps is None:
+            _deps = Deps(settings=config.get())
+        return _deps

@@ -1,0 +1,117 @@
+"""Pure decoders: Pub/Sub CloudEvents and push envelopes to typed messages, and back."""
+
+from __future__ import annotations
+
+import base64
+import binascii
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from shared.errors import MalformedPayloadError
+
+Trigger = Literal["push", "backfill", "manual", "retry", "scheduled", "reparse"]
+TRIGGERS = ("push", "backfill", "manual", "retry", "scheduled", "reparse")
+
+
+@dataclass(frozen=True)
+class GmailNotification:
+    """Gmail's change notification: which mailbox, and its history id at the change."""
+
+    mailbox: str
+    history_id: int
+
+
+@dataclass(frozen=True)
+class SyncJob:
+    """Sync one mailbox: history since its cursor (``full``: list the whole label)."""
+
+    mailbox: str
+    trigger: Trigger = "push"
+    full: bool = False
+    history_id: int | None = None
+
+
+@dataclass(frozen=True)
+class ChunkJob:
+    """Process these Gmail message ids as one chunk of a batch."""
+
+    batch_id: str
+    chunk_id: str
+    mailbox: str
+    ids: list[str] = field(default_factory=list)
+    trigger: Trigger = "push"
+
+
+def encode(job: SyncJob | ChunkJob) -> bytes:
+    """The Pub/Sub message body for a job."""
+    return json.dumps(asdict(job), separators=(",", ":")).encode()
+
+
+def _b64json(data: Any) -> dict[str, Any]:
+    if not isinstance(data, str | bytes):
+        raise MalformedPayloadError("message data is missing")
+    try:
+        raw = base64.b64decode(data, validate=True) if isinstance(data, str) else data
+        value = json.loads(raw)
+    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
+        raise MalformedPayloadError("message data is not base64 JSON") from exc
+    if not isinstance(value, dict):
+        raise MalformedPayloadError("message data is not a JSON object")
+    return value
+
+
+def pubsub_data(envelope: Any) -> dict[str, Any]:
+    """The JSON object inside a Pub/Sub push envelope or CloudEvent data ``{"message": …}``."""
+    if not isinstance(envelope, dict) or not isinstance(envelope.get("message"), dict):
+        raise MalformedPayloadError("not a Pub/Sub envelope")
+    return _b64json(envelope["message"].get("data"))
+
+
+def gmail_notification(envelope: Any) -> GmailNotification:
+    """Decode Gmail's ``{"emailAddress", "historyId"}`` from a push envelope."""
+    data = pubsub_data(envelope)
+    mailbox, history = data.get("emailAddress"), data.get("historyId")
+    if not isinstance(mailbox, str) or "@" not in mailbox or len(mailbox) > 320:
+        raise MalformedPayloadError("emailAddress missing or invalid")
+    try:
+        history_id = int(history)  # type: ignore[arg-type]
+    except (TypeError, ValueError) as exc:
+        raise MalformedPayloadError("historyId missing or invalid") from exc
+    if history_id <= 0:
+        raise MalformedPayloadError("historyId must be positive")
+    return GmailNotification(mailbox=mailbox.lower(), history_id=history_id)
+
+
+def sync_job(data: dict[str, Any]) -> SyncJob:
+    """Decode a sync job."""
+    try:
+        job = SyncJob(
+            mailbox=str(data["mailbox"]).lower(),
+            trigger=data.get("trigger", "push"),
+            full=bool(data.get("full", False)),
+            history_id=data.get("history_id"),
+        )
+    except (KeyError, TypeError) as exc:
+        raise MalformedPayloadError("sync job is missing fields") from exc
+    if job.trigger not in TRIGGERS or "@" not in job.mailbox:
+        raise MalformedPayloadError("sync job has an invalid trigger or mailbox")
+    return job
+
+
+def chunk_job(data: dict[str, Any]) -> ChunkJob:
+    """Decode a chunk job."""
+    try:
+        ids = [str(i) for i in data["ids"]]
+        job = ChunkJob(
+            batch_id=str(data["batch_id"]),
+            chunk_id=str(data["chunk_id"]),
+            mailbox=str(data["mailbox"]).lower(),
+            ids=ids,
+            trigger=data.get("trigger", "push"),
+        )
+    except (KeyError, TypeError) as exc:
+        raise MalformedPayloadError("chunk job is missing fields") from exc
+    if job.trigger not in TRIGGERS or not job.ids or len(job.ids) > 100:
+        raise MalformedPayloadError("chunk job has an invalid trigger or id list")
+    return job

@@ -1,0 +1,162 @@
+"""The Gmail operations the services use, behind a small Protocol."""
+
+from __future__ import annotations
+
+import base64
+import re
+from datetime import UTC, datetime
+from typing import Any, Protocol
+
+from googleapiclient.errors import HttpError
+
+from shared.errors import LeadHarvestError
+from shared.gmail.client import new_batch
+from shared.gmail.errors import HistoryGoneError, map_error
+
+BATCH_MAX = 50
+PAGE = 500
+
+
+class Gmail(Protocol):
+    """What the pipeline needs from one mailbox."""
+
+    def profile(self) -> tuple[str, int]: ...  # (address, history id)
+    def labels(self) -> list[dict[str, Any]]: ...
+    def label(self, label_id: str) -> dict[str, Any]: ...
+    def list_ids(
+        self, label_id: str | None, q: str | None = None, limit: int | None = None
+    ) -> list[str]: ...
+    def list_page(
+        self, label_id: str | None, q: str | None, page_token: str | None, max_results: int
+    ) -> dict[str, Any]: ...
+    def history_ids(self, start: int, label_id: str) -> tuple[list[str], int]: ...
+    def get_raw_many(self, ids: list[str]) -> dict[str, bytes | LeadHarvestError]: ...
+    def get_metadata(self, gmail_id: str) -> dict[str, Any]: ...
+    def watch(self, topic: str, label_id: str) -> tuple[int, datetime]: ...
+    def stop(self) -> None: ...
+
+
+def normalise_label(name: str) -> str:
+    """Compare label names ignoring case, spaces, hyphens and underscores."""
+    return re.sub(r"[\s_-]+", "", name).lower()
+
+
+class GoogleGmail:
+    """:class:`Gmail` over google-api-python-client; errors mapped at this boundary."""
+
+    def __init__(self, service: Any, endpoint: str) -> None:
+        self._users = service.users()
+        self._endpoint = endpoint
+
+    def _run(self, request: Any, what: str) -> Any:
+        try:
+            return request.execute(num_retries=0)
+        except Exception as exc:
+            raise map_error(exc, what) from exc
+
+    def profile(self) -> tuple[str, int]:
+        """The mailbox address and its current history id."""
+        data = self._run(self._users.getProfile(userId="me"), "getProfile")
+        return str(data["emailAddress"]).lower(), int(data["historyId"])
+
+    def labels(self) -> list[dict[str, Any]]:
+        """Every label of the mailbox."""
+        return list(self._run(self._users.labels().list(userId="me"), "labels.list")["labels"])
+
+    def label(self, label_id: str) -> dict[str, Any]:
+        """One label with its message counts."""
+        return dict(self._run(self._users.labels().get(userId="me", id=label_id), "labels.get"))
+
+    def list_page(
+        self, label_id: str | None, q: str | None, page_token: str | None, max_results: int
+    ) -> dict[str, Any]:
+        """One page of messages.list."""
+        kwargs: dict[str, Any] = {"userId": "me", "maxResults": max_results}
+        if label_id:
+            kwargs["labelIds"] = [label_id]
+        if q:
+            kwargs["q"] = q
+        if page_token:
+            kwargs["pageToken"] = page_token
+        return dict(self._run(self._users.messages().list(**kwargs), "messages.list"))
+
+    def list_ids(
+        self, label_id: str | None, q: str | None = None, limit: int | None = None
+    ) -> list[str]:
+        """Every message id in the label (all pages), newest first, up to ``limit``."""
+        ids: list[str] = []
+        token = None
+        while limit is None or len(ids) < limit:
+            page = self.list_page(label_id, q, token, PAGE)
+            ids += [m["id"] for m in page.get("messages", [])]
+            if not (token := page.get("nextPageToken")):
+                break
+        return ids[:limit] if limit is not None else ids
+
+    def history_ids(self, start: int, label_id: str) -> tuple[list[str], int]:
+        """Ids added to the label since ``start`` (all pages) and the newest history id."""
+        ids: dict[str, None] = {}
+        token, latest = None, start
+        while True:
+            request = self._users.history().list(
+                userId="me",
+                startHistoryId=start,
+                labelId=label_id,
+                pageToken=token,
+                historyTypes=["messageAdded", "labelAdded"],
+                maxResults=PAGE,
+            )
+            try:
+                page = request.execute(num_retries=0)
+            except HttpError as exc:
+                if int(exc.resp.status) == 404:
+                    raise HistoryGoneError(f"history id {start} is no longer available") from exc
+                raise map_error(exc, "history.list") from exc
+            except Exception as exc:
+                raise map_error(exc, "history.list") from exc
+            latest = max(latest, int(page.get("historyId", latest)))
+            for entry in page.get("history", []):
+                for item in entry.get("messagesAdded", []) + entry.get("labelsAdded", []):
+                    if label_id in item["message"].get("labelIds", [label_id]):
+                        ids[item["message"]["id"]] = None
+            if not (token := page.get("nextPageToken")):
+                return list(ids), latest
+
+    def get_raw_many(self, ids: list[str]) -> dict[str, bytes | LeadHarvestError]:
+        """``format=raw`` for each id in batch requests; per-id bytes or mapped error."""
+        out: dict[str, bytes | LeadHarvestError] = {}
+
+        def collect(request_id: str, response: Any, exc: Exception | None) -> None:
+            if exc is not None:
+                out[request_id] = map_error(exc, "messages.get")
+            else:
+                out[request_id] = base64.urlsafe_b64decode(response["raw"])
+
+        for start in range(0, len(ids), BATCH_MAX):
+            batch = new_batch(self._endpoint)
+            for gmail_id in ids[start : start + BATCH_MAX]:
+                batch.add(
+                    self._users.messages().get(userId="me", id=gmail_id, format="raw"),
+                    callback=collect,
+                    request_id=gmail_id,
+                )
+            self._run(batch, "batch messages.get")
+        return out
+
+    def get_metadata(self, gmail_id: str) -> dict[str, Any]:
+        """A message's headers and snippet (``format=metadata``)."""
+        request = self._users.messages().get(
+            userId="me", id=gmail_id, format="metadata", metadataHeaders=["From", "Subject", "Date"]
+        )
+        return dict(self._run(request, "messages.get"))
+
+    def watch(self, topic: str, label_id: str) -> tuple[int, datetime]:
+        """Register push notifications for the label; returns (history id, expiry)."""
+        body = {"topicName": topic, "labelIds": [label_id], "labelFilterBehavior": "include"}
+        data = self._run(self._users.watch(userId="me", body=body), "watch")
+        expiry = datetime.fromtimestamp(int(data["expiration"]) / 1000, UTC)
+        return int(data["historyId"]), expiry
+
+    def stop(self) -> None:
+        """Stop push notifications."""
+        self._run(self._users.stop(userId="me"), "stop")

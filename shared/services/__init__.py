@@ -1,0 +1,1 @@
+"""Use cases the functions call: sync, process, retry, renew, connect, webhook, api."""

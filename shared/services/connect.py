@@ -1,0 +1,109 @@
+"""Connecting a mailbox: consent URL (PKCE, single-use state), code exchange, watch, backfill."""
+
+from __future__ import annotations
+
+import secrets as pysecrets
+from typing import Any
+
+from google_auth_oauthlib.flow import Flow
+from oauthlib.oauth2.rfc6749.errors import OAuth2Error
+
+from shared.bootstrap import Deps
+from shared.clock import utcnow
+from shared.errors import GmailUnavailableError, NotFoundError, ValidationError
+from shared.events import SyncJob
+from shared.gmail.client import SCOPES, gmail_service
+from shared.gmail.gateway import GoogleGmail, normalise_label
+from shared.logs import get_logger
+from shared.services.renew import gmail_topic
+from shared.services.retry import unpark
+from shared.store.accounts import Account
+
+log = get_logger("connect")
+
+
+def _flow(deps: Deps, redirect_uri: str | None = None, verifier: str | None = None) -> Flow:
+    s = deps.settings
+    config = {
+        "web": {
+            "client_id": s.text("OAUTH_CLIENT_ID"),
+            "client_secret": s.text("OAUTH_CLIENT_SECRET"),
+            "auth_uri": s.text("OAUTH_AUTH_URI"),
+            "token_uri": s.text("OAUTH_TOKEN_URI"),
+        }
+    }
+    return Flow.from_client_config(
+        config,
+        scopes=list(SCOPES),
+        redirect_uri=redirect_uri or s.require("OAUTH_REDIRECT_URI"),
+        code_verifier=verifier,
+        autogenerate_code_verifier=True,
+    )
+
+
+def consent_url(deps: Deps, user: str) -> str:
+    """Google's consent URL for ``user``: offline access, forced consent, PKCE, one state."""
+    flow = _flow(deps)
+    state = pysecrets.token_urlsafe(32)
+    url, _ = flow.authorization_url(
+        access_type="offline", prompt="consent", state=state, include_granted_scopes="false"
+    )
+    deps.oauth_states.create(state, user, str(flow.code_verifier), utcnow())
+    return str(url)
+
+
+def _find_label(labels: list[dict[str, Any]], wanted: str) -> dict[str, Any]:
+    for label in labels:
+        if normalise_label(str(label.get("name", ""))) == normalise_label(wanted):
+            return label
+    raise NotFoundError(f"no Gmail label named like '{wanted}'")
+
+
+def complete(deps: Deps, code: str, state: str, redirect_uri: str | None = None) -> str:
+    """Exchange the code and connect the mailbox; returns its address.
+
+    Raises:
+        ValidationError: missing, expired, reused or forged state, or a rejected code.
+        NotFoundError: the mailbox has no label matching ``LEAD_LABEL``.
+    """
+    if not code or len(code) > 2048:
+        raise ValidationError("missing authorization code")
+    grant = deps.oauth_states.consume(state, utcnow())
+    flow = _flow(deps, redirect_uri, grant["code_verifier"])
+    try:
+        flow.fetch_token(code=code)
+    except OAuth2Error as exc:
+        raise ValidationError(f"authorization code rejected ({exc.error})") from exc
+    except OSError as exc:
+        raise GmailUnavailableError("token endpoint unreachable") from exc
+    creds = flow.credentials
+    if not creds.refresh_token:
+        raise ValidationError("Google returned no refresh token")
+    endpoint = deps.settings.text("GMAIL_API_ENDPOINT")
+    gmail = GoogleGmail(gmail_service(creds, endpoint), endpoint)
+    mailbox, _ = gmail.profile()
+    label = _find_label(gmail.labels(), deps.settings.text("LEAD_LABEL"))
+    secret_name = deps.secrets.put(mailbox, creds.refresh_token)
+    history_id, expiry = gmail.watch(gmail_topic(deps), label["id"])
+    previous = deps.accounts.get(mailbox)
+    cursor = previous.history_id if previous and previous.history_id else history_id
+    deps.accounts.save(
+        Account(
+            mailbox=mailbox,
+            state="connected",
+            owner=grant["user"],
+            label_id=label["id"],
+            label_name=label["name"],
+            secret_name=secret_name,
+            history_id=cursor,
+            watch_expiration=expiry,
+            last_sync_at=None,
+        )
+    )
+    for account in (previous,) if previous else ():
+        deps.forget_gmail(account)
+    unpark(deps, mailbox)
+    topic = deps.settings.text("TOPIC_SYNC")
+    deps.publisher.publish(topic, [SyncJob(mailbox=mailbox, trigger="backfill", full=True)])
+    log.info("mailbox connected", extra={"fields": {"mailbox": mailbox, "label": label["id"]}})
+    return mailbox

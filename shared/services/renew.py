@@ -1,0 +1,44 @@
+"""Daily: re-register every connected mailbox's watch and run a safety-net sync."""
+
+from __future__ import annotations
+
+from shared.bootstrap import Deps
+from shared.errors import InvalidGrantError, LeadHarvestError
+from shared.events import SyncJob
+from shared.logs import get_logger
+from shared.services.sync import mark_needs_reauth
+
+log = get_logger("renew")
+
+
+def gmail_topic(deps: Deps) -> str:
+    """Full name of the topic Gmail publishes notifications to."""
+    s = deps.settings
+    return f"projects/{s.text('GOOGLE_CLOUD_PROJECT')}/topics/{s.text('TOPIC_GMAIL')}"
+
+
+def renew_watches(deps: Deps) -> dict[str, int]:
+    """Renew each watch; returns counts of renewed, needs_reauth and failed mailboxes."""
+    counts = {"renewed": 0, "needs_reauth": 0, "failed": 0}
+    jobs = []
+    for account in deps.accounts.connected():
+        try:
+            _, expiry = deps.gmail_for(account).watch(gmail_topic(deps), account.label_id)
+        except InvalidGrantError as exc:
+            mark_needs_reauth(deps, account, str(exc))
+            counts["needs_reauth"] += 1
+            continue
+        except LeadHarvestError as exc:
+            log.error(
+                "watch renewal failed",
+                extra={"fields": {"mailbox": account.mailbox, "error": exc.code}},
+            )
+            counts["failed"] += 1
+            continue
+        deps.accounts.update(account.mailbox, watch_expiration=expiry)
+        jobs.append(SyncJob(mailbox=account.mailbox, trigger="scheduled"))
+        counts["renewed"] += 1
+    if jobs:
+        deps.publisher.publish(deps.settings.text("TOPIC_SYNC"), jobs)
+    log.info("watches renewed", extra={"fields": counts})
+    return counts

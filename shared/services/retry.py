@@ -1,0 +1,55 @@
+"""The retry sweep: due entries of the retry list go back to processing as chunks."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import timedelta
+from typing import Any
+
+from shared.bootstrap import Deps
+from shared.clock import utcnow
+from shared.events import ChunkJob
+from shared.logs import get_logger
+
+log = get_logger("retry")
+SWEEP_LIMIT = 1000
+IN_FLIGHT = timedelta(minutes=10)
+
+
+def _requeue(deps: Deps, entries: list[dict[str, Any]]) -> int:
+    """Publish entries as chunks with their original chunk ids, so outcomes are overwritten."""
+    groups: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for entry in entries:
+        groups[(entry["mailbox"], entry["batch_id"], entry["chunk_id"])].append(entry["message_id"])
+    size = deps.settings.integer("CHUNK_SIZE")
+    jobs = [
+        ChunkJob(
+            batch_id=batch, chunk_id=chunk, mailbox=mailbox, ids=ids[i : i + size], trigger="retry"
+        )
+        for (mailbox, batch, chunk), ids in groups.items()
+        for i in range(0, len(ids), size)
+    ]
+    if jobs:
+        deps.publisher.publish(deps.settings.text("TOPIC_BATCHES"), jobs)
+        # not due again while in flight; processing resolves or re-schedules them
+        deps.retries.requeued(entries, utcnow() + IN_FLIGHT)
+    return len(entries)
+
+
+def retry_due(deps: Deps) -> int:
+    """Requeue every due pending entry; returns how many emails were requeued."""
+    due = deps.retries.due(utcnow(), SWEEP_LIMIT)
+    connected = {a.mailbox for a in deps.accounts.connected()}
+    count = _requeue(deps, [e for e in due if e["mailbox"] in connected])
+    log.info("retry sweep", extra={"fields": {"due": len(due), "requeued": count}})
+    return count
+
+
+def retry_batch(deps: Deps, batch_id: str) -> int:
+    """Requeue a batch's failed and dead entries now (an operator's request)."""
+    return _requeue(deps, deps.retries.for_batch(batch_id, ("pending", "dead")))
+
+
+def unpark(deps: Deps, mailbox: str) -> int:
+    """After a reconnect, parked entries of the mailbox go back to processing."""
+    return _requeue(deps, deps.retries.for_mailbox(mailbox, "parked"))

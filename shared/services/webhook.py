@@ -1,0 +1,41 @@
+"""Gmail push webhook: verify the push's ID token, decode, queue one sync job."""
+
+from __future__ import annotations
+
+import json
+
+from shared.auth import require_service_account
+from shared.bootstrap import Deps
+from shared.errors import MalformedPayloadError
+from shared.events import SyncJob, gmail_notification
+from shared.logs import get_logger
+
+log = get_logger("webhook")
+
+
+def handle_push(deps: Deps, authorization: str | None, body: bytes) -> str:
+    """Handle one push; returns what happened. Raises 401/403 errors for bad callers.
+
+    Malformed bodies and unknown mailboxes are logged and acknowledged (redelivery would
+    not help); a publish failure raises so Pub/Sub redelivers.
+    """
+    s = deps.settings
+    claims = deps.verifier.verify(authorization, [s.text("PUSH_AUDIENCE")])
+    require_service_account(claims, s.text("PUSH_SERVICE_ACCOUNT"))
+    try:
+        note = gmail_notification(json.loads(body or b"null"))
+    except (MalformedPayloadError, ValueError, UnicodeDecodeError) as exc:
+        log.warning("malformed push acknowledged", extra={"fields": {"error": str(exc)[:200]}})
+        return "malformed"
+    account = deps.accounts.get(note.mailbox)
+    if account is None or account.state != "connected":
+        log.warning(
+            "push for an unknown or disconnected mailbox acknowledged",
+            extra={"fields": {"mailbox": note.mailbox}},
+        )
+        return "unknown_mailbox"
+    deps.publisher.publish(
+        s.text("TOPIC_SYNC"),
+        [SyncJob(mailbox=note.mailbox, trigger="push", history_id=note.history_id)],
+    )
+    return "queued"

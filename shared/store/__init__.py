@@ -1,0 +1,1 @@
+"""Firestore repositories: accounts, batches, messages, leads, retries, locks, quota slots."""

@@ -1,0 +1,93 @@
+"""``accounts/{mailbox}``: connection state, watched label, history cursor, watch expiry."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from datetime import datetime
+from typing import Any, Literal
+
+from google.cloud import firestore
+
+from shared.store.errors import store_errors
+
+State = Literal["connected", "needs_reauth", "disconnected"]
+COLLECTION = "accounts"
+
+
+@dataclass
+class Account:
+    """One connected mailbox. Never holds a token: only the secret's name."""
+
+    mailbox: str
+    state: State
+    owner: str
+    label_id: str
+    label_name: str
+    secret_name: str
+    history_id: int = 0
+    watch_expiration: datetime | None = None
+    last_sync_at: datetime | None = None
+    reason: str | None = None
+
+
+class AccountStore:
+    """Reads and writes accounts; the cursor only moves forward, in a transaction."""
+
+    def __init__(self, db: firestore.Client) -> None:
+        self._db = db
+
+    def _ref(self, mailbox: str) -> Any:
+        return self._db.collection(COLLECTION).document(mailbox.lower())
+
+    def get(self, mailbox: str) -> Account | None:
+        """The account, or None if the mailbox was never connected."""
+        with store_errors("read account"):
+            snap = self._ref(mailbox).get()
+        if not snap.exists:
+            return None
+        data = snap.to_dict() or {}
+        fields = Account.__dataclass_fields__
+        return Account(**{k: v for k, v in data.items() if k in fields})
+
+    def save(self, account: Account) -> None:
+        """Create or replace the account document."""
+        with store_errors("save account"):
+            self._ref(account.mailbox).set(asdict(account))
+
+    def update(self, mailbox: str, **fields: Any) -> None:
+        """Merge fields into the account."""
+        with store_errors("update account"):
+            self._ref(mailbox).set(fields, merge=True)
+
+    def advance_cursor(self, mailbox: str, history_id: int, when: datetime) -> bool:
+        """Move the history cursor to ``history_id`` if that is forward; True if it moved."""
+        ref = self._ref(mailbox)
+
+        @firestore.transactional
+        def advance(txn: firestore.Transaction) -> bool:
+            snap = ref.get(transaction=txn)
+            current = int((snap.to_dict() or {}).get("history_id") or 0) if snap.exists else 0
+            if history_id <= current:
+                txn.update(ref, {"last_sync_at": when})
+                return False
+            txn.update(ref, {"history_id": history_id, "last_sync_at": when})
+            return True
+
+        with store_errors("advance cursor"):
+            return bool(advance(self._db.transaction()))
+
+    def connected(self) -> list[Account]:
+        """Every account in the ``connected`` state."""
+        with store_errors("list accounts"):
+            snaps = (
+                self._db.collection(COLLECTION)
+                .where(filter=firestore.FieldFilter("state", "==", "connected"))
+                .stream()
+            )
+            out = []
+            for snap in snaps:
+                data = snap.to_dict() or {}
+                out.append(
+                    Account(**{k: v for k, v in data.items() if k in Account.__dataclass_fields__})
+                )
+            return out

@@ -1,0 +1,140 @@
+"""``batches/{id}`` and ``batches/{id}/chunks/{chunk}``: what a sync queued and what became of it.
+
+Progress is never counted with increments: each chunk writes the outcome of each of its
+emails with ``set(merge=True)``, so a redelivered chunk rewrites the same values, and the
+batch's figures are read back by adding up its chunk documents.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from google.api_core.exceptions import AlreadyExists
+from google.cloud import firestore
+
+from shared.store.errors import store_errors
+
+COLLECTION = "batches"
+SUCCEEDED = ("lead", "merged", "not_lead")
+FAILED = ("failed", "parked")
+
+
+@dataclass
+class BatchSummary:
+    """A batch with figures added up from its chunks."""
+
+    batch_id: str
+    mailbox: str
+    trigger: str
+    total: int
+    created_at: datetime
+    counts: dict[str, int] = field(default_factory=dict)
+    completed_at: datetime | None = None
+    started_at: datetime | None = None
+
+    @property
+    def processed(self) -> int:
+        """Emails in a final state: succeeded, skipped (already done elsewhere) or dead."""
+        return self.succeeded + self.skipped + self.dead
+
+    @property
+    def succeeded(self) -> int:
+        """Emails that became a lead, merged into one, or were classified as not a lead."""
+        return sum(self.counts.get(k, 0) for k in SUCCEEDED)
+
+    @property
+    def skipped(self) -> int:
+        """Emails another batch had already processed, or deleted from Gmail meanwhile."""
+        return self.counts.get("duplicate", 0) + self.counts.get("gone", 0)
+
+    @property
+    def failed(self) -> int:
+        """Emails waiting for a retry (or parked until the mailbox reconnects)."""
+        return sum(self.counts.get(k, 0) for k in FAILED)
+
+    @property
+    def dead(self) -> int:
+        """Emails given up on after the last attempt."""
+        return self.counts.get("dead", 0)
+
+    @property
+    def status(self) -> str:
+        """``queued``, ``running``, ``completed`` or ``completed_with_errors``."""
+        if self.processed >= self.total:
+            return "completed_with_errors" if self.dead else "completed"
+        return "running" if self.counts else "queued"
+
+
+class BatchStore:
+    """Creates batches and records chunk outcomes."""
+
+    def __init__(self, db: firestore.Client) -> None:
+        self._db = db
+
+    def _ref(self, batch_id: str) -> Any:
+        return self._db.collection(COLLECTION).document(batch_id)
+
+    def create(
+        self, batch_id: str, mailbox: str, trigger: str, total: int, chunks: int, now: datetime
+    ) -> bool:
+        """Create the batch; False if it already exists (a redelivered sync)."""
+        try:
+            with store_errors("create batch"):
+                self._ref(batch_id).create(
+                    {
+                        "batch_id": batch_id,
+                        "mailbox": mailbox,
+                        "trigger": trigger,
+                        "total": total,
+                        "chunks": chunks,
+                        "created_at": now,
+                    }
+                )
+        except AlreadyExists:
+            return False
+        return True
+
+    def record(self, batch_id: str, chunk_id: str, outcomes: dict[str, str], now: datetime) -> None:
+        """Set the outcome of each email of a chunk (merge: other ids keep theirs)."""
+        doc = {"outcomes": outcomes, "updated_at": now}
+        with store_errors("record chunk"):
+            self._ref(batch_id).collection("chunks").document(chunk_id).set(doc, merge=True)
+
+    def summary(self, batch_id: str) -> BatchSummary | None:
+        """The batch and its figures, or None if unknown."""
+        with store_errors("read batch"):
+            snap = self._ref(batch_id).get()
+            if not snap.exists:
+                return None
+            chunks = list(self._ref(batch_id).collection("chunks").stream())
+        data = snap.to_dict() or {}
+        counts: Counter[str] = Counter()
+        times = []
+        for chunk in chunks:
+            doc = chunk.to_dict() or {}
+            counts.update((doc.get("outcomes") or {}).values())
+            times.append(doc.get("updated_at"))
+        out = BatchSummary(
+            batch_id=batch_id,
+            mailbox=data["mailbox"],
+            trigger=data["trigger"],
+            total=int(data["total"]),
+            created_at=data["created_at"],
+            counts=dict(counts),
+        )
+        out.started_at = min((t for t in times if t), default=None)
+        if out.status.startswith("completed"):
+            out.completed_at = max((t for t in times if t), default=None)
+        return out
+
+    def recent(self, limit: int, mailbox: str | None = None) -> list[dict[str, Any]]:
+        """Batch documents, newest first."""
+        query: Any = self._db.collection(COLLECTION)
+        if mailbox:
+            query = query.where(filter=firestore.FieldFilter("mailbox", "==", mailbox))
+        query = query.order_by("created_at", direction=firestore.Query.DESCENDING).limit(limit)
+        with store_errors("list batches"):
+            return [s.to_dict() or {} for s in query.stream()]

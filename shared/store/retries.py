@@ -1,0 +1,132 @@
+"""``retries/{mailbox}:{id}``: the retry list. Failed emails wait here; none is dropped.
+
+States: ``pending`` (due at ``next_attempt_at``), ``parked`` (the mailbox needs re-consent),
+``dead`` (gave up after the last attempt; visible, retried only on request), ``resolved``.
+"""
+
+from __future__ import annotations
+
+import random
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+
+from google.cloud import firestore
+
+from shared.store.errors import store_errors
+from shared.store.leads import message_key
+
+COLLECTION = "retries"
+BASE_DELAY_S = 30.0
+MAX_DELAY_S = 3600.0
+
+
+def backoff(attempts: int, rng: random.Random | None = None) -> timedelta:
+    """Exponential backoff with full jitter: up to ``30 s x 2^(attempts-1)``, capped at 1 h."""
+    ceiling = min(MAX_DELAY_S, BASE_DELAY_S * 2 ** max(0, attempts - 1))
+    return timedelta(seconds=(rng or random).uniform(ceiling / 2, ceiling))
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One email that could not be processed this time."""
+
+    gmail_id: str
+    error_class: str
+    message: str
+
+
+class RetryStore:
+    """Records failures and finds due retries."""
+
+    def __init__(self, db: firestore.Client, max_attempts: int) -> None:
+        self._db = db
+        self.max_attempts = max_attempts
+
+    def _ref(self, mailbox: str, gmail_id: str) -> Any:
+        return self._db.collection(COLLECTION).document(message_key(mailbox, gmail_id))
+
+    def fail(
+        self,
+        mailbox: str,
+        batch_id: str,
+        chunk_id: str,
+        failure: Failure,
+        now: datetime,
+        park: bool = False,
+    ) -> str:
+        """Count one more failed attempt; returns the entry's new state."""
+        ref = self._ref(mailbox, failure.gmail_id)
+
+        @firestore.transactional
+        def update(txn: firestore.Transaction) -> str:
+            snap = ref.get(transaction=txn)
+            attempts = int((snap.to_dict() or {}).get("attempts", 0)) + (0 if park else 1)
+            state = "parked" if park else ("dead" if attempts >= self.max_attempts else "pending")
+            txn.set(
+                ref,
+                {
+                    "mailbox": mailbox,
+                    "message_id": failure.gmail_id,
+                    "batch_id": batch_id,
+                    "chunk_id": chunk_id,
+                    "state": state,
+                    "error_class": failure.error_class,
+                    "error": failure.message[:500],
+                    "attempts": attempts,
+                    "next_attempt_at": now + backoff(max(attempts, 1)),
+                    "updated_at": now,
+                },
+            )
+            return state
+
+        with store_errors("record failure"):
+            return str(update(self._db.transaction()))
+
+    def resolve(self, mailbox: str, gmail_ids: list[str], now: datetime) -> None:
+        """Mark entries of emails that have now been processed as resolved (if any exist)."""
+        refs = [self._ref(mailbox, i) for i in gmail_ids]
+        with store_errors("resolve retries"):
+            for snap in self._db.get_all(refs, field_paths=["state"]):
+                if snap.exists and (snap.to_dict() or {}).get("state") != "resolved":
+                    snap.reference.update({"state": "resolved", "updated_at": now})
+
+    def due(self, now: datetime, limit: int) -> list[dict[str, Any]]:
+        """Pending entries whose next attempt is due, oldest first."""
+        query = (
+            self._db.collection(COLLECTION)
+            .where(filter=firestore.FieldFilter("state", "==", "pending"))
+            .where(filter=firestore.FieldFilter("next_attempt_at", "<=", now))
+            .order_by("next_attempt_at")
+            .limit(limit)
+        )
+        with store_errors("find due retries"):
+            return [s.to_dict() or {} for s in query.stream()]
+
+    def for_batch(self, batch_id: str, states: tuple[str, ...]) -> list[dict[str, Any]]:
+        """Entries of one batch in the given states."""
+        query = (
+            self._db.collection(COLLECTION)
+            .where(filter=firestore.FieldFilter("batch_id", "==", batch_id))
+            .where(filter=firestore.FieldFilter("state", "in", list(states)))
+        )
+        with store_errors("read batch retries"):
+            return [s.to_dict() or {} for s in query.stream()]
+
+    def for_mailbox(self, mailbox: str, state: str) -> list[dict[str, Any]]:
+        """Entries of one mailbox in one state (e.g. ``parked``)."""
+        query = (
+            self._db.collection(COLLECTION)
+            .where(filter=firestore.FieldFilter("mailbox", "==", mailbox))
+            .where(filter=firestore.FieldFilter("state", "==", state))
+        )
+        with store_errors("read mailbox retries"):
+            return [s.to_dict() or {} for s in query.stream()]
+
+    def requeued(self, entries: list[dict[str, Any]], until: datetime) -> None:
+        """Entries handed back to processing: pending, not due again before ``until``."""
+        with store_errors("requeue retries"):
+            for entry in entries:
+                self._ref(entry["mailbox"], entry["message_id"]).update(
+                    {"state": "pending", "next_attempt_at": until}
+                )
