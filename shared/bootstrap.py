@@ -29,7 +29,8 @@ class Deps:
     """Everything the services use; built on first access."""
 
     settings: config.Settings
-    _gmail: dict[tuple[str, str], Gmail] = field(default_factory=dict)
+    _creds: dict[tuple[str, str], Any] = field(default_factory=dict)
+    _local: threading.local = field(default_factory=threading.local)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @cached_property
@@ -103,28 +104,37 @@ class Deps:
         )
 
     def gmail_for(self, account: Account) -> Gmail:
-        """A Gmail client for the account (cached: access tokens are reused)."""
+        """A Gmail client for the account.
+
+        Credentials (and so the access token) are shared by the instance's threads; the
+        client itself is per thread, because httplib2 connections are not thread-safe.
+        """
         key = (account.mailbox, account.secret_name)
-        with self._lock:
-            if key in self._gmail:
-                return self._gmail[key]
         s = self.settings
-        creds = credentials(
-            self.secrets.get(account.secret_name),
-            s.text("OAUTH_CLIENT_ID"),
-            s.text("OAUTH_CLIENT_SECRET"),
-            s.text("OAUTH_TOKEN_URI"),
-        )
-        endpoint = s.text("GMAIL_API_ENDPOINT")
-        client = GoogleGmail(gmail_service(creds, endpoint), endpoint)
         with self._lock:
-            self._gmail[key] = client
-        return client
+            creds = self._creds.get(key)
+            if creds is None:
+                creds = credentials(
+                    self.secrets.get(account.secret_name),
+                    s.text("OAUTH_CLIENT_ID"),
+                    s.text("OAUTH_CLIENT_SECRET"),
+                    s.text("OAUTH_TOKEN_URI"),
+                )
+                self._creds[key] = creds
+        clients: dict[tuple[str, str], tuple[Any, Gmail]] = self._local.__dict__.setdefault(
+            "gmail", {}
+        )
+        cached = clients.get(key)
+        if cached is None or cached[0] is not creds:
+            endpoint = s.text("GMAIL_API_ENDPOINT")
+            cached = (creds, GoogleGmail(gmail_service(creds, endpoint), endpoint))
+            clients[key] = cached
+        return cached[1]
 
     def forget_gmail(self, account: Account) -> None:
-        """Drop a cached client (after ``invalid_grant`` or a disconnect)."""
+        """Drop cached credentials (after ``invalid_grant`` or a disconnect)."""
         with self._lock:
-            self._gmail.pop((account.mailbox, account.secret_name), None)
+            self._creds.pop((account.mailbox, account.secret_name), None)
 
 
 _deps: Deps | None = None

@@ -17,6 +17,7 @@ import signal
 import socket
 import subprocess
 import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -90,16 +91,29 @@ def kill_group(proc: subprocess.Popen[bytes], grace: float = 5.0) -> None:
         proc.wait(grace)
 
 
-def wait_http(url: str, proc: subprocess.Popen[bytes], log: Path, timeout: float = 90) -> None:
-    """Poll ``url`` until it answers 200; fail loudly if the process exits or time runs out."""
+def wait_http(
+    url: str,
+    proc: subprocess.Popen[bytes],
+    log: Path,
+    timeout: float = 90,
+    ok: range = range(200, 201),
+) -> None:
+    """Poll ``url`` until it answers (200, or any status in ``ok``); fail loudly if the
+    process exits or time runs out."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if proc.poll() is not None:
             tail = log.read_text(errors="replace")[-2000:] if log.exists() else ""
             raise EmulatorError(f"{url} process exited with {proc.returncode}:\n{tail}")
-        with contextlib.suppress(OSError), urllib.request.urlopen(url, timeout=1) as resp:
-            if resp.status == 200:
+        try:
+            with urllib.request.urlopen(url, timeout=1) as resp:
+                if resp.status in ok:
+                    return
+        except urllib.error.HTTPError as exc:
+            if exc.code in ok:
                 return
+        except OSError:
+            pass
         time.sleep(0.1)
     raise EmulatorError(f"{url} did not answer within {timeout:.0f}s")
 

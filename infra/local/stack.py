@@ -58,6 +58,7 @@ class LocalStack:
         """Start emulators and the fake Google; wait until each answers."""
         t0 = time.monotonic()
         self.emulators.start()
+        os.environ.update(self.emulators.env)  # this process talks to them too
         self.timings.update({f"{k}_s": round(v, 2) for k, v in self.emulators.startup_s.items()})
         log = self.log_dir / "fake_google.log"
         proc = spawn(

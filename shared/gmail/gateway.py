@@ -140,7 +140,10 @@ class GoogleGmail:
                     callback=collect,
                     request_id=gmail_id,
                 )
-            self._run(batch, "batch messages.get")
+            try:
+                batch.execute()
+            except Exception as exc:
+                raise map_error(exc, "batch messages.get") from exc
         return out
 
     def get_metadata(self, gmail_id: str) -> dict[str, Any]:

@@ -107,7 +107,7 @@ def test_quota_answers_429_rate_limit_exceeded(fake_google: FakeGoogle) -> None:
     _, service = _mailbox(fake_google, 1)
     msg_id = service.users().messages().list(userId="me").execute()["messages"][0]["id"]
     statuses = []
-    for _ in range(60):  # 60 x 5 units > 250 units/s
+    for _ in range(150):  # 150 x 5 units, far over 250 units/s
         try:
             service.users().messages().get(userId="me", id=msg_id, format="minimal").execute(
                 num_retries=0

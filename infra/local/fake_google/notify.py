@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 from typing import Any
 
 from infra.local.fake_google.quota import FaultInjector
@@ -18,6 +19,7 @@ class Notifier:
         self.faults = faults
         self._publisher: Any = None
         self._lock = threading.Lock()
+        self._last: dict[str, float] = {}
 
     def _client(self) -> Any:
         with self._lock:
@@ -37,6 +39,12 @@ class Notifier:
         if self.faults.drop_notification():
             self.state.count("notifications.dropped")
             return
+        now = time.monotonic()
+        with self._lock:
+            if now - self._last.get(box.address, -1e9) < self.state.faults.notify_min_interval_s:
+                self.state.count("notifications.rate_limited")
+                return
+            self._last[box.address] = now
         data = json.dumps({"emailAddress": box.address, "historyId": box.history_id}).encode()
         self._client().publish(watch["topicName"], data).result(timeout=30)
         self.state.count("notifications.sent")

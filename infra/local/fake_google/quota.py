@@ -5,7 +5,6 @@ from __future__ import annotations
 import random
 import threading
 import time
-from collections import deque
 
 from infra.local.fake_google.state import Faults
 
@@ -22,23 +21,24 @@ COST = {
 
 
 class QuotaLimiter:
-    """Sliding one-second window of quota units per user, as Gmail enforces it."""
+    """Gmail's per-user rate limit as a token bucket: ``units`` per second, bursts up to
+    ``units`` (Gmail describes the limit as a moving average that allows short bursts)."""
 
     def __init__(self, units_per_second: int = 250) -> None:
         self.units = units_per_second
-        self._spent: dict[str, deque[tuple[float, int]]] = {}
+        self._buckets: dict[str, tuple[float, float]] = {}  # user -> (tokens, at)
         self._lock = threading.Lock()
 
     def take(self, user: str, cost: int) -> bool:
         """Spend ``cost`` units for ``user``; False (nothing spent) if over the limit."""
         now = time.monotonic()
         with self._lock:
-            window = self._spent.setdefault(user, deque())
-            while window and now - window[0][0] >= 1.0:
-                window.popleft()
-            if sum(c for _, c in window) + cost > self.units:
+            tokens, at = self._buckets.get(user, (float(self.units), now))
+            tokens = min(float(self.units), tokens + (now - at) * self.units)
+            if tokens < cost:
+                self._buckets[user] = (tokens, now)
                 return False
-            window.append((now, cost))
+            self._buckets[user] = (tokens - cost, now)
             return True
 
 

@@ -73,6 +73,8 @@ class Faults:
     slow_ms: int = 0
     drop_notifications: float = 0.0
     enforce_quota: bool = True
+    # Gmail sends at most one notification a second per user and drops the rest.
+    notify_min_interval_s: float = 1.0
 
 
 @dataclass

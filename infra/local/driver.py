@@ -1,0 +1,125 @@
+"""Drives the running local pipeline like its users do: Gmail delivers, an operator connects."""
+
+from __future__ import annotations
+
+import base64
+import time
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlsplit
+
+import requests
+from google.cloud import firestore
+
+from infra.local.functions_stack import DEMO_USER, SCHEDULER_SA, Functions
+
+
+@dataclass
+class Driver:
+    """Test and demo actions against a started :class:`Functions` stack."""
+
+    fns: Functions
+
+    @property
+    def fake(self) -> str:
+        """The fake Google's base URL."""
+        return self.fns.stack.fake_url
+
+    def db(self) -> Any:
+        """A Firestore client on the emulator."""
+        return firestore.Client(project=self.fns.stack.emulators.project)
+
+    def mint(self, audience: str, email: str, **extra: Any) -> str:
+        """An ID token from the fake issuer."""
+        body = {"audience": audience, "email": email, **extra}
+        return str(
+            requests.post(f"{self.fake}/_fake/id-token", json=body, timeout=10).json()["id_token"]
+        )
+
+    def create_mailbox(self, address: str, label: str) -> None:
+        """A fake Gmail user with the lead label."""
+        requests.post(
+            f"{self.fake}/_fake/mailboxes", json={"address": address, "labels": [label]}, timeout=10
+        ).raise_for_status()
+
+    def deliver(self, address: str, raw: bytes, labels: list[str], notify: bool = True) -> str:
+        """Gmail receives an email (and notifies the watch, at most once a second)."""
+        resp = requests.post(
+            f"{self.fake}/_fake/mailboxes/{address}/messages",
+            timeout=30,
+            json={"raw": base64.b64encode(raw).decode(), "labels": labels, "notify": notify},
+        )
+        resp.raise_for_status()
+        return str(resp.json()["id"])
+
+    def faults(self, **faults: Any) -> None:
+        """Set the fake Google's fault injection."""
+        requests.post(f"{self.fake}/_fake/faults", json=faults, timeout=10).raise_for_status()
+
+    def connect(self, mailbox: str, user: str = DEMO_USER) -> requests.Response:
+        """The operator's browser: start → Google consent → callback; returns the final redirect."""
+        requests.post(f"{self.fake}/_fake/consent", json={"address": mailbox}, timeout=10)
+        token = self.mint("fake-client", user)
+        start = requests.get(
+            f"{self.fns.url('oauth')}/start",
+            timeout=30,
+            headers={"Authorization": f"Bearer {token}"},
+        )
+        start.raise_for_status()
+        consent = requests.get(start.json()["url"], allow_redirects=False, timeout=30)
+        callback = consent.headers["Location"]
+        assert urlsplit(callback).path.endswith("/callback"), callback
+        return requests.get(callback, allow_redirects=False, timeout=60)
+
+    def scheduler(self, name: str) -> requests.Response:
+        """Cloud Scheduler calls an HTTP function with its OIDC token."""
+        token = self.mint(self.fns.url(name), SCHEDULER_SA)
+        return requests.post(
+            self.fns.url(name), headers={"Authorization": f"Bearer {token}"}, timeout=120
+        )
+
+    def outcomes(self, mailbox: str) -> Counter[str]:
+        """Outcome of every processed email of the mailbox."""
+        docs = (
+            self.db()
+            .collection("messages")
+            .where(filter=firestore.FieldFilter("mailbox", "==", mailbox))
+            .select(["outcome"])
+            .stream()
+        )
+        return Counter((d.to_dict() or {}).get("outcome") for d in docs)
+
+    def retry_states(self) -> Counter[str]:
+        """Retry-list entries by state."""
+        return Counter(
+            (d.to_dict() or {}).get("state")
+            for d in self.db().collection("retries").select(["state"]).stream()
+        )
+
+    def leads(self) -> list[dict[str, Any]]:
+        """Every lead document."""
+        return [d.to_dict() or {} for d in self.db().collection("leads").stream()]
+
+    def account(self, mailbox: str) -> dict[str, Any]:
+        """The account document."""
+        return self.db().collection("accounts").document(mailbox).get().to_dict() or {}
+
+
+def wait_until(
+    check: Callable[[], bool],
+    timeout: float,
+    every: float = 0.5,
+    on_tick: Callable[[], None] | None = None,
+) -> bool:
+    """Poll ``check`` until true or ``timeout``; returns the last result."""
+    deadline = time.monotonic() + timeout
+    while True:
+        if on_tick:
+            on_tick()
+        if check():
+            return True
+        if time.monotonic() > deadline:
+            return False
+        time.sleep(every)
