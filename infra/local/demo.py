@@ -1,121 +1,151 @@
-"""``make demo``: the local stack, a fake mailbox seeded with the dev corpus, its leads shown."""
+"""``make demo``: the main job end to end on the local stack.
+
+Every function runs in its own functions-framework process, joined by Pub/Sub emulator
+push subscriptions. A fake mailbox holding the dev corpus is connected through the real
+OAuth flow, backfilled, then receives 100 new lead emails one at a time as Gmail would
+deliver them. Ends with leads by source and ``build/demo-summary.json``.
+"""
 
 from __future__ import annotations
 
-import base64
 import json
 import signal
 import sys
 import time
 from collections import Counter
-from typing import Any
+from pathlib import Path
 
-import requests
+from google.cloud import firestore, pubsub_v1  # type: ignore[attr-defined]
 
+from infra.local.driver import Driver, wait_until
+from infra.local.functions_stack import Functions
+from infra.local.mailgen import stream
 from infra.local.stack import ROOT, local_stack
-from shared.gmail.client import credentials, gmail_service, new_batch
-from shared.parsing import parse_email
 
 MAILBOX = "operator@example.com"
 LABEL = "Processed lead"
 CORPUS = ROOT / "tests" / "fixtures" / "emails" / "dev"
+NEW_EMAILS = 100
 
 
-def _stop_on_sigterm() -> None:
-    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
+def progress(label: str, done: int, total: int) -> None:
+    """One progress line, redrawn in place on a terminal."""
+    width = 30
+    filled = int(width * done / max(total, 1))
+    line = f"{label:<10} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
+    if sys.stdout.isatty():
+        print("\r" + line, end="" if done < total else "\n", flush=True)
+    elif done == total or done % max(1, total // 5) == 0:
+        print(line, flush=True)
 
 
-def _connect(url: str) -> Any:
-    """Consent through the fake's OAuth screen (code flow) and build a Gmail client."""
-    redirect = "http://127.0.0.1:9/callback"
-    resp = requests.get(
-        f"{url}/o/oauth2/auth",
-        allow_redirects=False,
-        timeout=10,
-        params={
-            "client_id": "fake-client",
-            "redirect_uri": redirect,
-            "response_type": "code",
-            "scope": "https://www.googleapis.com/auth/gmail.readonly",
-            "login_hint": MAILBOX,
-        },
+def _processed(driver: Driver) -> int:
+    return sum(driver.outcomes(MAILBOX).values())
+
+
+def _redeliver_notification(driver: Driver) -> None:
+    """Publish Gmail's notification again (Pub/Sub may deliver it twice)."""
+    history = driver.account(MAILBOX).get("history_id", 1)
+    publisher = pubsub_v1.PublisherClient()
+    topic = publisher.topic_path(driver.fns.stack.emulators.project, "gmail-notifications")
+    data = json.dumps({"emailAddress": MAILBOX, "historyId": history}).encode()
+    publisher.publish(topic, data).result(timeout=30)
+
+
+def run(driver: Driver) -> dict[str, object]:
+    """Connect, backfill, deliver, re-check; returns the summary."""
+    started = time.monotonic()
+    driver.create_mailbox(MAILBOX, LABEL)
+    corpus = sorted(CORPUS.glob("*.eml"))
+    ids = {driver.deliver(MAILBOX, p.read_bytes(), [LABEL], notify=False): p for p in corpus}
+    print(f"mailbox {MAILBOX} holds {len(corpus)} corpus emails under '{LABEL}'")
+    answer = driver.connect(MAILBOX)
+    print(f"OAuth callback answered {answer.status_code} -> {answer.headers.get('Location')}")
+    wait_until(
+        lambda: _processed(driver) >= len(corpus),
+        180,
+        on_tick=lambda: progress("backfill", min(_processed(driver), len(corpus)), len(corpus)),
     )
-    code = resp.headers["Location"].split("code=")[1].split("&")[0]
-    tokens = requests.post(
-        f"{url}/token",
-        timeout=10,
-        data={
-            "grant_type": "authorization_code",
-            "code": code,
-            "redirect_uri": redirect,
-            "client_id": "fake-client",
-            "client_secret": "fake-secret",
-        },
-    ).json()
-    creds = credentials(tokens["refresh_token"], "fake-client", "fake-secret", f"{url}/token")
-    return gmail_service(creds, url + "/")
+    for n, (raw, _) in enumerate(stream(NEW_EMAILS, 7, MAILBOX), start=1):
+        driver.deliver(MAILBOX, raw, [LABEL])
+        time.sleep(0.05)
+        progress("delivered", n, NEW_EMAILS)
+    total = len(corpus) + NEW_EMAILS
+    wait_until(
+        lambda: _processed(driver) >= total,
+        180,
+        on_tick=lambda: progress("processed", min(_processed(driver), total), total),
+    )
+    before = driver.outcomes(MAILBOX)
+    driver.scheduler("renew_watch")  # re-registers the watch and re-runs the sync
+    _redeliver_notification(driver)
+    time.sleep(6)
+    after = driver.outcomes(MAILBOX)
+    print(
+        f"re-sync and redelivered notification added {sum(after.values()) - sum(before.values())} "
+        "records"
+    )
+    return summarise(driver, ids, after, time.monotonic() - started)
 
 
-def _read_label(url: str, service: Any) -> list[bytes]:
-    labels = service.users().labels().list(userId="me").execute()["labels"]
-    label = next(lbl["id"] for lbl in labels if lbl["name"] == LABEL)
-    ids, token = [], None
-    while True:
-        page = (
-            service.users()
-            .messages()
-            .list(userId="me", labelIds=[label], pageToken=token, maxResults=100)
-            .execute()
-        )
-        ids += [m["id"] for m in page.get("messages", [])]
-        if not (token := page.get("nextPageToken")):
-            break
-    raws: list[bytes] = []
-    for start in range(0, len(ids), 40):
-        batch = new_batch(url + "/")
-        for msg_id in ids[start : start + 40]:
-            batch.add(
-                service.users().messages().get(userId="me", id=msg_id, format="raw"),
-                callback=lambda _, r, e: raws.append(base64.urlsafe_b64decode(r["raw"])),
-            )
-        batch.execute()
-        time.sleep(1)  # 40 x 5 units per second stays inside Gmail's 250 units/s
-    return raws
+def summarise(
+    driver: Driver, ids: dict[str, Path], outcomes: Counter[str], wall: float
+) -> dict[str, object]:
+    """Leads by source, the corpus check and the summary figures."""
+    db = driver.db()
+    records = {
+        d.id.split(":", 1)[1]: d.to_dict() or {}
+        for d in db.collection("messages")
+        .where(filter=firestore.FieldFilter("mailbox", "==", MAILBOX))
+        .stream()
+    }
+    expected = {
+        gid for gid, p in ids.items() if json.loads(p.with_suffix(".json").read_text())["is_lead"]
+    }
+    became = {gid for gid in expected if records.get(gid, {}).get("outcome") in ("lead", "merged")}
+    wrongly = {
+        gid
+        for gid in ids
+        if gid not in expected and records.get(gid, {}).get("outcome") != "not_lead"
+    }
+    by_source = Counter(r.get("source") for r in records.values() if r.get("outcome") != "not_lead")
+    retries = driver.retry_states()
+    print(f"\n{'source':<18}{'inquiries':>10}")
+    for source, count in sorted(by_source.items()):
+        print(f"{source:<18}{count:>10}")
+    print(f"leads in Firestore: {len(driver.leads())}")
+    print(
+        f"corpus lead emails that became leads: {len(became)}/{len(expected)}; "
+        f"non-leads classified right: {len(ids) - len(expected) - len(wrongly)}"
+        f"/{len(ids) - len(expected)}"
+    )
+    return {
+        "emails": sum(outcomes.values()),
+        "leads_created": outcomes.get("lead", 0),
+        "inquiries_merged": outcomes.get("merged", 0),
+        "not_leads": outcomes.get("not_lead", 0),
+        "failed": retries.get("pending", 0) + retries.get("parked", 0),
+        "dead": retries.get("dead", 0),
+        "wall_seconds": round(wall, 1),
+        "corpus_leads": len(expected),
+        "corpus_leads_ok": len(became),
+    }
 
 
 def main() -> int:
-    """Run the demo; returns the process exit status."""
-    _stop_on_sigterm()
-    started = time.monotonic()
+    """Run the demo; every process it started is stopped when it ends."""
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     with local_stack(ROOT / "build" / "demo") as stack:
-        print(f"local stack up in {stack.timings['stack_s']}s: {json.dumps(stack.timings)}")
-        for name, value in stack.env().items():
-            if name.endswith(("_HOST", "_ENDPOINT", "_ISSUER")):
-                print(f"  {name}={value}")
-        url = stack.fake_url
-        requests.post(
-            f"{url}/_fake/mailboxes", json={"address": MAILBOX, "labels": [LABEL]}, timeout=10
-        )
-        files = sorted(CORPUS.glob("*.eml"))
-        for path in files:
-            requests.post(
-                f"{url}/_fake/mailboxes/{MAILBOX}/messages",
-                timeout=10,
-                json={"raw": base64.b64encode(path.read_bytes()).decode(), "labels": [LABEL]},
-            )
-        print(f"seeded {MAILBOX} with {len(files)} emails under '{LABEL}'")
-        leads = [parse_email(raw) for raw in _read_label(url, _connect(url))]
-        by_source = Counter(lead.source for lead in leads if lead.is_lead)
-        print(f"\n{'source':<18}{'leads':>6}")
-        for source, n in sorted(by_source.items()):
-            print(f"{source:<18}{n:>6}")
-        print(f"{'not a lead':<18}{sum(1 for lead in leads if not lead.is_lead):>6}")
-        print(
-            f"\nread through the Gmail API and parsed in {time.monotonic() - started:.1f}s; "
-            f"processes running: {len(stack.pids())}"
-        )
-    print("stack stopped")
-    return 0
+        print(f"local stack up in {stack.timings['stack_s']}s {json.dumps(stack.timings)}")
+        fns = Functions(stack).start()
+        for name in fns.ports:
+            print(f"  {name:<15} {fns.url(name)}")
+        summary = run(Driver(fns))
+    out = ROOT / "build" / "demo-summary.json"
+    out.write_text(json.dumps(summary, indent=2) + "\n")
+    print(f"\n{json.dumps(summary)}\nwritten to {out.relative_to(ROOT)}; stack stopped")
+    ok = summary["corpus_leads_ok"] == summary["corpus_leads"] and not summary["failed"]
+    return 0 if ok and not summary["dead"] else 1
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ from typing import Any
 from google.cloud import firestore
 
 from shared.store.errors import store_errors
-from shared.store.leads import message_key
+from shared.store.lead_records import message_key
 
 COLLECTION = "retries"
 BASE_DELAY_S = 30.0
