@@ -64,7 +64,7 @@ class GmailApi:
             if box is None:
                 return 401, gmail_error(401)
             self.state.count(f"calls.{name}")
-            failure = self.faults.failure()
+            failure = self.faults.failure(name)
             if (
                 failure is None
                 and self.state.faults.enforce_quota

@@ -54,8 +54,10 @@ class FaultInjector:
         with self._lock:
             return rate > 0 and self._rng.random() < rate
 
-    def failure(self) -> int | None:
-        """429, 500 or None for this call."""
+    def failure(self, method: str = "") -> int | None:
+        """429, 500 or None for this call of ``method`` (e.g. ``messages.get``)."""
+        if self.faults.fail_methods and method not in self.faults.fail_methods:
+            return None
         if self._roll(self.faults.rate_429):
             return 429
         if self._roll(self.faults.rate_500):

@@ -69,6 +69,7 @@ class Faults:
 
     rate_429: float = 0.0
     rate_500: float = 0.0
+    fail_methods: list[str] = field(default_factory=list)  # empty: every method may fail
     slow_rate: float = 0.0
     slow_ms: int = 0
     drop_notifications: float = 0.0

@@ -1,0 +1,71 @@
+"""The whole path on the local stack: connect, backfill, push, batch status, a retry."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from google.cloud import firestore
+
+from infra.local.driver import Driver, wait_until
+from infra.local.mailgen import stream
+from shared.clock import utcnow
+from shared.store.batches import BatchStore
+from tests.helpers import corpus_files
+
+MAILBOX = "e2e-ops@example.com"
+LABEL = "Processed lead"
+
+
+def processed(d: Driver) -> int:
+    return sum(d.outcomes(MAILBOX).values())
+
+
+def test_connect_backfill_push_status_and_retry(driver: Driver) -> None:
+    d = driver
+    d.create_mailbox(MAILBOX, "processed-lead")  # label name differs in case and hyphen
+    corpus = [p for p in corpus_files() if p.parent.name == "dev"][:30]
+    for path in corpus:
+        d.deliver(MAILBOX, path.read_bytes(), ["processed-lead"], notify=False)
+    answer = d.connect(MAILBOX)
+    assert answer.status_code == 302 and "gmail=connected" in answer.headers["Location"]
+    account = d.account(MAILBOX)
+    assert account["state"] == "connected" and account["label_name"] == "processed-lead"
+    assert "refresh" not in str(account).lower() or "secret_name" in account
+    assert wait_until(lambda: processed(d) == 30, 90)
+
+    batches = BatchStore(d.db())
+    backfill = [b for b in batches.recent(10) if b["trigger"] == "backfill"]
+    assert len(backfill) == 1
+    summary = batches.summary(backfill[0]["batch_id"])
+    assert summary is not None and summary.status == "completed"
+    assert (summary.total, summary.processed, summary.failed, summary.dead) == (30, 30, 0, 0)
+
+    for raw, _ in stream(12, 3, MAILBOX):  # pushed: watch → notification → webhook → sync
+        d.deliver(MAILBOX, raw, ["processed-lead"])
+    assert wait_until(lambda: processed(d) == 42, 60)
+    push = [b for b in batches.recent(20) if b["trigger"] == "push"]
+    assert sum(b["total"] for b in push) == 12
+
+    d.faults(rate_500=1.0, fail_methods=["messages.get"])  # this email cannot be fetched
+    gid = d.deliver(MAILBOX, next(iter(stream(1, 77, MAILBOX)))[0], ["processed-lead"])
+    entry = d.db().collection("retries").document(f"{MAILBOX}:{gid}")
+    assert wait_until(lambda: entry.get().exists, 60)
+    assert (entry.get().to_dict() or {})["state"] == "pending"
+    d.faults(rate_500=0.0, fail_methods=[])
+    entry.update({"next_attempt_at": utcnow() - timedelta(seconds=1)})
+    resp = d.scheduler("retry_failed")
+    assert resp.status_code == 200 and resp.json() == {"requeued": 1}
+    assert wait_until(lambda: (entry.get().to_dict() or {}).get("state") == "resolved", 60)
+    assert processed(d) == 43
+    record = d.db().collection("messages").document(f"{MAILBOX}:{gid}").get().to_dict() or {}
+    batch = batches.summary(record["batch_id"])
+    assert batch is not None and (batch.succeeded, batch.failed) == (1, 0)
+    leads = list(
+        d.db()
+        .collection("leads")
+        .where(filter=firestore.FieldFilter("mailbox", "==", MAILBOX))
+        .stream()
+    )
+    assert sum(len((lead.to_dict() or {})["inquiries"]) for lead in leads) == sum(
+        1 for o in d.outcomes(MAILBOX).elements() if o in ("lead", "merged")
+    )

@@ -1,0 +1,158 @@
+"""Bad callers and bad bodies at the HTTP entry points: webhook, scheduler, OAuth callback."""
+
+from __future__ import annotations
+
+import base64
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from functions_framework import create_app
+from google.cloud.firestore import FieldFilter
+
+from shared.clock import utcnow
+from tests.integration.pipeline.conftest import PUSH_SA, SCHED_SA, Pipeline
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def client(name: str) -> Any:
+    return create_app(name, str(ROOT / "functions" / name / "main.py")).test_client()
+
+
+def envelope(data: Any) -> dict[str, Any]:
+    raw = data if isinstance(data, bytes) else json.dumps(data).encode()
+    return {
+        "message": {"data": base64.b64encode(raw).decode(), "messageId": "1"},
+        "subscription": "projects/p/subscriptions/s",
+    }
+
+
+def bad_tokens(p: Pipeline, audience: str, email: str) -> dict[str, tuple[str | None, int]]:
+    good = p.token(audience, email)
+    return {
+        "missing": (None, 401),
+        "not bearer": (f"Basic {good}", 401),
+        "malformed": ("Bearer abc.def", 401),
+        "forged": (
+            "Bearer " + good[:-8] + ("A" * 8 if not good.endswith("A" * 8) else "B" * 8),
+            401,
+        ),
+        "expired": ("Bearer " + p.token(audience, email, expires_in=-600), 401),
+        "wrong audience": ("Bearer " + p.token("https://elsewhere.test", email), 401),
+        "wrong issuer": ("Bearer " + p.token(audience, email, issuer="https://evil.test"), 401),
+        "other account": ("Bearer " + p.token(audience, "someone@evil.test"), 403),
+        "unverified email": ("Bearer " + p.token(audience, email, email_verified=False), 403),
+    }
+
+
+def test_webhook_rejects_bad_tokens_and_publishes_nothing(pipeline: Pipeline) -> None:
+    pipeline.connect()
+    pipeline.pull("TOPIC_SYNC")  # the backfill job
+    hook = client("gmail_webhook")
+    body = envelope({"emailAddress": pipeline.mailbox, "historyId": 5})
+    for case, (header, status) in bad_tokens(pipeline, "https://hooks.test/gmail", PUSH_SA).items():
+        headers = {"Authorization": header} if header else {}
+        resp = hook.post("/", json=body, headers=headers)
+        assert resp.status_code == status, case
+        assert resp.get_json()["error"]["code"] in ("unauthenticated", "permission_denied"), case
+    assert pipeline.pull("TOPIC_SYNC") == []
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"not json",
+        b"{}",
+        b"[]",
+        json.dumps({"message": {}}).encode(),
+        json.dumps({"message": {"data": "%%%not-base64"}}).encode(),
+        json.dumps(envelope(b"not json")).encode(),
+        json.dumps(envelope({"historyId": 5})).encode(),
+        json.dumps(envelope({"emailAddress": "x@example.com", "historyId": "abc"})).encode(),
+        json.dumps(envelope({"emailAddress": "nobody@example.com", "historyId": 9})).encode(),
+    ],
+)
+def test_webhook_acks_malformed_or_unknown_and_publishes_nothing(
+    pipeline: Pipeline, body: bytes
+) -> None:
+    token = pipeline.token("https://hooks.test/gmail", PUSH_SA)
+    resp = client("gmail_webhook").post(
+        "/",
+        data=body,
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert resp.status_code == 200
+    assert resp.get_json()["status"] in ("malformed", "unknown_mailbox")
+    assert pipeline.pull("TOPIC_SYNC") == []
+
+
+def test_webhook_valid_push_publishes_one_sync_job(pipeline: Pipeline) -> None:
+    pipeline.connect()
+    pipeline.pull("TOPIC_SYNC")
+    token = pipeline.token("https://hooks.test/gmail", PUSH_SA)
+    resp = client("gmail_webhook").post(
+        "/",
+        json=envelope({"emailAddress": pipeline.mailbox.upper(), "historyId": 77}),
+        headers={"Authorization": f"Bearer {token}"},
+    )
+    assert resp.status_code == 200 and resp.get_json() == {"status": "queued"}
+    assert pipeline.pull("TOPIC_SYNC") == [
+        {"mailbox": pipeline.mailbox, "trigger": "push", "full": False, "history_id": 77}
+    ]
+
+
+@pytest.mark.parametrize("name", ["retry_failed", "renew_watch"])
+def test_scheduler_endpoints_reject_bad_tokens(pipeline: Pipeline, name: str) -> None:
+    audience = "https://hooks.test/retry" if name == "retry_failed" else "https://hooks.test/renew"
+    fn = client(name)
+    for case, (header, status) in bad_tokens(pipeline, audience, SCHED_SA).items():
+        resp = fn.post("/", headers={"Authorization": header} if header else {})
+        assert resp.status_code == status, case
+    good = pipeline.token(audience, SCHED_SA)
+    assert fn.post("/", headers={"Authorization": f"Bearer {good}"}).status_code == 200
+    assert pipeline.pull("TOPIC_SYNC") == [] and pipeline.pull("TOPIC_BATCHES") == []
+
+
+def test_oauth_callback_rejects_bad_state_and_changes_nothing(pipeline: Pipeline) -> None:
+    fn = client("oauth")
+    deps = pipeline.deps
+    deps.oauth_states.create(
+        "expired-state", "owner@example.com", "v" * 50, utcnow().replace(year=2020)
+    )
+    cases = {
+        "missing": "/callback?code=abc",
+        "forged": "/callback?code=abc&state=forged",
+        "expired": "/callback?code=abc&state=expired-state",
+    }
+    for case, path in cases.items():
+        resp = fn.get(path)
+        assert resp.status_code == 400, case
+        assert resp.get_json()["error"]["code"] == "invalid_argument"
+    mailbox = pipeline.connect()  # a good flow works, and its state is now used
+    used_q = deps.db.collection("oauth_states").where(filter=FieldFilter("used", "==", True))
+    used = next(iter(used_q.stream())).id
+    assert fn.get(f"/callback?code=abc&state={used}").status_code == 400
+    assert deps.accounts.get(mailbox) is not None
+    assert [d.id for d in deps.db.collection("accounts").stream()] == [mailbox]
+
+
+def test_oauth_start_needs_an_allowed_user(pipeline: Pipeline) -> None:
+    fn = client("oauth")
+    assert fn.get("/start").status_code == 401
+    stranger = pipeline.token("fake-client", "stranger@example.com")
+    assert fn.get("/start", headers={"Authorization": f"Bearer {stranger}"}).status_code == 403
+    owner = pipeline.token("fake-client", "owner@example.com")
+    resp = fn.get("/start", headers={"Authorization": f"Bearer {owner}"})
+    url = resp.get_json()["url"]
+    for part in (
+        "access_type=offline",
+        "prompt=consent",
+        "code_challenge=",
+        "code_challenge_method=S256",
+        "gmail.readonly",
+        "state=",
+    ):
+        assert part in url

@@ -1,0 +1,176 @@
+"""Sync and processing on the emulators: redelivery, races, faults, poison, revoked tokens."""
+
+from __future__ import annotations
+
+import random
+import threading
+from collections import Counter
+from datetime import timedelta
+
+import requests
+
+from infra.local.mailgen import Renter, lead_email, stream
+from shared.clock import utcnow
+from shared.events import ChunkJob, SyncJob
+from shared.services.process import MAX_PARSE_BYTES, process_chunk
+from shared.services.retry import retry_due
+from shared.services.sync import sync_mailbox
+from tests.helpers import corpus_files
+from tests.integration.pipeline.conftest import Pipeline
+
+
+def backfill(p: Pipeline, n: int) -> list[str]:
+    ids = [p.deliver(raw) for raw, _ in stream(n, 11, p.mailbox)]
+    p.connect()
+    sync_mailbox(p.deps, SyncJob(p.mailbox, "backfill", full=True))
+    return ids
+
+
+def outcomes(p: Pipeline) -> Counter[str]:
+    docs = p.deps.db.collection("messages").stream()
+    return Counter((d.to_dict() or {})["outcome"] for d in docs)
+
+
+def inquiries(p: Pipeline) -> int:
+    return sum(
+        len((d.to_dict() or {})["inquiries"]) for d in p.deps.db.collection("leads").stream()
+    )
+
+
+def test_every_chunk_delivered_twice_gives_no_duplicates_and_exact_counts(
+    pipeline: Pipeline,
+) -> None:
+    p = pipeline
+    ids = backfill(p, 23)
+    jobs = p.chunk_jobs()
+    assert sorted(i for j in jobs for i in j.ids) == sorted(ids) and len(jobs) == 5
+    for job in reversed(jobs):  # out of order
+        process_chunk(p.deps, job)
+    first = (outcomes(p), inquiries(p), len(list(p.deps.db.collection("leads").stream())))
+    for job in jobs:  # every message delivered a second time
+        assert set(process_chunk(p.deps, job).values()) <= {"lead", "merged"}
+    assert (outcomes(p), inquiries(p), len(list(p.deps.db.collection("leads").stream()))) == first
+    assert sum(first[0].values()) == 23 == first[1]
+    summary = p.deps.batches.summary(jobs[0].batch_id)
+    assert summary is not None and summary.status == "completed"
+    assert (summary.total, summary.succeeded, summary.failed, summary.skipped) == (23, 23, 0, 0)
+
+
+def test_second_sync_and_duplicate_notifications_add_nothing(pipeline: Pipeline) -> None:
+    p = pipeline
+    backfill(p, 6)
+    assert len(p.chunk_jobs()) == 2
+    assert sync_mailbox(p.deps, SyncJob(p.mailbox, "push")) == 0
+    assert sync_mailbox(p.deps, SyncJob(p.mailbox, "push", history_id=1)) == 0
+    assert p.chunk_jobs() == []
+    new = p.deliver(next(iter(stream(1, 99, p.mailbox)))[0])
+    assert sync_mailbox(p.deps, SyncJob(p.mailbox, "push")) == 1
+    assert [j.ids for j in p.chunk_jobs()] == [[new]]
+
+
+def test_two_emails_of_one_renter_racing_give_one_lead(pipeline: Pipeline) -> None:
+    p = pipeline
+    p.connect()
+    p.pull("TOPIC_BATCHES")
+    who = Renter("Ana", "Lopez", "2155550199", "ana.lopez@example.org")
+    raws = [
+        lead_email(src, who, random.Random(i), p.mailbox)
+        for i, src in enumerate(("realtor", "apartments", "zillow", "rentmarketplace"))
+    ]
+    ids = [p.deliver(raw) for raw in raws]
+    sync_mailbox(p.deps, SyncJob(p.mailbox, "push"))
+    jobs = [ChunkJob("b-race", f"c{i}", p.mailbox, [gid]) for i, gid in enumerate(ids)]
+    p.pull("TOPIC_BATCHES")
+    threads = [threading.Thread(target=process_chunk, args=(p.deps, job)) for job in jobs]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    leads = [d.to_dict() or {} for d in p.deps.db.collection("leads").stream()]
+    assert len(leads) == 1 and len(leads[0]["inquiries"]) == 4
+    assert Counter(outcomes(p).elements()) == Counter({"lead": 1, "merged": 3})
+
+
+def test_gmail_faults_go_to_the_retry_list_and_the_sweep_completes(pipeline: Pipeline) -> None:
+    p = pipeline
+    backfill(p, 5)
+    jobs = p.chunk_jobs()
+    p.faults(rate_500=1.0)
+    failed = process_chunk(p.deps, jobs[0])
+    assert set(failed.values()) == {"failed"}
+    p.faults(rate_500=0.0, rate_429=0.0)
+    entries = list(p.deps.db.collection("retries").stream())
+    assert len(entries) == 5 and {(e.to_dict() or {})["state"] for e in entries} == {"pending"}
+    assert retry_due(p.deps) == 0  # not due yet: backoff
+    for entry in entries:
+        entry.reference.update({"next_attempt_at": utcnow() - timedelta(seconds=1)})
+    assert retry_due(p.deps) == 5
+    for job in p.chunk_jobs():
+        assert job.trigger == "retry" and job.chunk_id == jobs[0].chunk_id
+        process_chunk(p.deps, job)
+    summary = p.deps.batches.summary(jobs[0].batch_id)
+    assert summary is not None and (summary.succeeded, summary.failed) == (5, 0)
+    states = {(e.to_dict() or {})["state"] for e in p.deps.db.collection("retries").stream()}
+    assert states == {"resolved"}
+
+
+def test_poison_email_is_retried_then_dead_and_the_rest_succeed(pipeline: Pipeline) -> None:
+    p = pipeline
+    p.connect()
+    p.pull("TOPIC_BATCHES")
+    huge = corpus_files()[3].read_bytes() + b"\n" + b"x" * (MAX_PARSE_BYTES + 10)
+    ids = [p.deliver(huge)] + [p.deliver(raw) for raw, _ in stream(3, 5, p.mailbox)]
+    sync_mailbox(p.deps, SyncJob(p.mailbox, "push"))
+    job = p.chunk_jobs()[0]
+    assert job.ids == ids[:4] or set(job.ids) <= set(ids)
+    for attempt in range(1, 4):
+        result = process_chunk(p.deps, job)
+        assert result[ids[0]] == ("dead" if attempt == 3 else "failed")
+        assert {result[i] for i in ids[1:4]} <= {"lead", "merged"}
+    entry = p.deps.db.collection("retries").document(f"{p.mailbox}:{ids[0]}").get().to_dict()
+    assert entry is not None and entry["state"] == "dead" and entry["attempts"] == 3
+    assert entry["error_class"] == "ParseError"
+    summary = p.deps.batches.summary(job.batch_id)
+    assert summary is not None and (summary.dead, summary.succeeded) == (1, 3)
+    assert summary.status == "completed_with_errors"
+
+
+def test_revoked_token_parks_work_and_reconnect_resumes_it(pipeline: Pipeline) -> None:
+    p = pipeline
+    backfill(p, 8)
+    jobs = p.chunk_jobs()
+    requests.post(f"{p.fake.url}/_fake/revoke-all", json={"address": p.mailbox}, timeout=5)
+    p.deps._creds.clear()  # a new instance: no cached access token
+    result = process_chunk(p.deps, jobs[0])
+    assert set(result.values()) == {"parked"}
+    account = p.deps.accounts.get(p.mailbox)
+    assert account is not None and account.state == "needs_reauth"
+    assert set(process_chunk(p.deps, jobs[1]).values()) == {"parked"}  # no crash loop
+    assert sync_mailbox(p.deps, SyncJob(p.mailbox, "push")) == 0
+    p.connect()  # re-consent: parked entries go back to processing
+    requeued = p.chunk_jobs()
+    assert sorted(i for j in requeued if j.trigger == "retry" for i in j.ids) == sorted(
+        jobs[0].ids + jobs[1].ids
+    )
+    for job in requeued:
+        process_chunk(p.deps, job)
+    assert sum(outcomes(p).values()) == 8
+
+
+def test_stale_history_id_falls_back_to_a_full_list(pipeline: Pipeline) -> None:
+    p = pipeline
+    backfill(p, 3)
+    p.chunk_jobs()
+    new = p.deliver(next(iter(stream(1, 42, p.mailbox)))[0])
+    requests.post(f"{p.fake.url}/_fake/mailboxes/{p.mailbox}/expire-history", timeout=5)
+    assert sync_mailbox(p.deps, SyncJob(p.mailbox, "push")) == 4
+    assert new in [i for j in p.chunk_jobs() for i in j.ids]
+
+
+def test_cursor_only_moves_forward(pipeline: Pipeline) -> None:
+    p = pipeline
+    p.connect()
+    start = p.deps.accounts.get(p.mailbox).history_id  # type: ignore[union-attr]
+    assert p.deps.accounts.advance_cursor(p.mailbox, start - 5, utcnow()) is False
+    assert p.deps.accounts.get(p.mailbox).history_id == start  # type: ignore[union-attr]
+    assert p.deps.accounts.advance_cursor(p.mailbox, start + 5, utcnow()) is True
