@@ -92,9 +92,18 @@ class Deps:
             return LocalSecretStore(self.settings.text("LOCAL_SECRETS_DIR"))
         from google.cloud import secretmanager  # noqa: PLC0415
 
-        return SecretManagerStore(
-            secretmanager.SecretManagerServiceClient(), self.settings.text("GOOGLE_CLOUD_PROJECT")
+        project = self.settings.text("GOOGLE_CLOUD_PROJECT")
+        endpoint = self.settings.text("SECRET_MANAGER_ENDPOINT")
+        if not endpoint:
+            return SecretManagerStore(secretmanager.SecretManagerServiceClient(), project)
+        from google.auth.credentials import AnonymousCredentials  # noqa: PLC0415
+
+        client = secretmanager.SecretManagerServiceClient(
+            transport="rest",
+            credentials=AnonymousCredentials(),
+            client_options={"api_endpoint": endpoint},
         )
+        return SecretManagerStore(client, project)
 
     @cached_property
     def verifier(self) -> TokenVerifier:

@@ -43,6 +43,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "GMAIL_QUOTA_UNITS": ("250", "Gmail quota units per user per second"),
     "SECRETS_BACKEND": ("secretmanager", "`secretmanager`, or `local` for development"),
     "LOCAL_SECRETS_DIR": ("build/local-secrets", "Folder of the local secrets backend"),
+    "SECRET_MANAGER_ENDPOINT": ("", "Secret Manager REST endpoint override (local stack only)"),
 }
 
 

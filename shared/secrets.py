@@ -66,7 +66,7 @@ class SecretManagerStore:
         sid = secret_id(mailbox)
         parent = f"projects/{self._project}"
         try:
-            with contextlib.suppress(gexc.AlreadyExists):
+            with contextlib.suppress(gexc.Conflict):  # AlreadyExists, or 409 over REST
                 self._client.create_secret(
                     request={
                         "parent": parent,

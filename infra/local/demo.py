@@ -61,6 +61,8 @@ def run(driver: Driver) -> dict[str, object]:
     print(f"mailbox {MAILBOX} holds {len(corpus)} corpus emails under '{LABEL}'")
     answer = driver.connect(MAILBOX)
     print(f"OAuth callback answered {answer.status_code} -> {answer.headers.get('Location')}")
+    if "gmail=connected" not in answer.headers.get("Location", ""):
+        raise SystemExit("connecting the mailbox failed; see build/demo/fn-oauth.log")
     wait_until(
         lambda: _processed(driver) >= len(corpus),
         180,
@@ -137,6 +139,9 @@ def main() -> int:
     signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     with local_stack(ROOT / "build" / "demo") as stack:
         print(f"local stack up in {stack.timings['stack_s']}s {json.dumps(stack.timings)}")
+        for name, value in stack.env().items():
+            if name.endswith(("_HOST", "_ENDPOINT")):
+                print(f"  {name}={value}")
         fns = Functions(stack).start()
         for name in fns.ports:
             print(f"  {name:<15} {fns.url(name)}")

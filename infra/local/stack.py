@@ -46,8 +46,8 @@ class LocalStack:
             "OIDC_CERTS_URL": f"{self.fake_url}/oauth2/v1/certs",
             "OAUTH_CLIENT_ID": "fake-client",
             "OAUTH_CLIENT_SECRET": "fake-secret",
-            "SECRETS_BACKEND": "local",
-            "LOCAL_SECRETS_DIR": str(self.log_dir / "secrets"),
+            "SECRETS_BACKEND": "secretmanager",
+            "SECRET_MANAGER_ENDPOINT": self.fake_url,
         }
 
     def process_env(self) -> dict[str, str]:

@@ -16,6 +16,7 @@ from infra.local.fake_google.gmail_api import GmailApi
 from infra.local.fake_google.keys import SigningKey
 from infra.local.fake_google.notify import Notifier
 from infra.local.fake_google.oauth_api import oauth_blueprint
+from infra.local.fake_google.secrets_api import secrets_blueprint
 from infra.local.fake_google.state import FakeState
 
 
@@ -29,6 +30,7 @@ def create_app(base_url: str, units_per_second: int = 250) -> Flask:
     app.config["state"] = state
     app.register_blueprint(oauth_blueprint(state, key, base_url))
     app.register_blueprint(control_blueprint(state, key, notifier, base_url))
+    app.register_blueprint(secrets_blueprint())
 
     @app.route("/gmail/v1/<path:rest>", methods=["GET", "POST"])
     def gmail(rest: str) -> Any:
