@@ -13,8 +13,10 @@ from infra.local.mailgen import Renter, lead_email, stream
 from shared.clock import utcnow
 from shared.events import ChunkJob, SyncJob
 from shared.services.process import MAX_PARSE_BYTES, process_chunk
+from shared.services.renew import renew_watches
 from shared.services.retry import retry_due
 from shared.services.sync import sync_mailbox
+from shared.store.locks import LockHeldError
 from tests.helpers import corpus_files
 from tests.integration.pipeline.conftest import Pipeline
 
@@ -174,3 +176,42 @@ def test_cursor_only_moves_forward(pipeline: Pipeline) -> None:
     assert p.deps.accounts.advance_cursor(p.mailbox, start - 5, utcnow()) is False
     assert p.deps.accounts.get(p.mailbox).history_id == start  # type: ignore[union-attr]
     assert p.deps.accounts.advance_cursor(p.mailbox, start + 5, utcnow()) is True
+
+
+def test_two_syncs_at_once_queue_each_email_once(pipeline: Pipeline) -> None:
+    p = pipeline
+    backfill(p, 3)
+    p.chunk_jobs()
+    fresh = [p.deliver(raw) for raw, _ in stream(4, 8, p.mailbox)]
+    errors: list[Exception] = []
+
+    def run() -> None:
+        try:
+            sync_mailbox(p.deps, SyncJob(p.mailbox, "push"))
+        except LockHeldError as exc:  # retryable: Pub/Sub redelivers it later
+            errors.append(exc)
+
+    threads = [threading.Thread(target=run) for _ in range(3)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    sync_mailbox(p.deps, SyncJob(p.mailbox, "push"))  # the redelivered one finds nothing new
+    queued = [i for j in p.chunk_jobs() for i in j.ids]
+    assert sorted(queued) == sorted(fresh)
+
+
+def test_renew_watch_renews_and_queues_a_safety_net_sync(pipeline: Pipeline) -> None:
+    p = pipeline
+    p.connect()
+    p.pull("TOPIC_SYNC")
+    p.deps.accounts.update(p.mailbox, watch_expiration=utcnow())
+    assert renew_watches(p.deps) == {"renewed": 1, "needs_reauth": 0, "failed": 0}
+    account = p.deps.accounts.get(p.mailbox)
+    assert account is not None and account.watch_expiration > utcnow() + timedelta(days=6)
+    assert [j["trigger"] for j in p.pull("TOPIC_SYNC")] == ["scheduled"]
+    requests.post(f"{p.fake.url}/_fake/revoke-all", json={"address": p.mailbox}, timeout=5)
+    p.deps._creds.clear()
+    assert renew_watches(p.deps)["needs_reauth"] == 1
+    assert p.deps.accounts.get(p.mailbox).state == "needs_reauth"  # type: ignore[union-attr]
+    assert renew_watches(p.deps) == {"renewed": 0, "needs_reauth": 0, "failed": 0}
