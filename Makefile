@@ -52,7 +52,8 @@ score-parse: $(STAMP)
 bench-parse: $(STAMP)
 	$(PY) -m tests.bench.parse_bench
 
-bench: bench-parse
+bench: bench-parse $(STAMP)
+	$(PY) -m tests.bench.pipeline_bench
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

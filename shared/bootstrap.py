@@ -21,7 +21,8 @@ from shared.store.oauth_states import OAuthStates
 from shared.store.quota import QuotaSlots
 from shared.store.retries import RetryStore
 
-QUOTA_SHARE = 0.92  # the rest of the per-user quota is left for sync and API reads
+QUOTA_SHARE = 0.98  # the rest of the per-user quota is left for sync and API reads
+QUOTA_BLOCK_MESSAGES = 5  # reservations are made in blocks of this many messages.get
 
 
 @dataclass
@@ -74,7 +75,7 @@ class Deps:
     def quota(self) -> QuotaSlots:
         """The shared Gmail quota limiter."""
         units = self.settings.integer("GMAIL_QUOTA_UNITS") * QUOTA_SHARE
-        return QuotaSlots(self.db, units, block_units=5 * self.settings.integer("CHUNK_SIZE"))
+        return QuotaSlots(self.db, units, block_units=5 * QUOTA_BLOCK_MESSAGES)
 
     @cached_property
     def publisher(self) -> Publisher:

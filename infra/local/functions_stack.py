@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import contextlib
+import os
+import signal
+import subprocess
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from google.api_core.exceptions import AlreadyExists
 from google.cloud import pubsub_v1  # type: ignore[attr-defined]
@@ -27,6 +29,11 @@ class Functions:
 
     stack: LocalStack
     ports: dict[str, int] = field(default_factory=dict)
+    extra_env: dict[str, str] = field(default_factory=dict)
+    ack_deadline_s: int = ACK_DEADLINE_S
+    twice: bool = False  # every Pub/Sub message delivered twice, copies late (relays)
+    procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
+    _env: dict[str, str] = field(default_factory=dict)
 
     def url(self, name: str) -> str:
         """Base URL of a function."""
@@ -46,83 +53,109 @@ class Functions:
             "OAUTHLIB_INSECURE_TRANSPORT": "1",  # oauthlib refuses http:// token URLs otherwise
         }
 
-    def _topics(self) -> None:
+    def _subscriptions(self) -> dict[str, str]:
+        """Create topics and subscriptions; returns relayed subscription → endpoint."""
         project = self.stack.emulators.project
         publisher, subscriber = pubsub_v1.PublisherClient(), pubsub_v1.SubscriberClient()
-        topics = {"gmail-notifications", *EVENT_FUNCTIONS.values()}
-        for topic in topics:
+        relayed = {"gmail-notifications": self.url("gmail_webhook")}
+        if self.twice:
+            relayed |= {topic: self.url(name) for name, topic in EVENT_FUNCTIONS.items()}
+        for topic in {"gmail-notifications", *EVENT_FUNCTIONS.values()}:
             with contextlib.suppress(AlreadyExists):
                 publisher.create_topic(name=publisher.topic_path(project, topic))
         for name, topic in EVENT_FUNCTIONS.items():
+            if topic in relayed:
+                continue
             subscriber.create_subscription(
                 request={
                     "name": subscriber.subscription_path(project, f"{topic}-push"),
                     "topic": publisher.topic_path(project, topic),
                     "push_config": {"push_endpoint": self.url(name)},
-                    "ack_deadline_seconds": ACK_DEADLINE_S,
+                    "ack_deadline_seconds": self.ack_deadline_s,
                 }
             )
-        subscriber.create_subscription(
-            request={
-                "name": subscriber.subscription_path(project, "gmail-notifications-relay"),
-                "topic": publisher.topic_path(project, "gmail-notifications"),
-                "ack_deadline_seconds": 60,
-            }
-        )
+        out = {}
+        for topic, endpoint in relayed.items():
+            sub = subscriber.subscription_path(project, f"{topic}-relay")
+            subscriber.create_subscription(
+                request={
+                    "name": sub,
+                    "topic": publisher.topic_path(project, topic),
+                    "ack_deadline_seconds": self.ack_deadline_s,
+                }
+            )
+            out[sub] = endpoint
         subscriber.close()
+        return out
+
+    def _spawn(self, name: str) -> subprocess.Popen[bytes]:
+        log = self.stack.log_dir / f"fn-{name}.log"
+        proc = spawn(
+            [
+                sys.executable,
+                "-m",
+                "functions_framework",
+                "--target",
+                name,
+                "--source",
+                str(ROOT / "functions" / name / "main.py"),
+                "--host",
+                "127.0.0.1",
+                "--port",
+                str(self.ports[name]),
+            ],
+            log,
+            env=self._env,
+        )
+        self.procs[name] = proc
+        self.stack.procs.append(proc)
+        return proc
+
+    def _wait(self, name: str) -> None:
+        log = self.stack.log_dir / f"fn-{name}.log"
+        wait_http(
+            f"{self.url(name)}/favicon.ico", self.procs[name], log, timeout=60, ok=range(200, 500)
+        )
 
     def start(self) -> Functions:
-        """Create topics and subscriptions, start every function and the push relay."""
+        """Create topics and subscriptions, start every function and the relays."""
         names = [*HTTP_FUNCTIONS, *EVENT_FUNCTIONS]
         self.ports = {name: free_port() for name in names}
-        env = {**self.stack.process_env(), **self.settings()}
-        self._topics()
-        started = []
+        self._env = {**self.stack.process_env(), **self.settings(), **self.extra_env}
+        relayed = self._subscriptions()
         for name in names:
-            log = self.stack.log_dir / f"fn-{name}.log"
-            proc = spawn(
-                [
-                    sys.executable,
-                    "-m",
-                    "functions_framework",
-                    "--target",
-                    name,
-                    "--source",
-                    str(ROOT / "functions" / name / "main.py"),
-                    "--host",
-                    "127.0.0.1",
-                    "--port",
-                    str(self.ports[name]),
-                ],
-                log,
-                env=env,
+            self._spawn(name)
+        for n, (sub, endpoint) in enumerate(relayed.items()):
+            cmd = [
+                sys.executable,
+                "-m",
+                "infra.local.push_relay",
+                sub,
+                endpoint,
+                "--fake",
+                self.stack.fake_url,
+                "--service-account",
+                PUSH_SA,
+            ]
+            self.stack.procs.append(
+                spawn(
+                    cmd + (["--twice"] if self.twice else []),
+                    self.stack.log_dir / f"relay-{n}.log",
+                    env=self._env,
+                )
             )
-            self.stack.procs.append(proc)
-            started.append((name, proc, log))
-        project = self.stack.emulators.project
-        relay_log = self.stack.log_dir / "push-relay.log"
-        self.stack.procs.append(
-            spawn(
-                [
-                    sys.executable,
-                    "-m",
-                    "infra.local.push_relay",
-                    f"projects/{project}/subscriptions/gmail-notifications-relay",
-                    self.url("gmail_webhook"),
-                    "--fake",
-                    self.stack.fake_url,
-                    "--service-account",
-                    PUSH_SA,
-                ],
-                relay_log,
-                env=env,
-            )
-        )
-        for name, proc, log in started:
-            wait_http(f"{self.url(name)}/favicon.ico", proc, log, timeout=60, ok=range(200, 500))
+        for name in names:
+            self._wait(name)
         return self
 
+    def kill(self, name: str) -> None:
+        """Kill a function's process at once (SIGKILL), as a crashed instance."""
+        proc = self.procs[name]
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(proc.pid, signal.SIGKILL)
+        proc.wait(10)
 
-def logs(stack: LocalStack) -> list[Path]:
-    """Every log file of the stack (for a failing test's report)."""
-    return sorted(stack.log_dir.glob("*.log"))
+    def restart(self, name: str) -> None:
+        """Start a killed function again on its port."""
+        self._spawn(name)
+        self._wait(name)

@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import argparse
 import base64
+import random
+import threading
 import time
 from typing import Any
 
@@ -53,22 +55,34 @@ def main() -> None:
     ap.add_argument("endpoint")
     ap.add_argument("--fake", required=True)
     ap.add_argument("--service-account", required=True)
+    ap.add_argument(
+        "--twice",
+        action="store_true",
+        help="deliver every message twice, the copy late (at-least-once tests)",
+    )
     args = ap.parse_args()
     tokens = TokenSource(args.fake, args.endpoint, args.service_account)
-    session = requests.Session()
+
+    rng = random.Random(7)  # noqa: S311 - test delays, not crypto
+
+    def post(body: dict[str, Any]) -> int:
+        try:
+            return requests.post(
+                args.endpoint,
+                json=body,
+                timeout=120,
+                headers={"Authorization": f"Bearer {tokens.get()}"},
+            ).status_code
+        except requests.RequestException:
+            return 599
 
     def deliver(message: Any) -> None:
-        try:
-            resp = session.post(
-                args.endpoint,
-                json=envelope(message, args.subscription),
-                headers={"Authorization": f"Bearer {tokens.get()}"},
-                timeout=60,
-            )
-        except requests.RequestException:
-            message.nack()
-            return
-        (message.ack if resp.status_code < 300 else message.nack)()
+        body = envelope(message, args.subscription)
+        if args.twice:  # a second, late copy: duplicates arriving out of order
+            timer = threading.Timer(rng.uniform(0.1, 3.0), post, args=(body,))
+            timer.daemon = True
+            timer.start()
+        (message.ack if post(body) < 300 else message.nack)()
 
     subscriber = pubsub_v1.SubscriberClient()
     flow = pubsub_v1.types.FlowControl(max_messages=16)

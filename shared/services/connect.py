@@ -3,14 +3,16 @@
 from __future__ import annotations
 
 import secrets as pysecrets
-from typing import Any
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from google_auth_oauthlib.flow import Flow
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
 from shared.bootstrap import Deps
 from shared.clock import utcnow
-from shared.errors import GmailUnavailableError, NotFoundError, ValidationError
+from shared.errors import GmailUnavailableError, NotFoundError, RetryableError, ValidationError
 from shared.events import SyncJob
 from shared.gmail.client import SCOPES, gmail_service
 from shared.gmail.gateway import GoogleGmail, normalise_label
@@ -20,6 +22,7 @@ from shared.services.retry import unpark
 from shared.store.accounts import Account
 
 log = get_logger("connect")
+T = TypeVar("T")
 
 
 def _flow(deps: Deps, redirect_uri: str | None = None, verifier: str | None = None) -> Flow:
@@ -52,6 +55,18 @@ def consent_url(deps: Deps, user: str) -> str:
     return str(url)
 
 
+def patiently(call: Callable[[], T], attempts: int = 5) -> T:
+    """Retry a Gmail call on transient errors (the user is waiting on this request)."""
+    for n in range(attempts):
+        try:
+            return call()
+        except RetryableError:
+            if n == attempts - 1:
+                raise
+            time.sleep(0.2 * 2**n)
+    raise AssertionError("unreachable")
+
+
 def _find_label(labels: list[dict[str, Any]], wanted: str) -> dict[str, Any]:
     for label in labels:
         if normalise_label(str(label.get("name", ""))) == normalise_label(wanted):
@@ -81,10 +96,10 @@ def complete(deps: Deps, code: str, state: str, redirect_uri: str | None = None)
         raise ValidationError("Google returned no refresh token")
     endpoint = deps.settings.text("GMAIL_API_ENDPOINT")
     gmail = GoogleGmail(gmail_service(creds, endpoint), endpoint)
-    mailbox, _ = gmail.profile()
-    label = _find_label(gmail.labels(), deps.settings.text("LEAD_LABEL"))
+    mailbox, _ = patiently(gmail.profile)
+    label = _find_label(patiently(gmail.labels), deps.settings.text("LEAD_LABEL"))
     secret_name = deps.secrets.put(mailbox, creds.refresh_token)
-    history_id, expiry = gmail.watch(gmail_topic(deps), label["id"])
+    history_id, expiry = patiently(lambda: gmail.watch(gmail_topic(deps), label["id"]))
     previous = deps.accounts.get(mailbox)
     cursor = previous.history_id if previous and previous.history_id else history_id
     deps.accounts.save(

@@ -16,58 +16,44 @@ from shared.errors import (
     InvalidGrantError,
     LeadHarvestError,
     MessageGoneError,
-    PermanentError,
-    RetryableError,
 )
 from shared.events import ChunkJob
 from shared.logs import get_logger
-from shared.parsing import Lead, parse_email
+from shared.parsing import Lead
+from shared.services.store_chunk import store_fetched
 from shared.services.sync import mark_needs_reauth
 from shared.store.retries import Failure
 
 log = get_logger("process")
 FETCH_ROUNDS = 3
 ROUND_PAUSE_S = 0.5
-MAX_PARSE_BYTES = 5 * 1024 * 1024
-
-
-class ParseError(PermanentError):
-    """The parser could not handle this email."""
-
-    code = "parse_failed"
-
-
-def parse(raw: bytes, tz: str) -> Lead:
-    """Parse one email for the pipeline; oversized or crashing input raises ParseError."""
-    if len(raw) > MAX_PARSE_BYTES:
-        raise ParseError(f"email of {len(raw)} bytes is over the {MAX_PARSE_BYTES} byte limit")
-    try:
-        return parse_email(raw, tz)
-    except Exception as exc:
-        raise ParseError(f"parser raised {type(exc).__name__}") from exc
+GET_UNITS = 5  # Gmail quota units of one messages.get
 
 
 def _fetch(
-    deps: Deps, job: ChunkJob, todo: list[str], store_one: Callable[[str, bytes], None]
+    deps: Deps,
+    job: ChunkJob,
+    todo: list[str],
+    save: Callable[[str, Lead, bytes], None],
+    timings: dict[str, float],
 ) -> dict[str, LeadHarvestError]:
     account = deps.accounts.get(job.mailbox)
     assert account is not None
     gmail = deps.gmail_for(account)
     failures: dict[str, LeadHarvestError] = {}
     for round_no in range(FETCH_ROUNDS):
-        deps.quota.acquire(job.mailbox)
-        again = []
-        for gmail_id, result in gmail.get_raw_many(todo).items():
-            if isinstance(result, bytes):
-                failures.pop(gmail_id, None)
-                try:
-                    store_one(gmail_id, result)
-                except ParseError as exc:
-                    failures[gmail_id] = exc
-            else:
-                failures[gmail_id] = result
-                if isinstance(result, RetryableError):
-                    again.append(gmail_id)
+        t0 = time.monotonic()
+        waited = deps.quota.acquire(job.mailbox, GET_UNITS * len(todo))
+        t1 = time.monotonic()
+        fetched = gmail.get_raw_many(todo)
+        t2 = time.monotonic()
+        again = store_fetched(fetched, deps.settings.text("MAILBOX_TZ"), save, failures)
+        timings.update(
+            quota_wait_s=round(waited, 3),
+            reserve_s=round(t1 - t0 - waited, 3),
+            fetch_s=round(t2 - t1, 3),
+            store_s=round(time.monotonic() - t2, 3),
+        )
         if not again:
             break
         todo = again
@@ -89,18 +75,16 @@ def process_chunk(deps: Deps, job: ChunkJob) -> dict[str, str]:
         outcomes[gmail_id] = rec["outcome"] if rec.get("batch_id") == job.batch_id else "duplicate"
     todo = [i for i in dict.fromkeys(job.ids) if i not in outcomes]
     failures: dict[str, LeadHarvestError] = {}
+    timings: dict[str, float] = {}
     park = account.state != "connected"
-    tz = deps.settings.text("MAILBOX_TZ")
 
-    def store_one(gmail_id: str, raw: bytes) -> None:
-        stored = deps.leads.store(
-            job.mailbox, gmail_id, parse(raw, tz), raw, job.batch_id, utcnow()
-        )
+    def save(gmail_id: str, lead: Lead, raw: bytes) -> None:
+        stored = deps.leads.store(job.mailbox, gmail_id, lead, raw, job.batch_id, utcnow())
         outcomes[gmail_id] = stored.outcome if stored.batch_id == job.batch_id else "duplicate"
 
     if todo and not park:
         try:
-            failures = _fetch(deps, job, todo, store_one)
+            failures = _fetch(deps, job, todo, save, timings)
         except InvalidGrantError as exc:
             mark_needs_reauth(deps, account, str(exc))
             park = True
@@ -132,6 +116,7 @@ def process_chunk(deps: Deps, job: ChunkJob) -> dict[str, str]:
                 "chunk_id": job.chunk_id,
                 "emails": len(job.ids),
                 "failed": sum(1 for o in outcomes.values() if o in ("failed", "dead", "parked")),
+                **timings,
             }
         },
     )

@@ -26,6 +26,7 @@ log = get_logger("sync")
 LEASE = timedelta(minutes=9)
 FOLLOW_UP_S = 1.2
 FOLLOW_UP_MAX_S = 30.0
+CURSOR_EVERY_S = 5.0
 
 
 def batch_id_for(mailbox: str, trigger: str, start: int, ids: list[str]) -> str:
@@ -65,7 +66,8 @@ def queue_batch(
     return batch_id
 
 
-def _round(deps: Deps, gmail: Gmail, account: Account, job: SyncJob, full: bool) -> tuple[int, int]:
+def _round(deps: Deps, gmail: Gmail, account: Account, job: SyncJob, full: bool) -> int:
+    """One look at the mailbox; queues what is new and moves the in-memory cursor."""
     start = account.history_id
     if not full:
         try:
@@ -80,9 +82,24 @@ def _round(deps: Deps, gmail: Gmail, account: Account, job: SyncJob, full: bool)
         _, latest = gmail.profile()  # taken before listing: nothing added after is missed
         ids = list(reversed(gmail.list_ids(account.label_id)))
     queue_batch(deps, account.mailbox, job.trigger, start, ids)
-    deps.accounts.advance_cursor(account.mailbox, latest, utcnow())
     account.history_id = max(account.history_id, latest)
-    return len(ids), latest
+    return len(ids)
+
+
+class _Cursor:
+    """Writes the cursor forward after chunks are published, at most every few seconds."""
+
+    def __init__(self, deps: Deps, account: Account) -> None:
+        self.deps, self.account = deps, account
+        self.saved, self.at = account.history_id, time.monotonic()
+
+    def save(self, force: bool = False) -> None:
+        due = force or time.monotonic() - self.at >= CURSOR_EVERY_S
+        if self.account.history_id > self.saved and due:
+            self.deps.accounts.advance_cursor(
+                self.account.mailbox, self.account.history_id, utcnow()
+            )
+            self.saved, self.at = self.account.history_id, time.monotonic()
 
 
 def sync_mailbox(deps: Deps, job: SyncJob) -> int:
@@ -94,17 +111,20 @@ def sync_mailbox(deps: Deps, job: SyncJob) -> int:
     queued = 0
     with deps.leases.hold(f"sync:{account.mailbox}", LEASE):
         account = deps.accounts.get(job.mailbox) or account  # the cursor as of holding the lease
+        cursor = _Cursor(deps, account)
         try:
             gmail = deps.gmail_for(account)
-            found, _ = _round(deps, gmail, account, job, job.full)
-            queued += found
+            found = queued = _round(deps, gmail, account, job, job.full)
             deadline = time.monotonic() + FOLLOW_UP_MAX_S
             while found and time.monotonic() < deadline:
+                cursor.save()
                 time.sleep(FOLLOW_UP_S)
-                found, _ = _round(
-                    deps, gmail, account, SyncJob(account.mailbox, job.trigger), False
-                )
+                found = _round(deps, gmail, account, SyncJob(account.mailbox, job.trigger), False)
                 queued += found
+            cursor.save(force=True)
+            last = account.last_sync_at
+            if not queued and (last is None or utcnow() - last > timedelta(minutes=1)):
+                deps.accounts.update(account.mailbox, last_sync_at=utcnow())
         except InvalidGrantError as exc:
             mark_needs_reauth(deps, account, str(exc))
     return queued

@@ -9,6 +9,7 @@ from typing import Any, Literal
 from google.cloud import firestore
 
 from shared.store.errors import store_errors
+from shared.store.optimistic import retry_on_conflict, unchanged_since
 
 State = Literal["connected", "needs_reauth", "disconnected"]
 COLLECTION = "accounts"
@@ -63,18 +64,19 @@ class AccountStore:
         """Move the history cursor to ``history_id`` if that is forward; True if it moved."""
         ref = self._ref(mailbox)
 
-        @firestore.transactional
-        def advance(txn: firestore.Transaction) -> bool:
-            snap = ref.get(transaction=txn)
+        def attempt() -> bool:
+            snap = ref.get()
             current = int((snap.to_dict() or {}).get("history_id") or 0) if snap.exists else 0
             if history_id <= current:
-                txn.update(ref, {"last_sync_at": when})
                 return False
-            txn.update(ref, {"history_id": history_id, "last_sync_at": when})
+            ref.update(
+                {"history_id": history_id, "last_sync_at": when},
+                option=unchanged_since(self._db, snap),
+            )
             return True
 
         with store_errors("advance cursor"):
-            return bool(advance(self._db.transaction()))
+            return retry_on_conflict(attempt, "advance cursor")
 
     def connected(self) -> list[Account]:
         """Every account in the ``connected`` state."""

@@ -28,3 +28,7 @@ def store_errors(what: str) -> Iterator[None]:
         raise StoreContentionError(f"{what}: transaction contention") from exc
     except _RETRYABLE as exc:
         raise RetryableError(f"{what}: Firestore unavailable ({type(exc).__name__})") from exc
+    except ValueError as exc:  # the client gives up on a contended transaction with ValueError
+        if "Failed to commit transaction" not in str(exc):
+            raise
+        raise StoreContentionError(f"{what}: transaction contention") from exc

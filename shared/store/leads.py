@@ -1,9 +1,10 @@
 """``leads/{id}``, ``lead_keys/{key}`` and ``messages/{mailbox}:{id}``: the atomic upsert.
 
-One transaction per email: it reads the email's idempotency record, finds the lead by
-its dedup keys (normalised phone, the renter's real email), appends the inquiry and
-creates the record. Two emails of one renter racing give one lead with two inquiries;
-a redelivered email finds its record and changes nothing.
+One atomic write batch per email, guarded by preconditions: it creates the email's
+idempotency record (which must not exist), creates the lead or replaces it only if it is
+unchanged since it was read, and the same for the key index. A conflict means another
+worker got there first: read again and retry. Two emails of one renter racing give one
+lead with two inquiries; a redelivered email finds its record and changes nothing.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from shared.store.lead_records import (
     message_key,
     same_person,
 )
+from shared.store.optimistic import put, retry_on_conflict
 
 
 class LeadStore:
@@ -49,72 +51,91 @@ class LeadStore:
         index document; other (lead, key) pairs are listed in ``lead_keys/{k}`` with names.
         """
         rec_ref = self.record(mailbox, gmail_id)
-        keys = dedup_keys(lead) if lead.is_lead else []
-        direct = [self._doc("leads", lead_id_for(k)) for k in keys]
-        index = [self._doc("lead_keys", k) for k in keys]
+        record = {
+            "mailbox": mailbox,
+            "gmail_id": gmail_id,
+            "outcome": "not_lead",
+            "lead_id": None,
+            "batch_id": batch_id,
+            "source": lead.source,
+            "parser_version": lead.parser_version,
+            "inquiry_at": lead.inquiry_at,
+            "processed_at": now,
+            "raw": raw if len(raw) < 900_000 else None,
+        }
 
-        @firestore.transactional
-        def upsert(txn: firestore.Transaction) -> Stored:
-            rec = rec_ref.get(transaction=txn)
+        def attempt() -> Stored:
+            rec = rec_ref.get()
             if rec.exists:
                 data = rec.to_dict() or {}
                 return Stored(data["outcome"], data.get("lead_id"), data.get("batch_id", ""))
-            snaps = {s.reference.path: s for s in txn.get_all([*direct, *index])} if keys else {}
-            found: dict[str, Any] | None = None
-            found_id = None
-            for d_ref, i_ref in zip(direct, index, strict=True):
-                cands = []
-                if snaps[d_ref.path].exists:
-                    cands.append((d_ref.id, snaps[d_ref.path].to_dict() or {}))
-                cands += [
-                    (c["id"], c) for c in (snaps[i_ref.path].to_dict() or {}).get("leads", [])
-                ]
-                for cand_id, names in cands:
-                    if same_person(names, lead.first_name, lead.last_name):
-                        found_id = cand_id
-                        break
-                if found_id:
-                    break
+            batch = self._db.batch()
             outcome: Outcome = "not_lead"
-            lead_id = None
+            lead_id: str | None = None
             if lead.is_lead:
-                if found_id:
-                    found = self._doc("leads", found_id).get(transaction=txn).to_dict() or {}
-                lead_id = found_id or self._new_id(keys, snaps, direct, lead, mailbox, gmail_id)
-                base = found or {
-                    "status": "new",
-                    "notes": "",
-                    "created_at": now,
-                    "keys": [],
-                    "sources": [],
-                    "inquiries": [],
-                    "mailbox": mailbox,
-                }
-                txn.set(
-                    self._doc("leads", lead_id),
-                    merged_lead(base, lead, inquiry_of(lead, mailbox, gmail_id), keys, now),
-                )
-                self._index(txn, keys, index, snaps, lead_id, lead)
-                outcome = "merged" if found_id else "lead"
-            txn.create(
-                rec_ref,
-                {
-                    "mailbox": mailbox,
-                    "gmail_id": gmail_id,
-                    "outcome": outcome,
-                    "lead_id": lead_id,
-                    "batch_id": batch_id,
-                    "source": lead.source,
-                    "parser_version": lead.parser_version,
-                    "inquiry_at": lead.inquiry_at,
-                    "processed_at": now,
-                    "raw": raw if len(raw) < 900_000 else None,
-                },
-            )
+                lead_id, outcome = self._upsert(batch, lead, mailbox, gmail_id, now)
+            batch.create(rec_ref, {**record, "outcome": outcome, "lead_id": lead_id})
+            batch.commit()
             return Stored(outcome, lead_id, batch_id)
 
         with store_errors("upsert lead"):
-            return upsert(self._db.transaction())  # type: ignore[no-any-return]
+            return retry_on_conflict(attempt, "upsert lead")
+
+    def _upsert(
+        self, batch: Any, lead: Lead, mailbox: str, gmail_id: str, now: datetime
+    ) -> tuple[str, Outcome]:
+        """Add the lead's guarded writes to ``batch``; returns its id and the outcome."""
+        keys = dedup_keys(lead)
+        direct = [self._doc("leads", lead_id_for(k)) for k in keys]
+        index = [self._doc("lead_keys", k) for k in keys]
+        snaps = {s.reference.path: s for s in self._db.get_all([*direct, *index])} if keys else {}
+        found_id = None
+        for d_ref, i_ref in zip(direct, index, strict=True):
+            cands = (
+                [(d_ref.id, snaps[d_ref.path].to_dict() or {})] if snaps[d_ref.path].exists else []
+            )
+            cands += [(c["id"], c) for c in (snaps[i_ref.path].to_dict() or {}).get("leads", [])]
+            found_id = next(
+                (
+                    cid
+                    for cid, names in cands
+                    if same_person(names, lead.first_name, lead.last_name)
+                ),
+                None,
+            )
+            if found_id:
+                break
+        lead_id = found_id or self._new_id(keys, snaps, direct, lead, mailbox, gmail_id)
+        lead_ref = self._doc("leads", lead_id)
+        lead_snap = snaps.get(lead_ref.path) or lead_ref.get()
+        base = (
+            (lead_snap.to_dict() or {})
+            if lead_snap.exists
+            else {
+                "status": "new",
+                "notes": "",
+                "created_at": now,
+                "keys": [],
+                "sources": [],
+                "inquiries": [],
+                "mailbox": mailbox,
+            }
+        )
+        put(
+            self._db,
+            batch,
+            lead_ref,
+            lead_snap,
+            merged_lead(base, lead, inquiry_of(lead, mailbox, gmail_id), keys, now),
+        )
+        for key, i_ref in zip(keys, index, strict=True):
+            snap = snaps[i_ref.path]
+            listed = (snap.to_dict() or {}).get("leads", []) if snap.exists else []
+            if lead_id_for(key) == lead_id or any(c["id"] == lead_id for c in listed):
+                continue
+            entry = {"id": lead_id, "first_name": lead.first_name, "last_name": lead.last_name}
+            put(self._db, batch, i_ref, snap, {"leads": [*listed, entry]})
+        return lead_id, "merged" if lead_snap.exists else "lead"
 
     @staticmethod
     def _new_id(
@@ -130,17 +151,6 @@ class LeadStore:
         if not snaps[direct[0].path].exists:
             return lead_id_for(keys[0])
         return lead_id_for(f"{keys[0]}|{lead.first_name}|{lead.last_name}".casefold())
-
-    @staticmethod
-    def _index(
-        txn: Any, keys: list[str], index: list[Any], snaps: dict[str, Any], lead_id: str, lead: Lead
-    ) -> None:
-        for key, i_ref in zip(keys, index, strict=True):
-            listed = (snaps[i_ref.path].to_dict() or {}).get("leads", [])
-            if lead_id_for(key) == lead_id or any(c["id"] == lead_id for c in listed):
-                continue
-            entry = {"id": lead_id, "first_name": lead.first_name, "last_name": lead.last_name}
-            txn.set(i_ref, {"leads": [*listed, entry]})
 
     def existing(self, mailbox: str, ids: list[str]) -> dict[str, dict[str, Any]]:
         """Idempotency records that already exist for these emails, by Gmail id."""

@@ -8,11 +8,13 @@ from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
 
+from google.api_core import exceptions as gexc
 from google.cloud import firestore
 
 from shared.clock import utcnow
 from shared.errors import RetryableError
 from shared.store.errors import store_errors
+from shared.store.optimistic import unchanged_since
 
 COLLECTION = "locks"
 
@@ -34,23 +36,30 @@ class Leases:
         """Hold the lease ``name`` for the block; raises :class:`LockHeldError` if taken."""
         ref: Any = self._db.collection(COLLECTION).document(name)
         holder = uuid.uuid4().hex
-
-        @firestore.transactional
-        def acquire(txn: firestore.Transaction) -> bool:
-            snap = ref.get(transaction=txn)
-            now = utcnow()
-            if snap.exists and (snap.to_dict() or {}).get("expires_at", now) > now:
-                return False
-            txn.set(ref, {"holder": holder, "expires_at": now + ttl})
-            return True
-
         with store_errors("acquire lease"):
-            if not acquire(self._db.transaction()):
-                raise LockHeldError(f"lease {name} is held")
+            self._acquire(ref, holder, ttl)
         try:
             yield holder
         finally:
             with contextlib.suppress(Exception), store_errors("release lease"):
                 snap = ref.get()
                 if snap.exists and (snap.to_dict() or {}).get("holder") == holder:
-                    ref.delete(option=self._db.write_option(last_update_time=snap.update_time))
+                    ref.delete(option=unchanged_since(self._db, snap))
+
+    def _acquire(self, ref: Any, holder: str, ttl: timedelta) -> None:
+        doc = {"holder": holder, "expires_at": utcnow() + ttl}
+        try:
+            ref.create(doc)
+            return
+        except gexc.AlreadyExists:
+            pass
+        snap = ref.get()
+        if snap.exists and (snap.to_dict() or {}).get("expires_at", utcnow()) > utcnow():
+            raise LockHeldError("lease is held")
+        try:  # the holder's lease expired: take it over unless someone else just did
+            if snap.exists:
+                ref.update(doc, option=unchanged_since(self._db, snap))
+            else:
+                ref.create(doc)
+        except (gexc.FailedPrecondition, gexc.AlreadyExists, gexc.NotFound) as exc:
+            raise LockHeldError("lease was taken meanwhile") from exc

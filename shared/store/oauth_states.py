@@ -5,10 +5,12 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 from typing import Any
 
+from google.api_core import exceptions as gexc
 from google.cloud import firestore
 
 from shared.errors import ValidationError
 from shared.store.errors import store_errors
+from shared.store.optimistic import unchanged_since
 
 COLLECTION = "oauth_states"
 TTL = timedelta(minutes=10)
@@ -37,18 +39,18 @@ class OAuthStates:
         if not state or len(state) > 200 or "/" in state:
             raise ValidationError("missing or malformed OAuth state")
         ref = self._db.collection(COLLECTION).document(state)
-
-        @firestore.transactional
-        def use(txn: firestore.Transaction) -> dict[str, Any] | None:
-            snap = ref.get(transaction=txn)
-            data = snap.to_dict() or {} if snap.exists else None
-            if data is None or data.get("used") or data["expires_at"] <= now:
-                return None
-            txn.update(ref, {"used": True, "used_at": now})
-            return data
-
         with store_errors("consume oauth state"):
-            found = use(self._db.transaction())
+            snap = ref.get()
+            data = (snap.to_dict() or {}) if snap.exists else None
+            found = None
+            if data is not None and not data.get("used") and data["expires_at"] > now:
+                try:  # single use: only the first to flip ``used`` wins
+                    ref.update(
+                        {"used": True, "used_at": now}, option=unchanged_since(self._db, snap)
+                    )
+                    found = data
+                except gexc.FailedPrecondition:
+                    found = None
         if found is None:
             raise ValidationError("OAuth state is unknown, used or expired")
-        return found  # type: ignore[no-any-return]
+        return found

@@ -1,9 +1,10 @@
 """``quota_slots/{mailbox}:{n}``: a Gmail quota limiter shared by every instance.
 
-Time is cut into blocks long enough for one chunk's calls at the allowed rate. A worker
-owns block ``n`` by creating its document (a second creator gets a conflict and tries
-the next block) and starts its calls at the block's start. Every document is written
-exactly once, so no document sees more than one write, however busy the mailbox.
+Time is cut into blocks, each worth a few calls at the allowed rate. A worker owns block
+``n`` by creating its document (a second creator gets a conflict and tries the next block),
+takes as many blocks as its calls need, and starts when its first block starts. Every
+document is written exactly once, so no document sees more than one write, however busy
+the mailbox.
 """
 
 from __future__ import annotations
@@ -24,12 +25,13 @@ COLLECTION = "quota_slots"
 
 
 class QuotaSlots:
-    """Reserves time for ``units`` of Gmail quota per mailbox.
+    """Reserves time for Gmail quota units per mailbox.
 
     Args:
         db: Firestore client.
         units_per_second: The share of the per-user quota this limiter may hand out.
-        block_units: Units one block covers (the cost of the largest chunk).
+        block_units: Units one block covers; a call reserves as many blocks as it needs.
+        max_wait_s: How far ahead a reservation may reach before giving up (retryable).
     """
 
     def __init__(
@@ -40,21 +42,28 @@ class QuotaSlots:
         max_wait_s: float = 30.0,
     ) -> None:
         self._db = db
+        self.block_units = block_units
         self.block_s = block_units / units_per_second
         self.max_blocks = max(1, int(max_wait_s / self.block_s))
 
-    def acquire(self, mailbox: str) -> float:
-        """Reserve the earliest free block and sleep until it starts; returns seconds waited."""
+    def acquire(self, mailbox: str, units: int) -> float:
+        """Reserve blocks for ``units`` and sleep until the first one starts; returns the wait."""
+        need = max(1, math.ceil(units / self.block_units))
         first = math.floor(time.time() / self.block_s)
         col: Any = self._db.collection(COLLECTION)
         expires = utcnow() + timedelta(minutes=10)
+        got: list[int] = []
         for n in range(first, first + self.max_blocks):
             try:
                 with store_errors("reserve quota"):
                     col.document(f"{mailbox}:{n}").create({"expires_at": expires})
             except AlreadyExists:
                 continue
-            wait = max(0.0, n * self.block_s - time.time())
-            time.sleep(wait)
-            return wait
-        raise GmailRateLimitError(f"no Gmail quota free for the next {self.max_blocks} blocks")
+            got.append(n)
+            if len(got) == need:
+                # Start with the first block: the blocks pay for the calls over their span,
+                # and Gmail's limit is a moving average that absorbs one such burst.
+                wait = max(0.0, got[0] * self.block_s - time.time())
+                time.sleep(wait)
+                return wait
+        raise GmailRateLimitError(f"no Gmail quota free in the next {self.max_blocks} blocks")

@@ -15,6 +15,7 @@ from google.cloud import firestore
 
 from shared.store.errors import store_errors
 from shared.store.lead_records import message_key
+from shared.store.optimistic import put, retry_on_conflict
 
 COLLECTION = "retries"
 BASE_DELAY_S = 30.0
@@ -58,13 +59,16 @@ class RetryStore:
         """Count one more failed attempt; returns the entry's new state."""
         ref = self._ref(mailbox, failure.gmail_id)
 
-        @firestore.transactional
-        def update(txn: firestore.Transaction) -> str:
-            snap = ref.get(transaction=txn)
+        def attempt() -> str:
+            snap = ref.get()
             attempts = int((snap.to_dict() or {}).get("attempts", 0)) + (0 if park else 1)
             state = "parked" if park else ("dead" if attempts >= self.max_attempts else "pending")
-            txn.set(
+            batch = self._db.batch()
+            put(
+                self._db,
+                batch,
                 ref,
+                snap,
                 {
                     "mailbox": mailbox,
                     "message_id": failure.gmail_id,
@@ -78,10 +82,11 @@ class RetryStore:
                     "updated_at": now,
                 },
             )
+            batch.commit()
             return state
 
         with store_errors("record failure"):
-            return str(update(self._db.transaction()))
+            return retry_on_conflict(attempt, "record failure")
 
     def resolve(self, mailbox: str, gmail_ids: list[str], now: datetime) -> None:
         """Mark entries of emails that have now been processed as resolved (if any exist)."""

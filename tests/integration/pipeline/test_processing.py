@@ -12,9 +12,10 @@ import requests
 from infra.local.mailgen import Renter, lead_email, stream
 from shared.clock import utcnow
 from shared.events import ChunkJob, SyncJob
-from shared.services.process import MAX_PARSE_BYTES, process_chunk
+from shared.services.process import process_chunk
 from shared.services.renew import renew_watches
 from shared.services.retry import retry_due
+from shared.services.store_chunk import MAX_PARSE_BYTES
 from shared.services.sync import sync_mailbox
 from shared.store.locks import LockHeldError
 from tests.helpers import corpus_files

@@ -1,0 +1,85 @@
+"""Parse and store a chunk's fetched emails: renters in parallel, one renter's emails in turn.
+
+Two emails of one renter in one transaction race would contend for the same lead document;
+grouping them by dedup key and storing each group in order avoids that, while different
+renters are stored concurrently.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+
+from shared.errors import LeadHarvestError, PermanentError, RetryableError
+from shared.parsing import Lead, parse_email
+from shared.store.lead_records import dedup_keys
+
+MAX_PARSE_BYTES = 5 * 1024 * 1024
+STORE_THREADS = 8
+
+
+class ParseError(PermanentError):
+    """The parser could not handle this email."""
+
+    code = "parse_failed"
+
+
+def parse(raw: bytes, tz: str) -> Lead:
+    """Parse one email for the pipeline; oversized or crashing input raises ParseError."""
+    if len(raw) > MAX_PARSE_BYTES:
+        raise ParseError(f"email of {len(raw)} bytes is over the {MAX_PARSE_BYTES} byte limit")
+    try:
+        return parse_email(raw, tz)
+    except Exception as exc:
+        raise ParseError(f"parser raised {type(exc).__name__}") from exc
+
+
+def renter_groups(leads: dict[str, Lead]) -> list[list[str]]:
+    """Ids grouped so that emails sharing a phone or email are in the same group."""
+    group_of_key: dict[str, int] = {}
+    groups: list[list[str]] = []
+    for gmail_id, lead in leads.items():
+        keys = dedup_keys(lead) if lead.is_lead else []
+        found = sorted({group_of_key[k] for k in keys if k in group_of_key})
+        target = found[0] if found else len(groups)
+        if not found:
+            groups.append([])
+        for other in found[1:]:  # this email joins groups: merge them
+            groups[target] += groups[other]
+            for k, g in group_of_key.items():
+                if g == other:
+                    group_of_key[k] = target
+            groups[other] = []
+        groups[target].append(gmail_id)
+        for k in keys:
+            group_of_key[k] = target
+    return [g for g in groups if g]
+
+
+def store_fetched(
+    fetched: dict[str, bytes | LeadHarvestError],
+    tz: str,
+    save: Callable[[str, Lead, bytes], None],
+    failures: dict[str, LeadHarvestError],
+) -> list[str]:
+    """Parse and save what was fetched; records failures; returns ids worth fetching again."""
+    again, leads, raws = [], {}, {}
+    for gmail_id, result in fetched.items():
+        if not isinstance(result, bytes):
+            failures[gmail_id] = result
+            if isinstance(result, RetryableError):
+                again.append(gmail_id)
+            continue
+        failures.pop(gmail_id, None)
+        try:
+            leads[gmail_id], raws[gmail_id] = parse(result, tz), result
+        except ParseError as exc:
+            failures[gmail_id] = exc
+
+    def store_group(ids: list[str]) -> None:
+        for gmail_id in ids:
+            save(gmail_id, leads[gmail_id], raws[gmail_id])
+
+    with ThreadPoolExecutor(max_workers=STORE_THREADS) as pool:
+        list(pool.map(store_group, renter_groups(leads)))  # a store error re-raises: redelivery
+    return again

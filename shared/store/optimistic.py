@@ -1,0 +1,51 @@
+"""Optimistic concurrency for Firestore: read, then write with preconditions, retry on conflict.
+
+Read-write transactions take locks on what they read; under duplicate deliveries the
+writers of one document wait on each other until a lock timeout. Writes guarded by
+``create`` (must not exist) or ``last_update_time`` (unchanged since read) never wait: a
+loser gets a conflict at once, re-reads and tries again.
+"""
+
+from __future__ import annotations
+
+import random
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from google.api_core import exceptions as gexc
+
+from shared.errors import StoreContentionError
+
+T = TypeVar("T")
+ATTEMPTS = 8
+CONFLICTS = (
+    gexc.AlreadyExists,
+    gexc.FailedPrecondition,
+    gexc.Conflict,
+    gexc.NotFound,
+    gexc.Aborted,
+)
+
+
+def unchanged_since(db: Any, snapshot: Any) -> Any:
+    """Write option: the document still has the update time it had when read."""
+    return db.write_option(last_update_time=snapshot.update_time)
+
+
+def retry_on_conflict(attempt: Callable[[], T], what: str) -> T:
+    """Run ``attempt`` until it does not hit a conflict (with a short jittered pause)."""
+    for n in range(ATTEMPTS):
+        try:
+            return attempt()
+        except CONFLICTS:
+            time.sleep(random.uniform(0, 0.02 * 2**n))  # noqa: S311 - jitter, not crypto
+    raise StoreContentionError(f"{what}: still conflicting after {ATTEMPTS} attempts")
+
+
+def put(db: Any, batch: Any, ref: Any, snapshot: Any, data: dict[str, Any]) -> None:
+    """Add a guarded write of ``data`` to ``batch``: create if absent, else replace if unchanged."""
+    if snapshot is not None and snapshot.exists:  # every field is written: update == replace
+        batch.update(ref, data, option=unchanged_since(db, snapshot))
+    else:
+        batch.create(ref, data)

@@ -1,0 +1,200 @@
+"""``make bench``: 1,000 pushed lead emails and a 4,000-email backfill through the local stack.
+
+Gmail's per-user quota is enforced by the fake. Probes in ``hooks/sitecustomize.py`` record
+Firestore writes, Pub/Sub publishes and function invocations in the function processes.
+Prints the figures (medians and ratios) and writes ``build/bench.json``.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import statistics
+import sys
+import time
+from collections import Counter, defaultdict
+from pathlib import Path
+from typing import Any
+
+import requests
+from google.cloud import firestore
+
+from infra.local.driver import Driver, wait_until
+from infra.local.functions_stack import Functions
+from infra.local.mailgen import stream
+from infra.local.stack import ROOT, local_stack
+
+LABEL = "Processed lead"
+HOOKS = Path(__file__).resolve().parent / "hooks"
+OUR_TOPICS = ("mailbox-sync", "email-batches")
+
+
+def events(folder: Path, start: float, end: float) -> list[dict[str, Any]]:
+    """Probe events of every function process within [start, end]."""
+    out = []
+    for path in folder.glob("*.jsonl"):
+        for line in path.read_text().splitlines():
+            event = json.loads(line)
+            if start <= event["t"] <= end:
+                out.append(event)
+    return out
+
+
+def max_doc_rate(writes: list[dict[str, Any]], window: float) -> tuple[float, str]:
+    """Most writes any one document received in a window of ``window`` seconds, per second."""
+    by_doc: dict[str, list[float]] = defaultdict(list)
+    for w in writes:
+        by_doc[w["doc"]].append(w["t"])
+    best, which = 0, ""
+    for doc, times in by_doc.items():
+        times.sort()
+        lo = 0
+        for hi, t in enumerate(times):
+            while t - times[lo] >= window:
+                lo += 1
+            if hi - lo + 1 > best:
+                best, which = hi - lo + 1, doc
+    return best / window, which.split("/")[0]
+
+
+def processed(d: Driver, mailbox: str) -> dict[str, Any]:
+    docs = (
+        d.db()
+        .collection("messages")
+        .where(filter=firestore.FieldFilter("mailbox", "==", mailbox))
+        .select(["processed_at"])
+        .stream()
+    )
+    return {doc.id.split(":", 1)[1]: (doc.to_dict() or {})["processed_at"] for doc in docs}
+
+
+def fake_stats(d: Driver) -> Counter[str]:
+    return Counter(requests.get(f"{d.fake}/_fake/stats", timeout=10).json())
+
+
+def figures(
+    d: Driver, folder: Path, n: int, start: float, end: float, before: Counter[str]
+) -> dict[str, float]:
+    """Ratios per email for one run."""
+    evs = events(folder, start, end + 2)
+    writes = [e for e in evs if e["kind"] == "write"]
+    stats = fake_stats(d)
+    stats.subtract(before)
+    ours = sum(1 for e in evs if e["kind"] == "publish" and e["topic"] in OUR_TOPICS)
+    sustained, hot = max_doc_rate(writes, 10.0)
+    burst, _ = max_doc_rate(writes, 1.0)
+    return {
+        "quota_units_per_email": round(stats["quota_units"] / n, 3),
+        "firestore_writes_per_email": round(len(writes) / n, 3),
+        "pubsub_messages_per_email": round((ours + stats["notifications.sent"]) / n, 4),
+        "invocations_per_email": round(sum(1 for e in evs if e["kind"] == "invoke") / n, 4),
+        "max_doc_writes_per_s": round(sustained, 2),
+        "hottest_doc_kind": hot,
+        "max_doc_writes_in_1s": burst,
+        "gmail_429s": stats["errors.429"],
+    }
+
+
+def push_run(d: Driver, folder: Path, n: int) -> dict[str, float]:
+    """Connect an empty mailbox, then Gmail receives ``n`` lead emails in a burst."""
+    mailbox = "bench-push@example.com"
+    d.create_mailbox(mailbox, LABEL)
+    d.connect(mailbox)
+    time.sleep(2)
+    mail = stream(n, 2026, mailbox)
+    before, start = fake_stats(d), time.time()
+    delivered = {d.deliver(mailbox, raw, [LABEL]): time.time() for raw, _ in mail}
+    wait_until(lambda: len(processed(d, mailbox)) >= n, 600, every=1.0)
+    done = processed(d, mailbox)
+    end = max(t.timestamp() for t in done.values())
+    latency = [done[gid].timestamp() - t for gid, t in delivered.items() if gid in done]
+    quantiles = statistics.quantiles(latency, n=20)
+    return {
+        "emails": len(done),
+        "emails_per_s": round(len(done) / (end - start), 1),
+        "p50_s": round(statistics.median(latency), 2),
+        "p95_s": round(quantiles[18], 2),
+        **figures(d, folder, n, start, end, before),
+    }
+
+
+def backfill_run(d: Driver, folder: Path, n: int) -> dict[str, float]:
+    """A mailbox holding ``n`` lead emails is connected and backfilled."""
+    mailbox = "bench-backfill@example.com"
+    d.create_mailbox(mailbox, LABEL)
+    for raw, _ in stream(n, 4000, mailbox):
+        d.deliver(mailbox, raw, [LABEL], notify=False)
+    before, start = fake_stats(d), time.time()
+    d.connect(mailbox)
+    wait_until(lambda: len(processed(d, mailbox)) >= n, 900, every=2.0)
+    end = max(t.timestamp() for t in processed(d, mailbox).values())
+    return {
+        "emails": n,
+        "seconds": round(end - start, 1),
+        "emails_per_s": round(n / (end - start), 1),
+        **figures(d, folder, n, start, end, before),
+    }
+
+
+def main() -> int:
+    """Run both measurements and print them."""
+    push_n = int(os.environ.get("BENCH_EMAILS", "1000"))
+    backfill_n = int(os.environ.get("BENCH_BACKFILL", "4000"))
+    out_dir = ROOT / "build" / "bench"
+    folder = out_dir / "events"
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.jsonl"):
+        old.unlink()
+    extra = {
+        "BENCH_EVENTS_DIR": str(folder),
+        "PYTHONPATH": f"{ROOT}:{HOOKS}",
+        "CHUNK_SIZE": os.environ.get("CHUNK_SIZE", "25"),
+    }
+    with local_stack(out_dir) as stack:
+        driver = Driver(Functions(stack, extra_env=extra).start())
+        push = push_run(driver, folder, push_n)
+        backfill = backfill_run(driver, folder, backfill_n)
+    result = {
+        **{
+            k: push[k]
+            for k in (
+                "emails_per_s",
+                "p50_s",
+                "p95_s",
+                "quota_units_per_email",
+                "firestore_writes_per_email",
+                "pubsub_messages_per_email",
+                "invocations_per_email",
+                "max_doc_writes_per_s",
+            )
+        },
+        "backfill_4000_s": backfill["seconds"],
+        "push": push,
+        "backfill": backfill,
+    }
+    (ROOT / "build" / "bench.json").write_text(json.dumps(result, indent=2) + "\n")
+    for title, run in (
+        (f"push of {push_n} lead emails", push),
+        (f"backfill of {backfill_n}", backfill),
+    ):
+        print(f"\n{title}:")
+        for key, value in run.items():
+            print(f"  {key:<28} {value}")
+    print("\nbuild/bench.json written")
+    for key in (
+        "emails_per_s",
+        "p50_s",
+        "p95_s",
+        "quota_units_per_email",
+        "firestore_writes_per_email",
+        "pubsub_messages_per_email",
+        "invocations_per_email",
+        "max_doc_writes_per_s",
+        "backfill_4000_s",
+    ):
+        print(f"{key} {result[key]}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

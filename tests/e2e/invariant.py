@@ -1,0 +1,74 @@
+"""The invariant every reliability test ends with."""
+
+from __future__ import annotations
+
+from collections import Counter
+from datetime import timedelta
+from typing import Any
+
+from google.cloud import firestore
+
+from infra.local.driver import Driver, wait_until
+from shared.clock import utcnow
+from shared.store.batches import BatchStore
+
+
+def mailbox_docs(d: Driver, collection: str, mailbox: str) -> list[Any]:
+    return list(
+        d.db()
+        .collection(collection)
+        .where(filter=firestore.FieldFilter("mailbox", "==", mailbox))
+        .stream()
+    )
+
+
+def sweep_until_settled(d: Driver, mailbox: str, expected: int, timeout: float = 120) -> None:
+    """Run the retry sweep (as Cloud Scheduler would, with entries made due) until every
+    expected email has a final outcome or is dead."""
+
+    def settled() -> bool:
+        retries = [
+            r
+            for r in mailbox_docs(d, "retries", mailbox)
+            if (r.to_dict() or {}).get("state") in ("pending", "parked")
+        ]
+        for entry in retries:
+            entry.reference.update({"next_attempt_at": utcnow() - timedelta(seconds=1)})
+        if retries:
+            d.scheduler("retry_failed")
+        done = sum(1 for m in mailbox_docs(d, "messages", mailbox))
+        dead = sum(
+            1
+            for r in mailbox_docs(d, "retries", mailbox)
+            if (r.to_dict() or {}).get("state") == "dead"
+        )
+        return not retries and done + dead >= expected
+
+    assert wait_until(settled, timeout, every=2.0), "pipeline did not settle"
+
+
+def check(d: Driver, mailbox: str, lead_ids: set[str], dead: set[str] = frozenset()) -> None:
+    """Every lead email became exactly one inquiry on exactly one lead; batch counts exact;
+    nothing failed, parked or dead but ``dead``."""
+    records = {
+        doc.id.split(":", 1)[1]: doc.to_dict() or {} for doc in mailbox_docs(d, "messages", mailbox)
+    }
+    missing = lead_ids - dead - set(records)
+    assert not missing, f"{len(missing)} lead emails have no record"
+    assert all(records[g]["outcome"] in ("lead", "merged") for g in lead_ids - dead)
+    inquiries = Counter(
+        i["message_id"]
+        for lead in mailbox_docs(d, "leads", mailbox)
+        for i in (lead.to_dict() or {})["inquiries"]
+    )
+    assert {g: n for g, n in inquiries.items() if n != 1} == {}, "an email is on a lead twice"
+    assert set(inquiries) == {g for g, r in records.items() if r["outcome"] in ("lead", "merged")}
+    states = Counter((r.to_dict() or {}).get("state") for r in mailbox_docs(d, "retries", mailbox))
+    assert states.get("pending", 0) == states.get("parked", 0) == 0
+    assert states.get("dead", 0) == len(dead)
+    batches = BatchStore(d.db())
+    for doc in mailbox_docs(d, "batches", mailbox):
+        summary = batches.summary(doc.id)
+        assert summary is not None
+        assert sum(summary.counts.values()) == summary.total, summary
+        assert summary.failed == 0 and summary.processed == summary.total, summary

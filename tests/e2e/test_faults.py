@@ -1,0 +1,125 @@
+"""Faults real Google Cloud produces; each test ends with the invariant."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Iterator
+
+import pytest
+import requests
+
+from infra.local.driver import Driver, wait_until
+from infra.local.mailgen import stream
+from shared.services.store_chunk import MAX_PARSE_BYTES
+from tests.e2e.invariant import check, mailbox_docs, sweep_until_settled
+from tests.helpers import corpus_files
+
+LABEL = "Processed lead"
+
+
+@pytest.fixture(autouse=True)
+def no_faults(driver: Driver) -> Iterator[None]:
+    driver.faults(
+        rate_429=0, rate_500=0, slow_rate=0, slow_ms=0, drop_notifications=0, fail_methods=[]
+    )
+    yield
+    driver.faults(
+        rate_429=0, rate_500=0, slow_rate=0, slow_ms=0, drop_notifications=0, fail_methods=[]
+    )
+
+
+def _connected(d: Driver, mailbox: str, backfill: int, seed: int) -> set[str]:
+    d.create_mailbox(mailbox, LABEL)
+    ids = {
+        d.deliver(mailbox, raw, [LABEL], notify=False) for raw, _ in stream(backfill, seed, mailbox)
+    }
+    assert "gmail=connected" in d.connect(mailbox).headers["Location"]
+    return ids
+
+
+def _processed(d: Driver, mailbox: str) -> int:
+    return len(mailbox_docs(d, "messages", mailbox))
+
+
+def test_gmail_failing_20_percent_with_slow_replies(driver: Driver) -> None:
+    d, mailbox = driver, "faults@example.com"
+    d.faults(rate_429=0.1, rate_500=0.1, slow_rate=0.2, slow_ms=300)
+    ids = _connected(d, mailbox, 60, 3)
+    ids |= {d.deliver(mailbox, raw, [LABEL]) for raw, _ in stream(20, 4, mailbox)}
+    wait_until(lambda: _processed(d, mailbox) >= 70, 120)
+    d.faults(rate_429=0, rate_500=0, slow_rate=0)  # so the test ends; retries did the work
+    sweep_until_settled(d, mailbox, len(ids))
+    check(d, mailbox, ids)
+    stats = requests.get(f"{d.fake}/_fake/stats", timeout=5).json()
+    assert stats.get("errors.429", 0) > 0 and stats.get("errors.500", 0) > 0
+
+
+def test_process_killed_mid_batch_and_restarted(driver: Driver) -> None:
+    d, mailbox = driver, "killed@example.com"
+    ids = _connected(d, mailbox, 250, 5)
+    assert wait_until(lambda: _processed(d, mailbox) >= 40, 60, every=0.2)
+    d.fns.kill("process_emails")
+    seen = _processed(d, mailbox)
+    time.sleep(2)
+    d.fns.restart("process_emails")
+    assert seen < 250
+    assert wait_until(lambda: _processed(d, mailbox) >= 250, 180)
+    sweep_until_settled(d, mailbox, len(ids))
+    check(d, mailbox, ids)
+
+
+def test_stale_history_id_forces_a_full_sync(driver: Driver) -> None:
+    d, mailbox = driver, "stale@example.com"
+    ids = _connected(d, mailbox, 10, 6)
+    assert wait_until(lambda: _processed(d, mailbox) >= 10, 60)
+    requests.post(f"{d.fake}/_fake/mailboxes/{mailbox}/expire-history", timeout=5)
+    ids |= {d.deliver(mailbox, raw, [LABEL]) for raw, _ in stream(5, 7, mailbox)}
+    assert wait_until(lambda: _processed(d, mailbox) >= 15, 60)
+    check(d, mailbox, ids)
+
+
+def test_dropped_notifications_are_recovered_by_the_safety_net(driver: Driver) -> None:
+    d, mailbox = driver, "dropped@example.com"
+    ids = _connected(d, mailbox, 0, 8)
+    time.sleep(3)  # the (empty) backfill sync has run; nothing else is queued
+    d.faults(drop_notifications=1.0)
+    ids |= {d.deliver(mailbox, raw, [LABEL]) for raw, _ in stream(12, 9, mailbox)}
+    time.sleep(4)
+    assert _processed(d, mailbox) == 0  # Gmail never told us
+    assert d.scheduler("renew_watch").status_code == 200
+    assert wait_until(lambda: _processed(d, mailbox) >= 12, 60)
+    check(d, mailbox, ids)
+
+
+def test_revoked_token_mid_batch_parks_work_until_reconnect(driver: Driver) -> None:
+    d, mailbox = driver, "revoked@example.com"
+    ids = _connected(d, mailbox, 200, 10)
+    assert wait_until(lambda: _processed(d, mailbox) >= 25, 60, every=0.2)
+    requests.post(f"{d.fake}/_fake/revoke-all", json={"address": mailbox}, timeout=5)
+    assert wait_until(lambda: d.account(mailbox).get("state") == "needs_reauth", 60)
+    time.sleep(3)
+    parked = [
+        r
+        for r in mailbox_docs(d, "retries", mailbox)
+        if (r.to_dict() or {}).get("state") == "parked"
+    ]
+    assert _processed(d, mailbox) + len(parked) == 200 or _processed(d, mailbox) < 200
+    assert "gmail=connected" in d.connect(mailbox).headers["Location"]
+    assert wait_until(lambda: _processed(d, mailbox) >= 200, 120)
+    sweep_until_settled(d, mailbox, len(ids))
+    check(d, mailbox, ids)
+
+
+def test_poison_email_is_retried_then_dead_the_rest_unaffected(driver: Driver) -> None:
+    d, mailbox = driver, "poison@example.com"
+    ids = _connected(d, mailbox, 0, 11)
+    huge = corpus_files()[3].read_bytes() + b"\n" + b"y" * (MAX_PARSE_BYTES + 1)
+    poison = d.deliver(mailbox, huge, [LABEL])
+    time.sleep(1.1)  # Gmail notifies at most once a second
+    ids |= {d.deliver(mailbox, raw, [LABEL]) for raw, _ in stream(8, 12, mailbox)}
+    assert wait_until(lambda: _processed(d, mailbox) >= 8, 60)
+    sweep_until_settled(d, mailbox, len(ids) + 1, timeout=180)
+    entry = d.db().collection("retries").document(f"{mailbox}:{poison}").get().to_dict() or {}
+    assert entry["state"] == "dead" and entry["error_class"] == "ParseError"
+    assert entry["attempts"] == 5 and "byte limit" in entry["error"]
+    check(d, mailbox, ids, dead={poison})

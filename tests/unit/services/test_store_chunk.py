@@ -1,0 +1,36 @@
+"""Grouping a chunk's emails by renter, and the pipeline's parse guard."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.parsing.record import Lead
+from shared.services.store_chunk import MAX_PARSE_BYTES, ParseError, parse, renter_groups
+
+
+def lead(phone: str | None = None, email: str | None = None, is_lead: bool = True) -> Lead:
+    return Lead(is_lead=is_lead, phone=phone, email=email)
+
+
+def test_emails_sharing_a_key_are_one_group_in_order() -> None:
+    leads = {
+        "a": lead("+12155550101", "x@example.com"),
+        "b": lead(None, "y@example.com"),
+        "c": lead("+12155550101", None),  # same phone as a
+        "d": lead("+12155550199", "y@example.com"),  # same email as b
+        "e": lead(None, None),
+        "f": lead(is_lead=False),
+        "g": lead("+12155550199", "x@example.com"),  # joins the a/c and b/d groups
+    }
+    groups = renter_groups(leads)
+    assert len(groups) == 3  # the five linked emails, the keyless lead, the non-lead
+    merged = next(g for g in groups if "a" in g)
+    assert set(merged) == {"a", "b", "c", "d", "g"}
+    assert merged.index("a") < merged.index("c") and merged.index("b") < merged.index("d")
+    assert sum(len(g) for g in groups) == len(leads)
+
+
+def test_parse_guard() -> None:
+    with pytest.raises(ParseError):
+        parse(b"x" * (MAX_PARSE_BYTES + 1), "America/New_York")
+    assert parse(b"Subject: hi\r\n\r\nhello", "America/New_York").is_lead is False
