@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PYTEST := $(PY) -m pytest
 CORPUS ?= ../shared/corpus
 
-.PHONY: help venv test test-unit test-integration test-e2e lint demo score-parse bench bench-parse clean
+.PHONY: help venv bundle deploy test test-unit test-integration test-e2e lint demo score-parse bench bench-parse clean
 
 help:
 	@echo "make demo | test | test-unit | test-integration | test-e2e | lint | score-parse | bench-parse | bench"
@@ -54,6 +54,15 @@ bench-parse: $(STAMP)
 
 bench: bench-parse $(STAMP)
 	$(PY) -m tests.bench.pipeline_bench
+
+bundle: $(STAMP)
+	$(PY) -m infra.bundle build
+
+TFVARS ?= infra/terraform/terraform.tfvars
+deploy: bundle
+	@test -f $(TFVARS) || { echo "create $(TFVARS) from infra/terraform/terraform.tfvars.example"; exit 1; }
+	cd infra/terraform && terraform init -input=false && \
+	  terraform apply -input=false -var-file=$(abspath $(TFVARS)) -var bundle_root=$(abspath build)
 
 clean:
 	rm -rf build .pytest_cache .mypy_cache .ruff_cache

@@ -47,6 +47,23 @@ SETTINGS: dict[str, tuple[str, str]] = {
 }
 
 
+# Settings whose defaults are right in production (Terraform need not set them), and the
+# ones that come from Secret Manager rather than plain environment variables.
+PRODUCTION_DEFAULTS = frozenset(
+    {
+        "GMAIL_API_ENDPOINT",
+        "OAUTH_AUTH_URI",
+        "OAUTH_TOKEN_URI",
+        "OAUTH_REVOKE_URI",
+        "OIDC_ISSUER",
+        "OIDC_CERTS_URL",
+        "LOCAL_SECRETS_DIR",
+        "SECRET_MANAGER_ENDPOINT",
+    }
+)
+FROM_SECRETS = frozenset({"OAUTH_CLIENT_SECRET"})
+
+
 def _int(env: Mapping[str, str], name: str) -> int:
     raw = env.get(name) or SETTINGS[name][0]
     try:

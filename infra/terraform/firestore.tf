@@ -1,0 +1,45 @@
+# Firestore (native mode), the composite indexes the code's queries need, TTL on expiring docs.
+
+resource "google_firestore_database" "default" {
+  name        = "(default)"
+  location_id = var.firestore_location
+  type        = "FIRESTORE_NATIVE"
+  depends_on  = [google_project_service.apis]
+}
+
+locals {
+  # collection => fields in order (shared/store/indexes.py lists the same; a test compares them)
+  indexes = {
+    retries_due     = { collection = "retries", fields = [["state", "ASCENDING"], ["next_attempt_at", "ASCENDING"]] }
+    retries_batch   = { collection = "retries", fields = [["batch_id", "ASCENDING"], ["state", "ASCENDING"]] }
+    retries_mailbox = { collection = "retries", fields = [["mailbox", "ASCENDING"], ["state", "ASCENDING"]] }
+    batches_mailbox = { collection = "batches", fields = [["mailbox", "ASCENDING"], ["created_at", "DESCENDING"]] }
+  }
+  ttl_fields = {
+    oauth_states = "expires_at"
+    locks        = "expires_at"
+    quota_slots  = "expires_at"
+  }
+}
+
+resource "google_firestore_index" "composite" {
+  for_each   = local.indexes
+  database   = google_firestore_database.default.name
+  collection = each.value.collection
+
+  dynamic "fields" {
+    for_each = each.value.fields
+    content {
+      field_path = fields.value[0]
+      order      = fields.value[1]
+    }
+  }
+}
+
+resource "google_firestore_field" "ttl" {
+  for_each   = local.ttl_fields
+  database   = google_firestore_database.default.name
+  collection = each.key
+  field      = each.value
+  ttl_config {}
+}

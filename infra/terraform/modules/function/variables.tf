@@ -1,0 +1,65 @@
+variable "name" {
+  description = "Function name; also its entry point and the folder under build/."
+  type        = string
+}
+
+variable "project_id" {
+  description = "Google Cloud project id."
+  type        = string
+}
+
+variable "region" {
+  description = "Region of the function."
+  type        = string
+}
+
+variable "bundle_dir" {
+  description = "Folder holding the bundle (main.py, shared/, requirements.txt)."
+  type        = string
+}
+
+variable "source_bucket" {
+  description = "Bucket the zipped bundle is uploaded to."
+  type        = string
+}
+
+variable "environment" {
+  description = "Environment variables (settings) of the function."
+  type        = map(string)
+}
+
+variable "pubsub_topic" {
+  description = "Full topic id for a Pub/Sub-triggered function; null for HTTP."
+  type        = string
+  default     = null
+}
+
+variable "roles" {
+  description = "Project roles granted to the function's own service account."
+  type        = list(string)
+  default     = []
+}
+
+variable "timeout_seconds" {
+  description = "Request timeout."
+  type        = number
+  default     = 120
+}
+
+variable "max_instances" {
+  description = "Upper bound of instances."
+  type        = number
+  default     = 10
+}
+
+variable "memory" {
+  description = "Memory per instance."
+  type        = string
+  default     = "512Mi"
+}
+
+variable "secret_environment" {
+  description = "Environment variables read from Secret Manager: name => secret id (latest version)."
+  type        = map(string)
+  default     = {}
+}

@@ -1,0 +1,19 @@
+output "function_urls" {
+  description = "Every function's URL."
+  value       = { for name in local.function_names : name => module.function[name].url }
+}
+
+output "oauth_redirect_uri" {
+  description = "Add this to the OAuth client's authorized redirect URIs."
+  value       = local.environment.OAUTH_REDIRECT_URI
+}
+
+output "topics" {
+  description = "Topic names."
+  value       = { for key, topic in google_pubsub_topic.topic : key => topic.name }
+}
+
+output "dead_letter_subscriptions" {
+  description = "Where undeliverable messages wait for inspection."
+  value       = { for key, sub in google_pubsub_subscription.dead_letter : key => sub.name }
+}

@@ -1,0 +1,88 @@
+# Topics, dead letters, and the push subscription from Gmail's topic to the webhook.
+
+resource "google_pubsub_topic" "topic" {
+  for_each   = local.topics
+  name       = each.value
+  depends_on = [google_project_service.apis]
+}
+
+resource "google_pubsub_topic" "dead_letter" {
+  for_each = local.topics
+  name     = "${each.value}-dead-letter"
+}
+
+# Gmail publishes change notifications as this system account.
+resource "google_pubsub_topic_iam_member" "gmail_publisher" {
+  topic  = google_pubsub_topic.topic["gmail"].id
+  role   = "roles/pubsub.publisher"
+  member = "serviceAccount:gmail-api-push@system.gserviceaccount.com"
+}
+
+resource "google_pubsub_subscription" "gmail_push" {
+  name                 = "gmail-notifications-push"
+  topic                = google_pubsub_topic.topic["gmail"].id
+  ack_deadline_seconds = 60
+
+  push_config {
+    push_endpoint = module.function["gmail_webhook"].url
+    oidc_token {
+      service_account_email = google_service_account.push.email
+      audience              = local.environment.PUSH_AUDIENCE
+    }
+  }
+
+  retry_policy {
+    minimum_backoff = "10s"
+    maximum_backoff = "600s"
+  }
+
+  dead_letter_policy {
+    dead_letter_topic     = google_pubsub_topic.dead_letter["gmail"].id
+    max_delivery_attempts = 10
+  }
+}
+
+# Dead letters are kept for inspection (README: where dead letters are).
+resource "google_pubsub_subscription" "dead_letter" {
+  for_each                   = local.topics
+  name                       = "${each.value}-dead-letter-hold"
+  topic                      = google_pubsub_topic.dead_letter[each.key].id
+  message_retention_duration = "604800s"
+  expiration_policy {
+    ttl = ""
+  }
+}
+
+# Pub/Sub's service agent must be able to forward to dead-letter topics and ack originals.
+resource "google_pubsub_topic_iam_member" "dead_letter_publisher" {
+  for_each = local.topics
+  topic    = google_pubsub_topic.dead_letter[each.key].id
+  role     = "roles/pubsub.publisher"
+  member   = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+}
+
+resource "google_pubsub_subscription_iam_member" "gmail_push_subscriber" {
+  subscription = google_pubsub_subscription.gmail_push.id
+  role         = "roles/pubsub.subscriber"
+  member       = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+}
+
+# Who may publish where: the webhook and renew_watch queue syncs; oauth queues the backfill;
+# sync_mailbox and retry_failed queue chunks.
+locals {
+  publishers = {
+    sync_to_sync   = { fn = "gmail_webhook", topic = "sync" }
+    renew_to_sync  = { fn = "renew_watch", topic = "sync" }
+    oauth_to_sync  = { fn = "oauth", topic = "sync" }
+    sync_to_batch  = { fn = "sync_mailbox", topic = "batch" }
+    retry_to_batch = { fn = "retry_failed", topic = "batch" }
+    oauth_to_batch = { fn = "oauth", topic = "batch" }
+  }
+}
+
+resource "google_pubsub_topic_iam_member" "publishers" {
+  for_each = local.publishers
+  topic    = google_pubsub_topic.topic[each.value.topic].id
+  role     = "roles/pubsub.publisher"
+  member   = "serviceAccount:${module.function[each.value.fn].service_account}"
+}

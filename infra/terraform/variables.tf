@@ -1,0 +1,85 @@
+variable "project_id" {
+  description = "Google Cloud project to deploy into."
+  type        = string
+}
+
+variable "region" {
+  description = "Region for functions, Firestore, Scheduler and the source bucket."
+  type        = string
+  default     = "us-central1"
+}
+
+variable "firestore_location" {
+  description = "Firestore location (a region such as us-central1, or a multi-region such as nam5)."
+  type        = string
+  default     = "nam5"
+}
+
+variable "bundle_root" {
+  description = "Folder with one bundle per function, written by `make bundle`."
+  type        = string
+  default     = "../../build"
+}
+
+variable "oauth_client_id" {
+  description = "OAuth 2.0 web client id (Google Auth Platform > Clients). Also the audience of frontend ID tokens."
+  type        = string
+}
+
+variable "frontend_url" {
+  description = "Where the OAuth callback sends the operator back to."
+  type        = string
+}
+
+variable "frontend_origins" {
+  description = "Origins allowed by CORS on the API, comma-separated."
+  type        = string
+}
+
+variable "allowed_users" {
+  description = "Emails allowed to use the API and connect a mailbox, comma-separated."
+  type        = string
+  default     = ""
+}
+
+variable "allowed_domains" {
+  description = "Email domains allowed to use the API, comma-separated."
+  type        = string
+  default     = ""
+}
+
+variable "lead_label" {
+  description = "Gmail label whose emails are leads (matched ignoring case, spaces and hyphens)."
+  type        = string
+  default     = "Processed lead"
+}
+
+variable "mailbox_tz" {
+  description = "Time zone for forwarded emails' dates."
+  type        = string
+  default     = "America/New_York"
+}
+
+variable "chunk_size" {
+  description = "Message ids per processing chunk."
+  type        = number
+  default     = 25
+}
+
+variable "retry_max_attempts" {
+  description = "Attempts before a failed email becomes dead."
+  type        = number
+  default     = 5
+}
+
+variable "retry_schedule" {
+  description = "Cron schedule of the retry sweep."
+  type        = string
+  default     = "*/5 * * * *"
+}
+
+variable "renew_schedule" {
+  description = "Cron schedule of the daily watch renewal and safety-net sync."
+  type        = string
+  default     = "17 3 * * *"
+}

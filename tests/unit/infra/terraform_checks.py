@@ -1,0 +1,139 @@
+"""Reads infra/terraform with python-hcl2 and checks it against the code."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+import hcl2
+
+from shared.config import FROM_SECRETS, PRODUCTION_DEFAULTS, SETTINGS
+from shared.store.indexes import INDEXES, TTL_FIELDS
+
+ROOT = Path(__file__).resolve().parents[3]
+TF = ROOT / "infra" / "terraform"
+SECRET_LIKE = re.compile(
+    r"1//[0-9A-Za-z_-]{10,}|ya29\.|-----BEGIN|GOCSPX-|secret_data\s*=|AIza[0-9A-Za-z_-]{20,}"
+)
+
+
+def _clean(value: Any) -> Any:
+    if isinstance(value, str):
+        return value[1:-1] if len(value) >= 2 and value[0] == value[-1] == '"' else value
+    if isinstance(value, list):
+        return [_clean(v) for v in value]
+    if isinstance(value, dict):
+        return {_clean(k): _clean(v) for k, v in value.items() if k != "__is_block__"}
+    return value
+
+
+def load(folder: Path = TF) -> dict[str, Any]:
+    """Every top-level block of every .tf file in ``folder`` (not modules), quotes removed."""
+    out: dict[str, Any] = {"locals": {}, "resource": {}, "module": {}, "variable": {}}
+    for path in sorted(folder.glob("*.tf")):
+        doc = _clean(hcl2.load(path.open()))
+        for block in doc.get("locals", []):
+            out["locals"].update(block)
+        for block in doc.get("resource", []):
+            for kind, named in block.items():
+                out["resource"].setdefault(kind, {}).update(named)
+        for block in doc.get("module", []):
+            out["module"].update(block)
+        for block in doc.get("variable", []):
+            out["variable"].update(block)
+    return out
+
+
+def function_problems(tf: dict[str, Any]) -> list[str]:
+    """Every functions/<name> is deployed with its entry point and the right trigger."""
+    loc = tf["locals"]
+    http, event = set(loc["functions_http"]), dict(loc["functions_event"])
+    folders = {p.parent.name for p in (ROOT / "functions").glob("*/main.py")}
+    problems = [f"functions/{n} has no function in Terraform" for n in folders - http - set(event)]
+    problems += [
+        f"Terraform deploys {n} but functions/{n} is missing" for n in (http | set(event)) - folders
+    ]
+    module_main = (TF / "modules" / "function" / "main.tf").read_text()
+    if "entry_point = var.name" not in module_main.replace("  ", " ").replace("  ", " "):
+        problems.append("the function module does not use the function name as entry point")
+    for name, topic_key in event.items():
+        if topic_key not in loc["topics"]:
+            problems.append(f"{name} is triggered by an unknown topic {topic_key}")
+    return problems
+
+
+def topic_problems(tf: dict[str, Any]) -> list[str]:
+    """Every topic the code publishes to, or Gmail publishes to, exists."""
+    topics = set(tf["locals"]["topics"].values())
+    used = {SETTINGS[k][0] for k in ("TOPIC_GMAIL", "TOPIC_SYNC", "TOPIC_BATCHES")}
+    env = tf["locals"]["environment"]
+    for key in ("TOPIC_GMAIL", "TOPIC_SYNC", "TOPIC_BATCHES"):
+        value = str(env.get(key, f"missing {key}"))
+        ref = re.fullmatch(r"\$\{local\.topics\.(\w+)\}", value)
+        used.add(tf["locals"]["topics"].get(ref.group(1), value) if ref else value)
+    return [f"topic {t} is used but not created" for t in sorted(used - topics)]
+
+
+def env_problems(tf: dict[str, Any]) -> list[str]:
+    """Every setting shared/config.py reads is set on the functions (or defaults right)."""
+    given = set(tf["locals"]["environment"]) | set(tf["locals"].get("secret_environment", {}))
+    missing = set(SETTINGS) - given - PRODUCTION_DEFAULTS
+    problems = [f"setting {n} is not set on the functions" for n in sorted(missing)]
+    problems += [
+        f"{n} must come from Secret Manager"
+        for n in sorted(FROM_SECRETS - set(tf["locals"].get("secret_environment", {})))
+    ]
+    return problems
+
+
+def index_problems(tf: dict[str, Any]) -> list[str]:
+    """Every composite index the queries need is declared; TTL on expiring collections."""
+    declared = {
+        (v["collection"], tuple(tuple(f) for f in v["fields"]))
+        for v in tf["locals"]["indexes"].values()
+    }
+    problems = [
+        f"index {name} on {coll} {fields} is not declared"
+        for name, (coll, fields) in INDEXES.items()
+        if (coll, fields) not in declared
+    ]
+    ttl = tf["locals"].get("ttl_fields", {})
+    problems += [f"no TTL on {c}.{f}" for c, f in TTL_FIELDS.items() if ttl.get(c) != f]
+    return problems
+
+
+def scheduler_problems(tf: dict[str, Any]) -> list[str]:
+    """Every Scheduler job calls an existing HTTP function with an OIDC token."""
+    problems = []
+    jobs = tf["resource"].get("google_cloud_scheduler_job", {})
+    if not jobs:
+        return ["no Cloud Scheduler jobs"]
+    for name in tf["locals"]["schedules"]:
+        if name not in tf["locals"]["functions_http"]:
+            problems.append(f"scheduler job {name} targets no HTTP function")
+    for job in jobs.values():
+        target = job["http_target"][0]
+        if "oidc_token" not in target or "module.function[each.key].url" not in target["uri"]:
+            problems.append("a scheduler job does not call its function with an OIDC token")
+    return problems
+
+
+def secret_problems(folder: Path = TF) -> list[str]:
+    """No secret value in any .tf file."""
+    return [
+        f"{p.name} looks like it holds a secret value"
+        for p in folder.rglob("*.tf")
+        if SECRET_LIKE.search(p.read_text())
+    ]
+
+
+def all_problems(tf: dict[str, Any]) -> list[str]:
+    """Every check together."""
+    return (
+        function_problems(tf)
+        + topic_problems(tf)
+        + env_problems(tf)
+        + index_problems(tf)
+        + scheduler_problems(tf)
+    )

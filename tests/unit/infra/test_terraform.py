@@ -1,0 +1,53 @@
+"""Terraform consistency: formatted, complete for the code, and the checks really bite."""
+
+from __future__ import annotations
+
+import copy
+import shutil
+import subprocess
+
+import pytest
+
+from tests.unit.infra.terraform_checks import TF, all_problems, load, secret_problems
+
+
+def test_terraform_fmt_is_clean() -> None:
+    terraform = shutil.which("terraform")
+    if terraform is None:
+        pytest.skip("terraform is not on PATH")
+    proc = subprocess.run(
+        [terraform, "fmt", "-check", "-recursive", str(TF)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert proc.returncode == 0, proc.stdout
+
+
+def test_terraform_matches_the_code() -> None:
+    assert all_problems(load()) == []
+    assert secret_problems() == []
+
+
+@pytest.mark.parametrize(
+    ("where", "change"),
+    [
+        ("function", lambda tf: tf["locals"]["functions_http"].remove("renew_watch")),
+        ("event function", lambda tf: tf["locals"]["functions_event"].pop("process_emails")),
+        ("topic", lambda tf: tf["locals"]["topics"].pop("batch")),
+        ("env var", lambda tf: tf["locals"]["environment"].pop("PUSH_AUDIENCE")),
+        ("secret env", lambda tf: tf["locals"]["secret_environment"].clear()),
+        ("index", lambda tf: tf["locals"]["indexes"].pop("retries_due")),
+        ("ttl", lambda tf: tf["locals"]["ttl_fields"].pop("oauth_states")),
+        ("scheduler target", lambda tf: tf["locals"]["schedules"].update(nightly={})),
+    ],
+)
+def test_checks_fail_when_something_is_removed(where: str, change) -> None:  # type: ignore[no-untyped-def]
+    tf = copy.deepcopy(load())
+    change(tf)
+    assert all_problems(tf), f"removing a {where} went unnoticed"
+
+
+def test_secret_check_bites(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    (tmp_path / "bad.tf").write_text('locals {\n  token = "1//0gAbCdEfGhIjKlMnOp"\n}\n')
+    assert secret_problems(tmp_path)
