@@ -10,19 +10,11 @@ from urllib.parse import parse_qs, urlsplit
 
 import requests
 
+from infra.local.driver import deliver
+
 CORPUS = Path(__file__).resolve().parent / "fixtures" / "emails"
 REDIRECT = "http://127.0.0.1:9/oauth/callback"
-
-
-def deliver(url: str, address: str, raw: bytes, labels: list[str], notify: bool = True) -> str:
-    """Deliver one email into a fake mailbox; returns its Gmail id."""
-    resp = requests.post(
-        f"{url}/_fake/mailboxes/{address}/messages",
-        timeout=10,
-        json={"raw": base64.b64encode(raw).decode(), "labels": labels, "notify": notify},
-    )
-    resp.raise_for_status()
-    return str(resp.json()["id"])
+__all__ = ["REDIRECT", "consent_code", "corpus_files", "deliver", "refresh_token_for"]
 
 
 def consent_code(url: str, address: str, challenge: str | None = None) -> str:

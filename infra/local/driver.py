@@ -16,6 +16,17 @@ from google.cloud import firestore
 from infra.local.functions_stack import DEMO_USER, SCHEDULER_SA, Functions
 
 
+def deliver(fake_url: str, address: str, raw: bytes, labels: list[str], notify: bool = True) -> str:
+    """Deliver one email into a fake mailbox (labels by name); returns its Gmail id."""
+    resp = requests.post(
+        f"{fake_url}/_fake/mailboxes/{address}/messages",
+        timeout=30,
+        json={"raw": base64.b64encode(raw).decode(), "labels": labels, "notify": notify},
+    )
+    resp.raise_for_status()
+    return str(resp.json()["id"])
+
+
 @dataclass
 class Driver:
     """Test and demo actions against a started :class:`Functions` stack."""
@@ -46,13 +57,7 @@ class Driver:
 
     def deliver(self, address: str, raw: bytes, labels: list[str], notify: bool = True) -> str:
         """Gmail receives an email (and notifies the watch, at most once a second)."""
-        resp = requests.post(
-            f"{self.fake}/_fake/mailboxes/{address}/messages",
-            timeout=30,
-            json={"raw": base64.b64encode(raw).decode(), "labels": labels, "notify": notify},
-        )
-        resp.raise_for_status()
-        return str(resp.json()["id"])
+        return deliver(self.fake, address, raw, labels, notify)
 
     def faults(self, **faults: Any) -> None:
         """Set the fake Google's fault injection."""
