@@ -120,3 +120,10 @@ class ConfigError(PermanentError):
 
     code = "config"
     http_status = 500
+
+
+class MethodNotAllowedError(PermanentError):
+    """The path exists, the method does not."""
+
+    code = "method_not_allowed"
+    http_status = 405

@@ -13,7 +13,7 @@ resource "google_project_iam_member" "token_writer" {
 }
 
 resource "google_project_iam_member" "token_reader" {
-  for_each = toset(["sync_mailbox", "process_emails", "renew_watch"])
+  for_each = toset(["api", "sync_mailbox", "process_emails", "renew_watch"])
   project  = var.project_id
   role     = "roles/secretmanager.secretAccessor"
   member   = "serviceAccount:${module.function[each.value].service_account}"
@@ -50,6 +50,14 @@ resource "google_cloud_run_service_iam_member" "scheduler_invoker" {
 resource "google_cloud_run_service_iam_member" "oauth_public" {
   location = var.region
   service  = module.function["oauth"].service
+  role     = "roles/run.invoker"
+  member   = "allUsers"
+}
+
+# The frontend calls the API with a Google ID token, which the API verifies itself.
+resource "google_cloud_run_service_iam_member" "api_public" {
+  location = var.region
+  service  = module.function["api"].service
   role     = "roles/run.invoker"
   member   = "allUsers"
 }

@@ -6,7 +6,7 @@ locals {
     sync  = "mailbox-sync"
     batch = "email-batches"
   }
-  functions_http  = ["oauth", "gmail_webhook", "retry_failed", "renew_watch"]
+  functions_http  = ["api", "oauth", "gmail_webhook", "retry_failed", "renew_watch"]
   functions_event = { sync_mailbox = "sync", process_emails = "batch" }
   function_names  = concat(local.functions_http, keys(local.functions_event))
   url_base        = "https://${var.region}-${var.project_id}.cloudfunctions.net"

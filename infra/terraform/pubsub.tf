@@ -77,6 +77,8 @@ locals {
     sync_to_batch  = { fn = "sync_mailbox", topic = "batch" }
     retry_to_batch = { fn = "retry_failed", topic = "batch" }
     oauth_to_batch = { fn = "oauth", topic = "batch" }
+    api_to_batch   = { fn = "api", topic = "batch" }
+    api_to_sync    = { fn = "api", topic = "sync" }
   }
 }
 

@@ -93,3 +93,17 @@ class AccountStore:
                     Account(**{k: v for k, v in data.items() if k in Account.__dataclass_fields__})
                 )
             return out
+
+    def owned_by(self, user: str) -> list[Account]:
+        """Accounts connected by ``user`` (the frontend only ever sees its own)."""
+        with store_errors("list owned accounts"):
+            snaps = (
+                self._db.collection(COLLECTION)
+                .where(filter=firestore.FieldFilter("owner", "==", user.lower()))
+                .stream()
+            )
+            fields = Account.__dataclass_fields__
+            return [
+                Account(**{k: v for k, v in (s.to_dict() or {}).items() if k in fields})
+                for s in snaps
+            ]

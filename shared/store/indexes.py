@@ -15,6 +15,25 @@ INDEXES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "retries_mailbox": ("retries", (("mailbox", "ASCENDING"), ("state", "ASCENDING"))),
     # BatchStore.recent(mailbox=…): mailbox ==, order by created_at desc
     "batches_mailbox": ("batches", (("mailbox", "ASCENDING"), ("created_at", "DESCENDING"))),
+    # /leads: mailbox ==, [status ==], [source ==], order by updated_at desc
+    "leads_recent": ("leads", (("mailbox", "ASCENDING"), ("updated_at", "DESCENDING"))),
+    "leads_status": (
+        "leads",
+        (("mailbox", "ASCENDING"), ("status", "ASCENDING"), ("updated_at", "DESCENDING")),
+    ),
+    "leads_source": (
+        "leads",
+        (("mailbox", "ASCENDING"), ("source", "ASCENDING"), ("updated_at", "DESCENDING")),
+    ),
+    "leads_status_source": (
+        "leads",
+        (
+            ("mailbox", "ASCENDING"),
+            ("status", "ASCENDING"),
+            ("source", "ASCENDING"),
+            ("updated_at", "DESCENDING"),
+        ),
+    ),
 }
 
 TTL_FIELDS = {"oauth_states": "expires_at", "locks": "expires_at", "quota_slots": "expires_at"}

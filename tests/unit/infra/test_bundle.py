@@ -13,6 +13,7 @@ from infra.bundle import bundle
 def test_each_bundle_holds_main_shared_requirements_and_imports_alone(tmp_path: Path) -> None:
     folders = bundle(tmp_path)
     assert {f.name for f in folders} == {
+        "api",
         "oauth",
         "gmail_webhook",
         "sync_mailbox",

@@ -1,0 +1,1 @@
+"""The frontend's HTTP API: one function, routes inside, thin over the services."""

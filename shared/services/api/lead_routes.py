@@ -1,0 +1,112 @@
+"""``/leads``: list with filters and a cursor, one lead with its inquiries, status and notes."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from google.cloud import firestore
+
+from shared.clock import utcnow
+from shared.errors import NotFoundError, ValidationError
+from shared.services.api.router import Call, Router
+
+STATUSES = ("new", "contacted", "qualified", "closed")
+SOURCES = ("zillow", "realtor", "apartments", "rentmarketplace")
+SUMMARY = (
+    "first_name",
+    "last_name",
+    "email",
+    "phone",
+    "source",
+    "status",
+    "property",
+    "inquiry_count",
+    "last_inquiry_at",
+    "created_at",
+    "updated_at",
+)
+
+
+def _summary(lead_id: str, data: dict[str, Any]) -> dict[str, Any]:
+    return {"id": lead_id, **{k: data.get(k) for k in SUMMARY}}
+
+
+def list_leads(call: Call) -> tuple[int, Any]:
+    """The caller's leads, most recently updated first."""
+    limit = call.int_arg("limit", 25, 1, 100)
+    status, source, q = call.args.get("status"), call.args.get("source"), call.args.get("q")
+    if status and status not in STATUSES:
+        raise ValidationError("unknown status", details={"fields": {"status": list(STATUSES)}})
+    if source and source not in SOURCES:
+        raise ValidationError("unknown source", details={"fields": {"source": list(SOURCES)}})
+    db = call.deps.db
+    query = db.collection("leads").where(
+        filter=firestore.FieldFilter("mailbox", "==", call.account().mailbox)
+    )
+    if status:
+        query = query.where(filter=firestore.FieldFilter("status", "==", status))
+    if source:
+        query = query.where(filter=firestore.FieldFilter("source", "==", source))
+    query = query.order_by("updated_at", direction=firestore.Query.DESCENDING)
+    cursor = call.args.get("cursor")
+    if cursor:
+        snap = db.collection("leads").document(cursor).get()
+        if not snap.exists:
+            raise ValidationError("unknown cursor", details={"fields": {"cursor": "unknown"}})
+        query = query.start_after(snap)
+    docs = list(query.limit(limit).stream())
+    items = [_summary(d.id, d.to_dict() or {}) for d in docs]
+    if q:  # a page-local text filter on name, email and phone
+        needle = q.casefold()
+        items = [
+            i
+            for i in items
+            if needle
+            in " ".join(
+                str(i.get(k) or "") for k in ("first_name", "last_name", "email", "phone")
+            ).casefold()
+        ]
+    return 200, {"leads": items, "nextCursor": docs[-1].id if len(docs) == limit else None}
+
+
+def _owned(call: Call) -> tuple[Any, dict[str, Any]]:
+    ref = call.deps.db.collection("leads").document(call.params["leadId"])
+    snap = ref.get()
+    data = snap.to_dict() or {} if snap.exists else {}
+    if not data or data.get("mailbox") not in {a.mailbox for a in call.accounts}:
+        raise NotFoundError("no such lead")
+    return ref, data
+
+
+def get_lead(call: Call) -> tuple[int, Any]:
+    """One lead with its inquiries (newest first) and notes."""
+    ref, data = _owned(call)
+    return 200, {
+        **_summary(ref.id, data),
+        "notes": data.get("notes", ""),
+        "inquiries": data.get("inquiries", []),
+    }
+
+
+def patch_lead(call: Call) -> tuple[int, Any]:
+    """Change a lead's status and/or notes."""
+    body = call.json_body()
+    bad = {k: "unknown field" for k in body if k not in ("status", "notes")}
+    if "status" in body and body["status"] not in STATUSES:
+        bad["status"] = f"one of {', '.join(STATUSES)}"
+    if "notes" in body and (not isinstance(body["notes"], str) or len(body["notes"]) > 10_000):
+        bad["notes"] = "a string of at most 10000 characters"
+    if bad or not body:
+        raise ValidationError(
+            "invalid lead update", details={"fields": bad or {"status": "required"}}
+        )
+    ref, _ = _owned(call)
+    ref.update({**body, "updated_at": utcnow()})
+    return get_lead(call)
+
+
+def register(router: Router) -> None:
+    """Add the /leads routes."""
+    router.add("GET", "/leads", list_leads)
+    router.add("GET", "/leads/{leadId}", get_lead)
+    router.add("PATCH", "/leads/{leadId}", patch_lead)

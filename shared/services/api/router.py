@@ -1,0 +1,154 @@
+"""Routing, auth, CORS and the error envelope for the API function."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from shared.bootstrap import Deps
+from shared.errors import (
+    ForbiddenError,
+    LeadHarvestError,
+    MethodNotAllowedError,
+    NotFoundError,
+    UnauthenticatedError,
+    ValidationError,
+)
+from shared.http import verify_user
+from shared.logs import get_logger
+from shared.store.accounts import Account
+
+log = get_logger("api")
+Reply = tuple[str, int, dict[str, str]]
+
+
+@dataclass
+class Call:
+    """One authenticated request."""
+
+    deps: Deps
+    user: str
+    params: dict[str, str]
+    args: dict[str, str]
+    body: Any
+    accounts: list[Account] = field(default_factory=list)
+
+    def account(self) -> Account:
+        """The caller's connected (or once connected) mailbox; 404 if none."""
+        if not self.accounts:
+            raise NotFoundError("no mailbox is connected for this user")
+        return self.accounts[0]
+
+    def json_body(self) -> dict[str, Any]:
+        """The JSON object body; 400 otherwise."""
+        if not isinstance(self.body, dict):
+            raise ValidationError("request body must be a JSON object")
+        return self.body
+
+    def int_arg(self, name: str, default: int, low: int, high: int) -> int:
+        """An integer query parameter within bounds; 400 with the field otherwise."""
+        raw = self.args.get(name)
+        if raw is None or raw == "":
+            return default
+        if not re.fullmatch(r"\d{1,6}", raw) or not low <= int(raw) <= high:
+            raise ValidationError(
+                f"{name} must be an integer from {low} to {high}",
+                details={"fields": {name: f"{low}..{high}"}},
+            )
+        return int(raw)
+
+
+Handler = Callable[[Call], tuple[int, Any]]
+
+
+class Router:
+    """Method + path pattern → handler; every route needs an allowed user."""
+
+    def __init__(self) -> None:
+        self.routes: list[tuple[str, re.Pattern[str], Handler]] = []
+
+    def add(self, method: str, pattern: str, handler: Handler) -> None:
+        """Register ``pattern`` (``{name}`` segments become parameters)."""
+        regex = re.sub(r"\{(\w+)\}", r"(?P<\1>[A-Za-z0-9_:@.+-]{1,200})", pattern)
+        self.routes.append((method, re.compile(f"^{regex}$"), handler))
+
+    def dispatch(
+        self,
+        deps: Deps,
+        method: str,
+        path: str,
+        headers: Any,
+        args: dict[str, str],
+        raw_body: bytes,
+    ) -> tuple[int, Any]:
+        """Run the matching route; raises project errors for the envelope."""
+        matched = [(m, p.match(path), h) for m, p, h in self.routes if p.match(path)]
+        if not matched:
+            raise NotFoundError("no such route")
+        route = next(((m, h) for m, h in ((m, h) for m, _, h in matched) if m == method), None)
+        if route is None:
+            raise MethodNotAllowedError(f"{method} is not allowed here")
+        user = verify_user(deps, headers.get("Authorization"))
+        params = next(match.groupdict() for m, match, _ in matched if m == method and match)
+        body: Any = None
+        if raw_body:
+            try:
+                body = json.loads(raw_body)
+            except (ValueError, UnicodeDecodeError) as exc:
+                raise ValidationError("request body is not JSON") from exc
+        accounts = [a for a in deps.accounts.owned_by(user)]
+        return route[1](Call(deps, user, params, args, body, accounts))
+
+
+def cors_headers(deps: Deps, origin: str | None) -> dict[str, str]:
+    """CORS headers for an allowed origin (none for others)."""
+    if not origin or origin not in deps.settings.csv("FRONTEND_ORIGINS"):
+        return {}
+    return {
+        "Access-Control-Allow-Origin": origin,
+        "Vary": "Origin",
+        "Access-Control-Allow-Headers": "Authorization, Content-Type",
+        "Access-Control-Allow-Methods": "GET, POST, PATCH, OPTIONS",
+        "Access-Control-Max-Age": "3600",
+    }
+
+
+def handle(
+    deps: Deps,
+    router: Router,
+    method: str,
+    path: str,
+    headers: Any,
+    args: dict[str, str],
+    raw_body: bytes,
+) -> Reply:
+    """One HTTP request to the API: preflight, routing, errors as the envelope."""
+    cors = cors_headers(deps, headers.get("Origin"))
+    base = {"Content-Type": "application/json", **cors}
+    if method == "OPTIONS":
+        if headers.get("Origin") and not cors:
+            return _json(ForbiddenError("origin not allowed").envelope(), 403, base)
+        return "", 204, cors
+    try:
+        status, body = router.dispatch(
+            deps, method, path.rstrip("/") or "/", headers, args, raw_body
+        )
+    except (UnauthenticatedError, ForbiddenError) as exc:
+        return _json(exc.envelope(), exc.http_status, base)
+    except LeadHarvestError as exc:
+        if exc.http_status >= 500:
+            log.warning("api request failed", extra={"fields": {"code": exc.code}})
+        return _json(exc.envelope(), exc.http_status, base)
+    except Exception as exc:
+        log.exception("api error", extra={"fields": {"error_type": type(exc).__name__}})
+        return _json(
+            {"error": {"code": "internal", "message": "internal error", "details": None}}, 500, base
+        )
+    return _json(body, status, base)
+
+
+def _json(body: Any, status: int, headers: dict[str, str]) -> Reply:
+    return json.dumps(body, default=str), status, headers

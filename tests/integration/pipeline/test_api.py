@@ -1,0 +1,121 @@
+"""The API in-process on the emulators and the fake Google: auth, CORS, routes, ownership."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from infra.local.mailgen import stream
+from shared.events import SyncJob
+from shared.services.process import process_chunk
+from shared.services.sync import sync_mailbox
+from tests.integration.pipeline.conftest import USER, Pipeline
+from tests.integration.pipeline.test_entry_auth import bad_tokens, client
+
+ORIGIN = "http://localhost:5173"
+
+
+@pytest.fixture
+def api(pipeline: Pipeline) -> Any:
+    return client("api")
+
+
+def auth(p: Pipeline, email: str = USER) -> dict[str, str]:
+    return {"Authorization": f"Bearer {p.token('fake-client', email)}"}
+
+
+def connected(p: Pipeline, n: int) -> list[str]:
+    ids = [p.deliver(raw) for raw, _ in stream(n, 21, p.mailbox)]
+    p.connect()
+    sync_mailbox(p.deps, SyncJob(p.mailbox, "backfill", full=True))
+    for job in p.chunk_jobs():
+        process_chunk(p.deps, job)
+    return ids
+
+
+def test_every_route_needs_an_allowed_user(pipeline: Pipeline, api: Any) -> None:
+    cases = bad_tokens(pipeline, "fake-client", USER)
+    cases["not allow-listed"] = ("Bearer " + pipeline.token("fake-client", "x@evil.test"), 403)
+    for method, path in [
+        ("GET", "/gmail/status"),
+        ("GET", "/leads"),
+        ("POST", "/gmail/process-batch"),
+        ("GET", "/processing/history"),
+        ("PATCH", "/leads/abc"),
+    ]:
+        for case, (header, status) in cases.items():
+            resp = api.open(
+                path, method=method, headers={"Authorization": header} if header else {}
+            )
+            assert resp.status_code == status, (path, case)
+            assert set(resp.get_json()["error"]) == {"code", "message", "details"}
+
+
+def test_cors_only_for_configured_origins(pipeline: Pipeline, api: Any) -> None:
+    ok = api.options("/leads", headers={"Origin": ORIGIN, "Access-Control-Request-Method": "GET"})
+    assert ok.status_code == 204 and ok.headers["Access-Control-Allow-Origin"] == ORIGIN
+    bad = api.options("/leads", headers={"Origin": "https://evil.test"})
+    assert bad.status_code == 403 and "Access-Control-Allow-Origin" not in bad.headers
+    resp = api.get("/gmail/status", headers={**auth(pipeline), "Origin": ORIGIN})
+    assert resp.headers["Access-Control-Allow-Origin"] == ORIGIN
+
+
+def test_status_labels_messages_and_batches(pipeline: Pipeline, api: Any) -> None:
+    p = pipeline
+    assert api.get("/gmail/status", headers=auth(p)).get_json()["state"] == "disconnected"
+    ids = connected(p, 6)
+    status = api.get("/gmail/status", headers=auth(p)).get_json()
+    assert status["state"] == "connected" and status["mailbox"] == p.mailbox
+    assert "secret" not in str(status).lower() and "token" not in str(status).lower()
+    labels = api.get("/gmail/labels", headers=auth(p)).get_json()["labels"]
+    lead_label = next(lbl for lbl in labels if lbl["name"] == "Processed lead")
+    assert lead_label["messagesTotal"] == 6
+    page = api.get(
+        f"/gmail/messages?labelId={lead_label['id']}&maxResults=4", headers=auth(p)
+    ).get_json()
+    assert len(page["messages"]) == 4 and page["nextPageToken"]
+    assert {m["status"] for m in page["messages"]} <= {"lead", "merged"}
+    resp = api.post("/gmail/process-batch", json={"messageIds": ids[:3]}, headers=auth(p))
+    assert resp.status_code == 202
+    batch_id = resp.get_json()["batchId"]
+    for job in p.chunk_jobs():
+        process_chunk(p.deps, job)
+    st = api.get(f"/processing/status/{batch_id}", headers=auth(p)).get_json()
+    assert (st["total"], st["processed"], st["skipped"], st["progress"]) == (3, 3, 3, "3/3")
+    assert st["status"] == "completed" and st["percentComplete"] == 100.0
+    history = api.get("/processing/history?limit=1", headers=auth(p)).get_json()
+    assert history["total"] == 2 and len(history["batches"]) == 1 and history["nextCursor"]
+    nxt = api.get(
+        f"/processing/history?limit=1&cursor={history['nextCursor']}", headers=auth(p)
+    ).get_json()
+    assert nxt["batches"][0]["batchId"] != history["batches"][0]["batchId"]
+    assert api.post(f"/processing/retry/{batch_id}", headers=auth(p)).get_json() == {"retried": 0}
+    unknown = api.get("/processing/status/nope", headers=auth(p))
+    assert unknown.status_code == 404 and unknown.get_json()["error"]["code"] == "not_found"
+    bad = api.post("/gmail/process-batch", json={"messageIds": []}, headers=auth(p))
+    assert bad.status_code == 400 and "messageIds" in bad.get_json()["error"]["details"]["fields"]
+
+
+def test_leads_list_get_patch_and_ownership(pipeline: Pipeline, api: Any) -> None:
+    p = pipeline
+    connected(p, 5)
+    leads = api.get("/leads?limit=2", headers=auth(p)).get_json()
+    assert len(leads["leads"]) == 2 and leads["nextCursor"]
+    lead_id = leads["leads"][0]["id"]
+    one = api.get(f"/leads/{lead_id}", headers=auth(p)).get_json()
+    assert one["inquiries"] and one["status"] == "new"
+    changed = api.patch(
+        f"/leads/{lead_id}", json={"status": "contacted", "notes": "called"}, headers=auth(p)
+    )
+    assert changed.status_code == 200 and changed.get_json()["status"] == "contacted"
+    assert (
+        api.get("/leads?status=contacted", headers=auth(p)).get_json()["leads"][0]["id"] == lead_id
+    )
+    bad = api.patch(f"/leads/{lead_id}", json={"status": "won", "x": 1}, headers=auth(p))
+    assert bad.status_code == 400 and set(bad.get_json()["error"]["details"]["fields"]) == {
+        "status",
+        "x",
+    }
+    p.deps.db.collection("accounts").document(p.mailbox).update({"owner": "other@example.com"})
+    assert api.get(f"/leads/{lead_id}", headers=auth(p)).status_code == 404  # not this user's
