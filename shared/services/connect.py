@@ -75,7 +75,7 @@ def _find_label(labels: list[dict[str, Any]], wanted: str) -> dict[str, Any]:
 
 
 def complete(deps: Deps, code: str, state: str, redirect_uri: str | None = None) -> str:
-    """Exchange the code and connect the mailbox; returns its address.
+    """The OAuth callback: check the single-use state, then connect; returns the mailbox.
 
     Raises:
         ValidationError: missing, expired, reused or forged state, or a rejected code.
@@ -84,7 +84,20 @@ def complete(deps: Deps, code: str, state: str, redirect_uri: str | None = None)
     if not code or len(code) > 2048:
         raise ValidationError("missing authorization code")
     grant = deps.oauth_states.consume(state, utcnow())
-    flow = _flow(deps, redirect_uri, grant["code_verifier"])
+    return connect_with_code(deps, grant["user"], code, redirect_uri, grant["code_verifier"])
+
+
+def connect_with_code(
+    deps: Deps, user: str, code: str, redirect_uri: str | None, verifier: str | None = None
+) -> str:
+    """Exchange an authorization code for ``user`` and connect the mailbox it grants."""
+    if not code or len(code) > 2048:
+        raise ValidationError(
+            "missing authorization code", details={"fields": {"code": "required"}}
+        )
+    flow = _flow(deps, redirect_uri, verifier)
+    if verifier is None:
+        flow.autogenerate_code_verifier = False  # a code client's code has no PKCE verifier of ours
     try:
         flow.fetch_token(code=code)
     except OAuth2Error as exc:
@@ -106,7 +119,7 @@ def complete(deps: Deps, code: str, state: str, redirect_uri: str | None = None)
         Account(
             mailbox=mailbox,
             state="connected",
-            owner=grant["user"],
+            owner=user.lower(),
             label_id=label["id"],
             label_name=label["name"],
             secret_name=secret_name,
@@ -115,8 +128,8 @@ def complete(deps: Deps, code: str, state: str, redirect_uri: str | None = None)
             last_sync_at=None,
         )
     )
-    for account in (previous,) if previous else ():
-        deps.forget_gmail(account)
+    if previous:
+        deps.forget_gmail(previous)
     unpark(deps, mailbox)
     topic = deps.settings.text("TOPIC_SYNC")
     deps.publisher.publish(topic, [SyncJob(mailbox=mailbox, trigger="backfill", full=True)])

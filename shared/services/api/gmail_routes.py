@@ -6,7 +6,8 @@ from typing import Any
 
 from shared.errors import ValidationError
 from shared.services.api.router import Call, Router
-from shared.services.connect import consent_url
+from shared.services.connect import connect_with_code, consent_url
+from shared.services.disconnect import disconnect
 from shared.services.sync import queue_batch
 
 MAX_IDS = 1000
@@ -135,6 +136,36 @@ def process_batch(call: Call) -> tuple[int, Any]:
     return 202, {"batchId": batch_id}
 
 
+TOKEN_FIELDS = ("access_token", "refresh_token", "id_token", "token")
+
+
+def token(call: Call) -> tuple[int, Any]:
+    """Connect with an authorization code from a popup or code client (never a raw token)."""
+    body = call.json_body()
+    if any(k in body for k in TOKEN_FIELDS):
+        raise ValidationError(
+            "send an authorization code, never a token",
+            details={"fields": {k: "not accepted" for k in TOKEN_FIELDS if k in body}},
+        )
+    code, redirect = body.get("code"), body.get("redirect_uri")
+    bad = {}
+    if not isinstance(code, str) or not 1 <= len(code) <= 2048:
+        bad["code"] = "required string"
+    if not isinstance(redirect, str) or not (
+        redirect == "postmessage" or redirect.startswith(("https://", "http://"))
+    ):
+        bad["redirect_uri"] = "postmessage or an http(s) URL"
+    if bad:
+        raise ValidationError("invalid token exchange request", details={"fields": bad})
+    mailbox = connect_with_code(call.deps, call.user, str(code), str(redirect))
+    return 200, {"connected": True, "mailbox": mailbox}
+
+
+def disconnect_route(call: Call) -> tuple[int, Any]:
+    """Stop the watch, revoke the token, delete the secret; the leads stay."""
+    return 200, {"mailbox": call.account().mailbox, **disconnect(call.deps, call.account())}
+
+
 def register(router: Router) -> None:
     """Add the /gmail routes."""
     router.add("GET", "/gmail/status", status)
@@ -142,3 +173,5 @@ def register(router: Router) -> None:
     router.add("GET", "/gmail/labels", labels)
     router.add("GET", "/gmail/messages", messages)
     router.add("POST", "/gmail/process-batch", process_batch)
+    router.add("POST", "/gmail/token", token)
+    router.add("POST", "/gmail/disconnect", disconnect_route)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+import requests as http
 
 from infra.local.mailgen import stream
 from shared.events import SyncJob
@@ -119,3 +120,57 @@ def test_leads_list_get_patch_and_ownership(pipeline: Pipeline, api: Any) -> Non
     }
     p.deps.db.collection("accounts").document(p.mailbox).update({"owner": "other@example.com"})
     assert api.get(f"/leads/{lead_id}", headers=auth(p)).status_code == 404  # not this user's
+
+
+def test_token_exchange_connects_and_disconnect_keeps_leads(pipeline: Pipeline, api: Any) -> None:
+    p = pipeline
+    p.deliver(next(iter(stream(1, 5, p.mailbox)))[0])
+    raw = api.post(
+        "/gmail/token",
+        json={"refresh_token": "1//abc", "code": "x", "redirect_uri": "postmessage"},
+        headers=auth(p),
+    )
+    assert (
+        raw.status_code == 400 and "refresh_token" in raw.get_json()["error"]["details"]["fields"]
+    )
+    resp = http.get(
+        f"{p.fake.url}/o/oauth2/auth",
+        allow_redirects=False,
+        timeout=10,
+        params={
+            "client_id": "fake-client",
+            "redirect_uri": "postmessage",
+            "response_type": "code",
+            "scope": "https://www.googleapis.com/auth/gmail.readonly",
+            "login_hint": p.mailbox,
+        },
+    )
+    code = resp.headers["Location"].split("code=")[1].split("&")[0]
+    ok = api.post(
+        "/gmail/token", json={"code": code, "redirect_uri": "postmessage"}, headers=auth(p)
+    )
+    assert ok.status_code == 200 and ok.get_json() == {"connected": True, "mailbox": p.mailbox}
+    assert "token" not in ok.get_data(as_text=True).replace('"/gmail/token"', "")
+    account = p.deps.accounts.get(p.mailbox)
+    assert account is not None and account.owner == USER and account.state == "connected"
+    sync_mailbox(p.deps, SyncJob(p.mailbox, "backfill", full=True))
+    for job in p.chunk_jobs():
+        process_chunk(p.deps, job)
+    secret = p.deps.secrets.get(account.secret_name)
+    gone = api.post("/gmail/disconnect", headers=auth(p))
+    assert gone.status_code == 200
+    assert gone.get_json() == {
+        "mailbox": p.mailbox,
+        "watchStopped": True,
+        "tokenRevoked": True,
+        "secretDeleted": True,
+    }
+    assert p.deps.accounts.get(p.mailbox).state == "disconnected"  # type: ignore[union-attr]
+    refresh = http.post(
+        f"{p.fake.url}/token",
+        timeout=10,
+        data={"grant_type": "refresh_token", "refresh_token": secret, "client_id": "fake-client"},
+    )
+    assert refresh.json()["error"] == "invalid_grant"
+    assert len(list(p.deps.db.collection("leads").stream())) == 1
+    assert api.get("/gmail/status", headers=auth(p)).get_json()["state"] == "disconnected"
