@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PYTEST := $(PY) -m pytest
 CORPUS ?= ../shared/corpus
 
-.PHONY: help venv bundle deploy test test-unit test-integration test-e2e lint demo score-parse bench bench-parse clean
+.PHONY: help venv api-spec bundle deploy test test-unit test-integration test-e2e lint demo score-parse bench bench-parse clean
 
 help:
 	@echo "make demo | test | test-unit | test-integration | test-e2e | lint | score-parse | bench-parse | bench"
@@ -54,6 +54,11 @@ bench-parse: $(STAMP)
 
 bench: bench-parse $(STAMP)
 	$(PY) -m tests.bench.pipeline_bench
+
+api-spec: $(STAMP)
+	@mkdir -p build
+	$(PY) -c "import json; from shared.services.api.openapi import document; print(json.dumps(document(), indent=2))" > build/openapi.json
+	@echo "build/openapi.json written"
 
 bundle: $(STAMP)
 	$(PY) -m infra.bundle build

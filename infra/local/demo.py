@@ -145,6 +145,7 @@ def main() -> int:
         fns = Functions(stack).start()
         for name in fns.ports:
             print(f"  {name:<15} {fns.url(name)}")
+        print(f"API for the frontend: {fns.url('api')} (OpenAPI: {fns.url('api')}/openapi.json)")
         summary = run(Driver(fns))
     out = ROOT / "build" / "demo-summary.json"
     out.write_text(json.dumps(summary, indent=2) + "\n")

@@ -15,7 +15,7 @@ from google.cloud import pubsub_v1  # type: ignore[attr-defined]
 from infra.local.emulators import free_port, spawn, wait_http
 from infra.local.stack import ROOT, LocalStack
 
-HTTP_FUNCTIONS = ("oauth", "gmail_webhook", "retry_failed", "renew_watch")
+HTTP_FUNCTIONS = ("api", "oauth", "gmail_webhook", "retry_failed", "renew_watch")
 EVENT_FUNCTIONS = {"sync_mailbox": "mailbox-sync", "process_emails": "email-batches"}
 PUSH_SA = "gmail-push@leadharvest-local.iam.gserviceaccount.com"
 SCHEDULER_SA = "scheduler@leadharvest-local.iam.gserviceaccount.com"

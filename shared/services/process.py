@@ -20,6 +20,7 @@ from shared.errors import (
 from shared.events import ChunkJob
 from shared.logs import get_logger
 from shared.parsing import Lead
+from shared.services.reparse import reparse_chunk
 from shared.services.store_chunk import store_fetched
 from shared.services.sync import mark_needs_reauth
 from shared.store.retries import Failure
@@ -70,6 +71,8 @@ def process_chunk(deps: Deps, job: ChunkJob) -> dict[str, str]:
             "chunk for an unknown mailbox dropped", extra={"fields": {"batch": job.batch_id}}
         )
         return {}
+    if job.trigger == "reparse":
+        return reparse_chunk(deps, job)
     outcomes: dict[str, str] = {}
     for gmail_id, rec in deps.leads.existing(job.mailbox, job.ids).items():
         outcomes[gmail_id] = rec["outcome"] if rec.get("batch_id") == job.batch_id else "duplicate"

@@ -119,7 +119,8 @@ def sync_mailbox(deps: Deps, job: SyncJob) -> int:
             while found and time.monotonic() < deadline:
                 cursor.save()
                 time.sleep(FOLLOW_UP_S)
-                found = _round(deps, gmail, account, SyncJob(account.mailbox, job.trigger), False)
+                # what history shows after the first round is new mail: a push batch
+                found = _round(deps, gmail, account, SyncJob(account.mailbox, "push"), False)
                 queued += found
             cursor.save(force=True)
             last = account.last_sync_at

@@ -26,7 +26,7 @@ from shared.store.lead_records import (
     message_key,
     same_person,
 )
-from shared.store.optimistic import put, retry_on_conflict
+from shared.store.optimistic import put, retry_on_conflict, unchanged_since
 
 
 class LeadStore:
@@ -136,6 +136,59 @@ class LeadStore:
             entry = {"id": lead_id, "first_name": lead.first_name, "last_name": lead.last_name}
             put(self._db, batch, i_ref, snap, {"leads": [*listed, entry]})
         return lead_id, "merged" if lead_snap.exists else "lead"
+
+    def reparse(
+        self, mailbox: str, gmail_id: str, lead: Lead, raw: bytes, batch_id: str, now: datetime
+    ) -> Stored:
+        """Apply a new parse of a processed email: its inquiry is rewritten on its lead; an
+        email that now parses as a lead (after a parser fix) gets one. Leads are never moved."""
+        rec_ref = self.record(mailbox, gmail_id)
+
+        def attempt() -> Stored:
+            rec = rec_ref.get()
+            if not rec.exists:
+                return self.store(mailbox, gmail_id, lead, raw, batch_id, now)
+            data = rec.to_dict() or {}
+            outcome, lead_id = data["outcome"], data.get("lead_id")
+            batch = self._db.batch()
+            if lead.is_lead and lead_id:
+                lead_ref = self._doc("leads", lead_id)
+                snap = lead_ref.get()
+                if snap.exists:
+                    merged = merged_lead(
+                        snap.to_dict() or {},
+                        lead,
+                        inquiry_of(lead, mailbox, gmail_id),
+                        dedup_keys(lead),
+                        now,
+                    )
+                    put(self._db, batch, lead_ref, snap, merged)
+            elif lead.is_lead:
+                lead_id, outcome = self._upsert(batch, lead, mailbox, gmail_id, now)
+            batch.update(
+                rec_ref,
+                {
+                    "outcome": outcome,
+                    "lead_id": lead_id,
+                    "source": lead.source,
+                    "parser_version": lead.parser_version,
+                    "inquiry_at": lead.inquiry_at,
+                    "reparsed_at": now,
+                },
+                option=unchanged_since(self._db, rec),
+            )
+            batch.commit()
+            return Stored(outcome, lead_id, data.get("batch_id", ""))
+
+        with store_errors("reparse"):
+            return retry_on_conflict(attempt, "reparse")
+
+    def raw(self, mailbox: str, gmail_id: str) -> bytes | None:
+        """The stored raw email, if it was small enough to keep."""
+        with store_errors("read raw email"):
+            snap = self.record(mailbox, gmail_id).get(field_paths=["raw"])
+        value = (snap.to_dict() or {}).get("raw") if snap.exists else None
+        return bytes(value) if value else None
 
     @staticmethod
     def _new_id(

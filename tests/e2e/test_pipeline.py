@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import requests
 from google.cloud import firestore
 
 from infra.local.driver import Driver, wait_until
@@ -69,3 +70,16 @@ def test_connect_backfill_push_status_and_retry(driver: Driver) -> None:
     assert sum(len((lead.to_dict() or {})["inquiries"]) for lead in leads) == sum(
         1 for o in d.outcomes(MAILBOX).elements() if o in ("lead", "merged")
     )
+    # the frontend's API over HTTP on the same stack
+    api = d.fns.url("api")
+    headers = {"Authorization": f"Bearer {d.mint('fake-client', 'owner@example.com')}"}
+    status = requests.get(f"{api}/gmail/status", headers=headers, timeout=30).json()
+    assert status["state"] == "connected" and status["mailbox"] == MAILBOX
+    batch_status = requests.get(
+        f"{api}/processing/status/{backfill[0]['batch_id']}", headers=headers, timeout=30
+    ).json()
+    assert batch_status["progress"] == "30/30" and batch_status["status"] == "completed"
+    leads_page = requests.get(f"{api}/leads?limit=5", headers=headers, timeout=30).json()
+    assert len(leads_page["leads"]) == 5
+    assert requests.get(f"{api}/leads", timeout=30).status_code == 401
+    assert requests.get(f"{api}/openapi.json", timeout=30).json()["openapi"] == "3.1.0"

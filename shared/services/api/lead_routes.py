@@ -8,7 +8,8 @@ from google.cloud import firestore
 
 from shared.clock import utcnow
 from shared.errors import NotFoundError, ValidationError
-from shared.services.api.router import Call, Router
+from shared.services.api.router import Call, Router, doc_id
+from shared.services.sync import queue_batch
 
 STATUSES = ("new", "contacted", "qualified", "closed")
 SOURCES = ("zillow", "realtor", "apartments", "rentmarketplace")
@@ -50,7 +51,7 @@ def list_leads(call: Call) -> tuple[int, Any]:
     query = query.order_by("updated_at", direction=firestore.Query.DESCENDING)
     cursor = call.args.get("cursor")
     if cursor:
-        snap = db.collection("leads").document(cursor).get()
+        snap = db.collection("leads").document(doc_id(cursor, "cursor")).get()
         if not snap.exists:
             raise ValidationError("unknown cursor", details={"fields": {"cursor": "unknown"}})
         query = query.start_after(snap)
@@ -70,7 +71,7 @@ def list_leads(call: Call) -> tuple[int, Any]:
 
 
 def _owned(call: Call) -> tuple[Any, dict[str, Any]]:
-    ref = call.deps.db.collection("leads").document(call.params["leadId"])
+    ref = call.deps.db.collection("leads").document(doc_id(call.params["leadId"], "leadId"))
     snap = ref.get()
     data = snap.to_dict() or {} if snap.exists else {}
     if not data or data.get("mailbox") not in {a.mailbox for a in call.accounts}:
@@ -105,8 +106,48 @@ def patch_lead(call: Call) -> tuple[int, Any]:
     return get_lead(call)
 
 
+MAX_REPARSE = 10_000
+
+
+def reparse(call: Call) -> tuple[int, Any]:
+    """Re-parse stored raw emails of some leads, or of every processed email, with the current
+    parser; the work runs through the pipeline."""
+    body = call.json_body()
+    mailbox = call.account().mailbox
+    db = call.deps.db
+    if body.get("all") is True and set(body) == {"all"}:
+        docs = (
+            db.collection("messages")
+            .where(filter=firestore.FieldFilter("mailbox", "==", mailbox))
+            .select(["gmail_id"])
+            .stream()
+        )
+        ids = [(d.to_dict() or {})["gmail_id"] for d in docs][:MAX_REPARSE]
+    elif (
+        set(body) == {"leadIds"}
+        and isinstance(body["leadIds"], list)
+        and 1 <= len(body["leadIds"]) <= 100
+        and all(isinstance(i, str) for i in body["leadIds"])
+    ):
+        ids = []
+        for lead_id in body["leadIds"]:
+            call.params["leadId"] = lead_id
+            _, data = _owned(call)
+            ids += [i["message_id"] for i in data.get("inquiries", [])]
+    else:
+        raise ValidationError(
+            "give leadIds (1 to 100) or all: true",
+            details={"fields": {"leadIds": "1..100 ids", "all": "true"}},
+        )
+    if not ids:
+        raise ValidationError("nothing to re-parse", details={"fields": {"leadIds": "no emails"}})
+    batch_id = queue_batch(call.deps, mailbox, "reparse", int(utcnow().timestamp()), ids)
+    return 202, {"batchId": batch_id}
+
+
 def register(router: Router) -> None:
     """Add the /leads routes."""
     router.add("GET", "/leads", list_leads)
     router.add("GET", "/leads/{leadId}", get_lead)
     router.add("PATCH", "/leads/{leadId}", patch_lead)
+    router.add("POST", "/leads/reparse", reparse)

@@ -7,13 +7,13 @@ from typing import Any
 from google.cloud import firestore
 
 from shared.errors import NotFoundError, ValidationError
-from shared.services.api.router import Call, Router
+from shared.services.api.router import Call, Router, doc_id
 from shared.services.retry import retry_batch
 from shared.store.batches import BatchSummary
 
 
 def _summary(call: Call, batch_id: str) -> BatchSummary:
-    summary = call.deps.batches.summary(batch_id)
+    summary = call.deps.batches.summary(doc_id(batch_id, "batchId"))
     if summary is None or summary.mailbox not in {a.mailbox for a in call.accounts}:
         raise NotFoundError(f"no batch {batch_id}")  # another user's batch is "not found" too
     return summary
@@ -68,7 +68,7 @@ def history(call: Call) -> tuple[int, Any]:
     page = query.order_by("created_at", direction=firestore.Query.DESCENDING)
     cursor = call.args.get("cursor")
     if cursor:
-        snap = db.collection("batches").document(cursor).get()
+        snap = db.collection("batches").document(doc_id(cursor, "cursor")).get()
         if not snap.exists or (snap.to_dict() or {}).get("mailbox") != mailbox:
             raise ValidationError("unknown cursor", details={"fields": {"cursor": "unknown"}})
         page = page.start_after(snap)

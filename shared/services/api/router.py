@@ -19,6 +19,7 @@ from shared.errors import (
 )
 from shared.http import verify_user
 from shared.logs import get_logger
+from shared.services.api.openapi import document
 from shared.store.accounts import Account
 
 log = get_logger("api")
@@ -62,6 +63,21 @@ class Call:
 
 
 Handler = Callable[[Call], tuple[int, Any]]
+_DOC_ID = re.compile(r"[A-Za-z0-9_:@.+-]{1,200}")
+
+
+def doc_id(value: Any, field_name: str) -> str:
+    """A value that is safe as a Firestore document id; 400 naming the field otherwise."""
+    if (
+        not isinstance(value, str)
+        or not _DOC_ID.fullmatch(value)
+        or value in (".", "..")
+        or (value.startswith("__") and value.endswith("__"))
+    ):
+        raise ValidationError(
+            f"{field_name} is not a valid id", details={"fields": {field_name: "invalid id"}}
+        )
+    return value
 
 
 class Router:
@@ -132,6 +148,8 @@ def handle(
         if headers.get("Origin") and not cors:
             return _json(ForbiddenError("origin not allowed").envelope(), 403, base)
         return "", 204, cors
+    if method == "GET" and path.rstrip("/") == "/openapi.json":  # public: the API's description
+        return _json(document(), 200, base)
     try:
         status, body = router.dispatch(
             deps, method, path.rstrip("/") or "/", headers, args, raw_body

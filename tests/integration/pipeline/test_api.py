@@ -174,3 +174,38 @@ def test_token_exchange_connects_and_disconnect_keeps_leads(pipeline: Pipeline, 
     assert refresh.json()["error"] == "invalid_grant"
     assert len(list(p.deps.db.collection("leads").stream())) == 1
     assert api.get("/gmail/status", headers=auth(p)).get_json()["state"] == "disconnected"
+
+
+def test_reparse_rewrites_inquiries_and_recovers_missed_leads(pipeline: Pipeline, api: Any) -> None:
+    p = pipeline
+    ids = connected(p, 4)
+    db = p.deps.db
+    lead_ref = next(iter(db.collection("leads").stream())).reference
+    lead = lead_ref.get().to_dict() or {}
+    lead_ref.update(
+        {"inquiries": [{**i, "message": "OLD PARSER OUTPUT"} for i in lead["inquiries"]]}
+    )
+    missed = next(i for i in ids if i not in {q["message_id"] for q in lead["inquiries"]})
+    rec = db.collection("messages").document(f"{p.mailbox}:{missed}")
+    old_lead_id = (rec.get().to_dict() or {})["lead_id"]
+    db.collection("leads").document(old_lead_id).delete()  # as if an old parser missed it
+    rec.update({"outcome": "not_lead", "lead_id": None, "parser_version": "0.0.1"})
+    one = api.post("/leads/reparse", json={"leadIds": [lead_ref.id]}, headers=auth(p))
+    assert one.status_code == 202
+    for job in p.chunk_jobs():
+        assert job.trigger == "reparse"
+        process_chunk(p.deps, job)
+    fixed = (lead_ref.get().to_dict() or {})["inquiries"]
+    assert all(i["message"] != "OLD PARSER OUTPUT" for i in fixed) and len(fixed) == len(
+        lead["inquiries"]
+    )
+    everything = api.post("/leads/reparse", json={"all": True}, headers=auth(p))
+    batch_id = everything.get_json()["batchId"]
+    for job in p.chunk_jobs():
+        process_chunk(p.deps, job)
+    record = rec.get().to_dict() or {}
+    assert record["outcome"] in ("lead", "merged") and record["parser_version"] != "0.0.1"
+    status = api.get(f"/processing/status/{batch_id}", headers=auth(p)).get_json()
+    assert (status["total"], status["succeeded"], status["failed"]) == (4, 4, 0)
+    assert sum(len((d.to_dict() or {})["inquiries"]) for d in db.collection("leads").stream()) == 4
+    assert api.post("/leads/reparse", json={"all": False}, headers=auth(p)).status_code == 400

@@ -1,0 +1,46 @@
+"""Re-parse processed emails with the current parser (``trigger="reparse"`` chunks)."""
+
+from __future__ import annotations
+
+from shared.bootstrap import Deps
+from shared.clock import utcnow
+from shared.errors import LeadHarvestError
+from shared.events import ChunkJob
+from shared.logs import get_logger
+from shared.services.store_chunk import ParseError, parse
+from shared.store.retries import Failure
+
+log = get_logger("reparse")
+
+
+def reparse_chunk(deps: Deps, job: ChunkJob) -> dict[str, str]:
+    """Re-parse each email from its stored raw bytes (fetched again from Gmail if not stored)."""
+    tz = deps.settings.text("MAILBOX_TZ")
+    raws: dict[str, bytes | LeadHarvestError] = {}
+    for gmail_id in dict.fromkeys(job.ids):
+        raw = deps.leads.raw(job.mailbox, gmail_id)
+        if raw is not None:
+            raws[gmail_id] = raw
+    missing = [i for i in dict.fromkeys(job.ids) if i not in raws]
+    account = deps.accounts.get(job.mailbox)
+    if missing and account is not None and account.state == "connected":
+        raws.update(deps.gmail_for(account).get_raw_many(missing))
+    outcomes: dict[str, str] = {}
+    for gmail_id in dict.fromkeys(job.ids):
+        result = raws.get(gmail_id)
+        try:
+            if not isinstance(result, bytes):
+                raise result or ParseError("raw email is not stored and cannot be fetched")
+            stored = deps.leads.reparse(
+                job.mailbox, gmail_id, parse(result, tz), result, job.batch_id, utcnow()
+            )
+            outcomes[gmail_id] = stored.outcome
+        except LeadHarvestError as exc:
+            failure = Failure(gmail_id, type(exc).__name__, str(exc))
+            state = deps.retries.fail(job.mailbox, job.batch_id, job.chunk_id, failure, utcnow())
+            outcomes[gmail_id] = "failed" if state == "pending" else state
+    deps.batches.record(job.batch_id, job.chunk_id, outcomes, utcnow())
+    log.info(
+        "chunk re-parsed", extra={"fields": {"batch_id": job.batch_id, "emails": len(outcomes)}}
+    )
+    return outcomes
