@@ -42,14 +42,25 @@ def sweep_until_settled(d: Driver, mailbox: str, expected: int, timeout: float =
             for r in mailbox_docs(d, "retries", mailbox)
             if (r.to_dict() or {}).get("state") == "dead"
         )
-        return not retries and done + dead >= expected
+        return not retries and done + dead >= expected and batches_complete(d, mailbox)
 
     assert wait_until(settled, timeout, every=2.0), "pipeline did not settle"
+
+
+def batches_complete(d: Driver, mailbox: str) -> bool:
+    """Every batch of the mailbox has an outcome for each of its emails (none in flight)."""
+    store = BatchStore(d.db())
+    for doc in mailbox_docs(d, "batches", mailbox):
+        summary = store.summary(doc.id)
+        if summary is None or sum(summary.counts.values()) < summary.total:
+            return False
+    return True
 
 
 def check(d: Driver, mailbox: str, lead_ids: set[str], dead: set[str] = frozenset()) -> None:
     """Every lead email became exactly one inquiry on exactly one lead; batch counts exact;
     nothing failed, parked or dead but ``dead``."""
+    assert wait_until(lambda: batches_complete(d, mailbox), 60), "a batch is still in flight"
     records = {
         doc.id.split(":", 1)[1]: doc.to_dict() or {} for doc in mailbox_docs(d, "messages", mailbox)
     }
