@@ -30,10 +30,12 @@ resource "google_secret_manager_secret_iam_member" "oauth_client_reader" {
   member    = "serviceAccount:${module.function[each.value].service_account}"
 }
 
-# Pub/Sub push may call the webhook; Cloud Scheduler may call the two scheduled functions.
+# Pub/Sub push may call the webhook and the two Pub/Sub-driven functions; Cloud Scheduler
+# may call the two scheduled functions.
 resource "google_cloud_run_service_iam_member" "push_invoker" {
+  for_each = toset(["gmail_webhook", "sync_mailbox", "process_emails"])
   location = var.region
-  service  = module.function["gmail_webhook"].service
+  service  = module.function[each.value].service
   role     = "roles/run.invoker"
   member   = "serviceAccount:${google_service_account.push.email}"
 }

@@ -89,9 +89,7 @@ module "function" {
   source_bucket      = google_storage_bucket.sources.name
   environment        = local.environment
   secret_environment = local.secret_environment
-  pubsub_topic = (contains(keys(local.functions_event), each.value)
-  ? google_pubsub_topic.topic[local.functions_event[each.value]].id : null)
-  roles           = ["roles/datastore.user", "roles/logging.logWriter"]
-  timeout_seconds = each.value == "process_emails" || each.value == "sync_mailbox" ? 540 : 120
-  depends_on      = [google_project_service.apis]
+  roles              = ["roles/datastore.user", "roles/logging.logWriter"]
+  timeout_seconds    = each.value == "process_emails" || each.value == "sync_mailbox" ? 540 : 120
+  depends_on         = [google_project_service.apis]
 }

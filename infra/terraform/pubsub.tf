@@ -42,6 +42,41 @@ resource "google_pubsub_subscription" "gmail_push" {
   }
 }
 
+# The two Pub/Sub-driven functions get explicit OIDC push subscriptions (as in the local
+# stack): Pub/Sub retries with backoff and moves poison messages to dead-letter topics, which
+# an Eventarc-managed subscription would not let Terraform configure.
+resource "google_pubsub_subscription" "function_push" {
+  for_each             = local.functions_event
+  name                 = "${local.topics[each.value]}-push"
+  topic                = google_pubsub_topic.topic[each.value].id
+  ack_deadline_seconds = 600
+
+  push_config {
+    push_endpoint = module.function[each.key].url
+    oidc_token {
+      service_account_email = google_service_account.push.email
+      audience              = module.function[each.key].url
+    }
+  }
+
+  retry_policy {
+    minimum_backoff = "10s"
+    maximum_backoff = "600s"
+  }
+
+  dead_letter_policy {
+    dead_letter_topic     = google_pubsub_topic.dead_letter[each.value].id
+    max_delivery_attempts = 15
+  }
+}
+
+resource "google_pubsub_subscription_iam_member" "function_push_subscriber" {
+  for_each     = local.functions_event
+  subscription = google_pubsub_subscription.function_push[each.key].id
+  role         = "roles/pubsub.subscriber"
+  member       = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+}
+
 # Dead letters are kept for inspection (README: where dead letters are).
 resource "google_pubsub_subscription" "dead_letter" {
   for_each                   = local.topics

@@ -119,6 +119,33 @@ def scheduler_problems(tf: dict[str, Any]) -> list[str]:
     return problems
 
 
+def subscription_problems(tf: dict[str, Any]) -> list[str]:
+    """Pushes reach functions with OIDC tokens, retry with backoff, and dead-letter."""
+    subs = tf["resource"].get("google_pubsub_subscription", {})
+    problems = []
+    for name in ("gmail_push", "function_push"):
+        sub = subs.get(name)
+        if sub is None:
+            problems.append(f"push subscription {name} is missing")
+            continue
+        push = (sub.get("push_config") or [{}])[0]
+        for part, ok in (
+            ("OIDC token", "oidc_token" in push),
+            ("retry policy", "retry_policy" in sub),
+            ("dead-letter policy", "dead_letter_policy" in sub),
+        ):
+            if not ok:
+                problems.append(f"subscription {name} has no {part}")
+    push = subs.get("function_push", {})
+    if push and "local.functions_event" not in str(push.get("for_each")):
+        problems.append("the Pub/Sub-driven functions are not all pushed to")
+    invoker = tf["resource"].get("google_cloud_run_service_iam_member", {}).get("push_invoker", {})
+    for name in ["gmail_webhook", *tf["locals"]["functions_event"]]:
+        if f'"{name}"' not in str(invoker.get("for_each", "")):
+            problems.append(f"the push account may not invoke {name}")
+    return problems
+
+
 def secret_problems(folder: Path = TF) -> list[str]:
     """No secret value in any .tf file."""
     return [
@@ -136,4 +163,5 @@ def all_problems(tf: dict[str, Any]) -> list[str]:
         + env_problems(tf)
         + index_problems(tf)
         + scheduler_problems(tf)
+        + subscription_problems(tf)
     )

@@ -40,6 +40,24 @@ def test_terraform_matches_the_code() -> None:
         ("index", lambda tf: tf["locals"]["indexes"].pop("retries_due")),
         ("ttl", lambda tf: tf["locals"]["ttl_fields"].pop("oauth_states")),
         ("scheduler target", lambda tf: tf["locals"]["schedules"].update(nightly={})),
+        (
+            "dead letters",
+            lambda tf: tf["resource"]["google_pubsub_subscription"]["function_push"].pop(
+                "dead_letter_policy"
+            ),
+        ),
+        (
+            "push invoker",
+            lambda tf: tf["resource"]["google_cloud_run_service_iam_member"]["push_invoker"].update(
+                for_each='${toset(["gmail_webhook"])}'
+            ),
+        ),
+        (
+            "push OIDC",
+            lambda tf: tf["resource"]["google_pubsub_subscription"]["gmail_push"]["push_config"][
+                0
+            ].pop("oidc_token"),
+        ),
     ],
 )
 def test_checks_fail_when_something_is_removed(where: str, change) -> None:  # type: ignore[no-untyped-def]

@@ -58,24 +58,4 @@ resource "google_cloudfunctions2_function" "this" {
       }
     }
   }
-
-  dynamic "event_trigger" {
-    for_each = var.pubsub_topic == null ? [] : [var.pubsub_topic]
-    content {
-      trigger_region        = var.region
-      event_type            = "google.cloud.pubsub.topic.v1.messagePublished"
-      pubsub_topic          = event_trigger.value
-      retry_policy          = "RETRY_POLICY_RETRY"
-      service_account_email = google_service_account.this.email
-    }
-  }
-}
-
-# Eventarc delivers Pub/Sub events as the function's own account.
-resource "google_cloud_run_service_iam_member" "trigger_invoker" {
-  count    = var.pubsub_topic == null ? 0 : 1
-  location = var.region
-  service  = google_cloudfunctions2_function.this.service_config[0].service
-  role     = "roles/run.invoker"
-  member   = "serviceAccount:${google_service_account.this.email}"
 }

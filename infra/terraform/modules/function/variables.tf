@@ -28,12 +28,6 @@ variable "environment" {
   type        = map(string)
 }
 
-variable "pubsub_topic" {
-  description = "Full topic id for a Pub/Sub-triggered function; null for HTTP."
-  type        = string
-  default     = null
-}
-
 variable "roles" {
   description = "Project roles granted to the function's own service account."
   type        = list(string)
