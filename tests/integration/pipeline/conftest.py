@@ -21,6 +21,8 @@ from shared import bootstrap, config, events
 from shared.bootstrap import Deps
 from shared.services import sync
 from shared.services.connect import complete, consent_url
+from shared.store.indexes import INDEXES
+from tests import query_shapes
 
 PUSH_SA = "push@test.iam.gserviceaccount.com"
 SCHED_SA = "scheduler@test.iam.gserviceaccount.com"
@@ -150,3 +152,15 @@ def pipeline(
     requests.post(f"{url}/_fake/mailboxes", json={"address": mailbox, "labels": [LABEL]}, timeout=5)
     yield Pipeline(deps, fake_google, firestore_env, subs, mailbox)
     config.get.cache_clear()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def queries_have_indexes() -> Iterator[None]:
+    """Every Firestore query the in-process pipeline and API run has its composite index
+    declared in ``shared.store.indexes`` (which Terraform is checked against)."""
+    with query_shapes.recording() as seen:
+        yield
+    missing = sorted(str(s) for s in seen if not query_shapes.covered(s, INDEXES))
+    Path("build").mkdir(exist_ok=True)
+    Path("build/firestore_queries.txt").write_text("\n".join(sorted(map(str, seen))) + "\n")
+    assert not missing, f"queries without a declared composite index: {missing}"
