@@ -29,6 +29,7 @@ MONTHS = {
 }
 _ISO = re.compile(r"\b(\d{4})-(\d{1,2})-(\d{1,2})\b")
 _US = re.compile(r"\b(\d{1,2})/(\d{1,2})/(\d{4}|\d{2})\b")
+_US_NO_YEAR = re.compile(r"^(\d{1,2})/(\d{1,2})$")
 _MDY = re.compile(r"\b([A-Za-z]{3,9})\.?\s+(\d{1,2})(?:st|nd|rd|th)?\b(?:,?\s+(\d{4}))?", re.I)
 _DMY = re.compile(r"\b(\d{1,2})(?:st|nd|rd|th)?\s+([A-Za-z]{3,9})\.?(?:,?\s+(\d{4}))?\b", re.I)
 _FWD_TIME = re.compile(r"(\d{1,2}):(\d{2})(?::(\d{2}))?\s*([AaPp])\.?[Mm]\.?")
@@ -69,6 +70,8 @@ def parse_date(value: str | None, ref: date | None = None) -> date | None:
     if m := _US.search(text):
         year = int(m.group(3))
         return _safe(year + 2000 if year < 100 else year, int(m.group(1)), int(m.group(2)))
+    if (m := _US_NO_YEAR.match(text)) and ref:
+        return _next_on_or_after(int(m.group(1)), int(m.group(2)), ref)
     for pattern, month_group, day_group in ((_MDY, 1, 2), (_DMY, 2, 1)):
         for m in pattern.finditer(text):
             month = MONTHS.get(m.group(month_group).lower().rstrip("."))

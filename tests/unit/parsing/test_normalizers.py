@@ -94,6 +94,8 @@ def test_address(raw: str, want: Property) -> None:
         ("Nov 15", date(2025, 11, 15), date(2025, 11, 15)),
         ("November 15th", date(2025, 11, 16), date(2026, 11, 15)),
         ("Feb 29", date(2025, 3, 1), date(2028, 2, 29)),
+        ("12/1", date(2025, 12, 2), date(2026, 12, 1)),
+        ("12/1", None, None),
         ("Not answered", None, None),
         ("Flexible", None, None),
         ("ASAP", None, None),
