@@ -17,11 +17,14 @@ REDIRECT = "http://127.0.0.1:9/oauth/callback"
 __all__ = ["REDIRECT", "consent_code", "corpus_files", "deliver", "refresh_token_for"]
 
 
-def consent_code(url: str, address: str, challenge: str | None = None) -> str:
-    """Run the fake consent screen for ``address``; returns the authorization code."""
+def consent_code(
+    url: str, address: str, challenge: str | None = None, redirect_uri: str = REDIRECT
+) -> str:
+    """Run the fake consent screen for ``address``; returns the authorization code
+    (``redirect_uri="postmessage"`` for a frontend's popup code client)."""
     params = {
         "client_id": "fake-client",
-        "redirect_uri": REDIRECT,
+        "redirect_uri": redirect_uri,
         "response_type": "code",
         "scope": "https://www.googleapis.com/auth/gmail.readonly",
         "state": "s1",

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import atexit
 import contextlib
-import ctypes
 import os
 import shutil
 import signal
 import socket
 import subprocess
+import sys
 import time
 import urllib.error
 import urllib.request
@@ -25,7 +25,7 @@ from functools import cache
 from pathlib import Path
 
 PROJECT = "leadharvest-local"
-_PR_SET_PDEATHSIG = 1
+DEATHSIG = Path(__file__).with_name("deathsig.py")  # runs a command that dies with us
 
 
 class EmulatorError(RuntimeError):
@@ -57,22 +57,16 @@ def free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _die_with_parent() -> None:
-    libc = ctypes.CDLL("libc.so.6", use_errno=True)
-    libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-
-
 def spawn(cmd: list[str], log: Path, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     """Start ``cmd`` in its own process group, dying with this process, output to ``log``."""
     log.parent.mkdir(parents=True, exist_ok=True)
     with log.open("ab") as out:
         return subprocess.Popen(
-            cmd,
+            [sys.executable, str(DEATHSIG), *cmd],
             stdout=out,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
             start_new_session=True,
-            preexec_fn=_die_with_parent,  # noqa: PLW1509 - spawned from the main thread only
             env=env,
         )
 

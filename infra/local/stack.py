@@ -51,8 +51,10 @@ class LocalStack:
         }
 
     def process_env(self) -> dict[str, str]:
-        """The environment for a child process of the stack."""
-        return {**os.environ, **self.env(), "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
+        """The environment for a child process of the stack (without the function target
+        functions-framework's ``create_app`` leaves in this process's environment)."""
+        inherited = {k: v for k, v in os.environ.items() if not k.startswith("FUNCTION_")}
+        return {**inherited, **self.env(), "PYTHONPATH": str(ROOT), "PYTHONUNBUFFERED": "1"}
 
     def start(self) -> LocalStack:
         """Start emulators and the fake Google; wait until each answers."""

@@ -13,6 +13,7 @@ import schemathesis
 from infra.local.driver import Driver, wait_until
 from infra.local.functions_stack import DEMO_USER
 from infra.local.mailgen import stream
+from tests.helpers import consent_code
 
 MAILBOX = "e2e-api@example.com"
 LABEL = "Processed lead"
@@ -56,19 +57,7 @@ def test_every_route_over_http(driver: Driver, frontend: Frontend) -> None:
     assert consent.startswith(d.fake) and "gmail.readonly" in consent
 
     # a popup code client: Google returns a code, the frontend hands it to the API
-    google = requests.get(
-        f"{d.fake}/o/oauth2/auth",
-        allow_redirects=False,
-        timeout=10,
-        params={
-            "client_id": "fake-client",
-            "redirect_uri": "postmessage",
-            "login_hint": MAILBOX,
-            "response_type": "code",
-            "scope": "https://www.googleapis.com/auth/gmail.readonly",
-        },
-    )
-    code = google.headers["Location"].split("code=")[1].split("&")[0]
+    code = consent_code(d.fake, MAILBOX, redirect_uri="postmessage")
     linked = f.call("POST", "/gmail/token", json={"code": code, "redirect_uri": "postmessage"})
     assert linked == {"connected": True, "mailbox": MAILBOX}
     # the backfill batch is created by sync_mailbox, which the connection queued

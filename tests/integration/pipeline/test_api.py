@@ -11,6 +11,7 @@ from infra.local.mailgen import stream
 from shared.events import SyncJob
 from shared.services.process import process_chunk
 from shared.services.sync import sync_mailbox
+from tests.helpers import consent_code
 from tests.integration.pipeline.conftest import USER, Pipeline
 from tests.integration.pipeline.test_entry_auth import bad_tokens, client
 
@@ -133,19 +134,7 @@ def test_token_exchange_connects_and_disconnect_keeps_leads(pipeline: Pipeline, 
     assert (
         raw.status_code == 400 and "refresh_token" in raw.get_json()["error"]["details"]["fields"]
     )
-    resp = http.get(
-        f"{p.fake.url}/o/oauth2/auth",
-        allow_redirects=False,
-        timeout=10,
-        params={
-            "client_id": "fake-client",
-            "redirect_uri": "postmessage",
-            "response_type": "code",
-            "scope": "https://www.googleapis.com/auth/gmail.readonly",
-            "login_hint": p.mailbox,
-        },
-    )
-    code = resp.headers["Location"].split("code=")[1].split("&")[0]
+    code = consent_code(p.fake.url, p.mailbox, redirect_uri="postmessage")
     ok = api.post(
         "/gmail/token", json={"code": code, "redirect_uri": "postmessage"}, headers=auth(p)
     )
