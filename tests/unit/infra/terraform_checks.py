@@ -146,6 +146,20 @@ def subscription_problems(tf: dict[str, Any]) -> list[str]:
     return problems
 
 
+def doc_problems(tf: dict[str, Any], readme: str, example: str) -> list[str]:
+    """Every variable is explained in the README's deploy guide; every required one is in
+    ``terraform.tfvars.example``."""
+    problems = [
+        f"variable {v} is not in the README" for v in tf["variable"] if f"`{v}`" not in readme
+    ]
+    problems += [
+        f"required variable {v} is not in terraform.tfvars.example"
+        for v, spec in tf["variable"].items()
+        if "default" not in spec and not re.search(rf"^{v}\s*=", example, re.M)
+    ]
+    return problems
+
+
 def secret_problems(folder: Path = TF) -> list[str]:
     """No secret value in any .tf file."""
     return [

@@ -8,7 +8,14 @@ import subprocess
 
 import pytest
 
-from tests.unit.infra.terraform_checks import TF, all_problems, load, secret_problems
+from tests.unit.infra.terraform_checks import (
+    ROOT,
+    TF,
+    all_problems,
+    doc_problems,
+    load,
+    secret_problems,
+)
 
 
 def test_terraform_fmt_is_clean() -> None:
@@ -69,3 +76,15 @@ def test_checks_fail_when_something_is_removed(where: str, change) -> None:  # t
 def test_secret_check_bites(tmp_path) -> None:  # type: ignore[no-untyped-def]
     (tmp_path / "bad.tf").write_text('locals {\n  token = "1//0gAbCdEfGhIjKlMnOp"\n}\n')
     assert secret_problems(tmp_path)
+
+
+def test_every_variable_is_documented_for_a_first_deploy() -> None:
+    readme = (ROOT / "README.md").read_text()
+    example = (TF / "terraform.tfvars.example").read_text()
+    tf = load()
+    assert doc_problems(tf, readme, example) == []
+    tf["variable"]["new_knob"] = {"type": "string"}
+    assert doc_problems(tf, readme, example) == [
+        "variable new_knob is not in the README",
+        "required variable new_knob is not in terraform.tfvars.example",
+    ]
