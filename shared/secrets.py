@@ -37,8 +37,7 @@ class LocalSecretStore:
         self._folder.mkdir(parents=True, exist_ok=True)
         name = secret_id(mailbox)
         path = self._folder / f"{name}.json"
-        versions = json.loads(path.read_text()) if path.exists() else []
-        path.write_text(json.dumps([*versions, value]))
+        path.write_text(json.dumps([value]))  # the replaced token is not kept
         path.chmod(0o600)
         return name
 
@@ -74,12 +73,23 @@ class SecretManagerStore:
                         "secret": {"replication": {"automatic": {}}, "labels": {"kind": "gmail"}},
                     }
                 )
-            self._client.add_secret_version(
+            added = self._client.add_secret_version(
                 request={"parent": f"{parent}/secrets/{sid}", "payload": {"data": value.encode()}}
             )
+            self._destroy_older(f"{parent}/secrets/{sid}", added.name)
         except gexc.GoogleAPICallError as exc:
             raise RetryableError(f"Secret Manager write failed ({type(exc).__name__})") from exc
         return sid
+
+    def _destroy_older(self, secret: str, keep: str) -> None:
+        """A replaced refresh token does not linger: destroy every other enabled version."""
+        listed = self._client.list_secret_versions(
+            request={"parent": secret, "filter": "state:ENABLED"}
+        )
+        for version in listed:
+            if version.name != keep:
+                with contextlib.suppress(gexc.NotFound, gexc.FailedPrecondition):
+                    self._client.destroy_secret_version(request={"name": version.name})
 
     def get(self, name: str) -> str:
         """The latest version's value."""

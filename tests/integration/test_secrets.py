@@ -35,3 +35,25 @@ def test_one_secret_per_mailbox_new_version_on_change(
         with pytest.raises(NotFoundError):
             store.get(name)
         store.delete(name)  # deleting twice is fine
+
+
+def test_a_replaced_token_is_destroyed_not_kept(fake_google: FakeGoogle, tmp_path: Path) -> None:
+    client = secretmanager.SecretManagerServiceClient(
+        transport="rest",
+        credentials=AnonymousCredentials(),
+        client_options={"api_endpoint": fake_google.url},
+    )
+    store = SecretManagerStore(client, "leadharvest-local")
+    name = store.put("rotate@example.com", "1//old")
+    store.put("rotate@example.com", "1//new")
+    parent = f"projects/leadharvest-local/secrets/{name}"
+    versions = {
+        v.name.rsplit("/", 1)[1]: v.state.name for v in client.list_secret_versions(parent=parent)
+    }
+    assert versions == {"1": "DESTROYED", "2": "ENABLED"}
+    assert store.get(name) == "1//new"
+    local = LocalSecretStore(str(tmp_path))
+    local.put("rotate@example.com", "1//old")
+    local.put("rotate@example.com", "1//new")
+    assert "1//old" not in (tmp_path / f"{name}.json").read_text()
+    store.delete(name)
