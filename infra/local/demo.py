@@ -15,7 +15,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-from google.cloud import firestore, pubsub_v1  # type: ignore[attr-defined]
+from google.cloud import pubsub_v1  # type: ignore[attr-defined]
 
 from infra.local.driver import Driver, wait_until
 from infra.local.functions_stack import Functions
@@ -94,13 +94,7 @@ def summarise(
     driver: Driver, ids: dict[str, Path], outcomes: Counter[str], wall: float
 ) -> dict[str, object]:
     """Leads by source, the corpus check and the summary figures."""
-    db = driver.db()
-    records = {
-        d.id.split(":", 1)[1]: d.to_dict() or {}
-        for d in db.collection("messages")
-        .where(filter=firestore.FieldFilter("mailbox", "==", MAILBOX))
-        .stream()
-    }
+    records = driver.records(MAILBOX)
     expected = {
         gid for gid, p in ids.items() if json.loads(p.with_suffix(".json").read_text())["is_lead"]
     }

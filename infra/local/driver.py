@@ -85,16 +85,24 @@ class Driver:
             self.fns.url(name), headers={"Authorization": f"Bearer {token}"}, timeout=120
         )
 
+    def mailbox_query(self, collection: str, mailbox: str) -> Any:
+        """The documents of one mailbox in ``collection``."""
+        return (
+            self.db()
+            .collection(collection)
+            .where(filter=firestore.FieldFilter("mailbox", "==", mailbox))
+        )
+
+    def records(self, mailbox: str, *fields: str) -> dict[str, dict[str, Any]]:
+        """Processed-email records of the mailbox by Gmail id (only ``fields``, if given)."""
+        query = self.mailbox_query("messages", mailbox)
+        if fields:
+            query = query.select(list(fields))
+        return {d.id.split(":", 1)[1]: d.to_dict() or {} for d in query.stream()}
+
     def outcomes(self, mailbox: str) -> Counter[str]:
         """Outcome of every processed email of the mailbox."""
-        docs = (
-            self.db()
-            .collection("messages")
-            .where(filter=firestore.FieldFilter("mailbox", "==", mailbox))
-            .select(["outcome"])
-            .stream()
-        )
-        return Counter((d.to_dict() or {}).get("outcome") for d in docs)
+        return Counter(r.get("outcome") for r in self.records(mailbox, "outcome").values())
 
     def retry_states(self) -> Counter[str]:
         """Retry-list entries by state."""

@@ -37,6 +37,8 @@ locals {
   }
   secret_environment = { OAUTH_CLIENT_SECRET = google_secret_manager_secret.oauth_client.secret_id }
   token_secrets      = "resource.name.startsWith(\"projects/${data.google_project.this.number}/secrets/gmail-refresh-\")"
+  # Pub/Sub's service agent: it pushes, forwards dead letters and acks the originals.
+  pubsub_agent = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
 }
 
 data "google_project" "this" {}

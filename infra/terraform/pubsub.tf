@@ -74,7 +74,7 @@ resource "google_pubsub_subscription_iam_member" "function_push_subscriber" {
   for_each     = local.functions_event
   subscription = google_pubsub_subscription.function_push[each.key].id
   role         = "roles/pubsub.subscriber"
-  member       = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+  member       = local.pubsub_agent
 }
 
 # Dead letters are kept for inspection (README: where dead letters are).
@@ -93,13 +93,13 @@ resource "google_pubsub_topic_iam_member" "dead_letter_publisher" {
   for_each = local.topics
   topic    = google_pubsub_topic.dead_letter[each.key].id
   role     = "roles/pubsub.publisher"
-  member   = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+  member   = local.pubsub_agent
 }
 
 resource "google_pubsub_subscription_iam_member" "gmail_push_subscriber" {
   subscription = google_pubsub_subscription.gmail_push.id
   role         = "roles/pubsub.subscriber"
-  member       = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
+  member       = local.pubsub_agent
 }
 
 # Who may publish where: the webhook and renew_watch queue syncs; oauth queues the backfill;

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import requests
-from google.cloud import firestore
 
 from infra.local.driver import Driver, wait_until
 from infra.local.functions_stack import Functions
@@ -69,14 +68,7 @@ def max_doc_rate(writes: list[dict[str, Any]], window: float) -> tuple[float, st
 
 
 def processed(d: Driver, mailbox: str) -> dict[str, Any]:
-    docs = (
-        d.db()
-        .collection("messages")
-        .where(filter=firestore.FieldFilter("mailbox", "==", mailbox))
-        .select(["processed_at"])
-        .stream()
-    )
-    return {doc.id.split(":", 1)[1]: (doc.to_dict() or {})["processed_at"] for doc in docs}
+    return {gid: r["processed_at"] for gid, r in d.records(mailbox, "processed_at").items()}
 
 
 def fake_stats(d: Driver) -> Counter[str]:

@@ -6,20 +6,13 @@ from collections import Counter
 from datetime import timedelta
 from typing import Any
 
-from google.cloud import firestore
-
 from infra.local.driver import Driver, wait_until
 from shared.clock import utcnow
 from shared.store.batches import BatchStore
 
 
 def mailbox_docs(d: Driver, collection: str, mailbox: str) -> list[Any]:
-    return list(
-        d.db()
-        .collection(collection)
-        .where(filter=firestore.FieldFilter("mailbox", "==", mailbox))
-        .stream()
-    )
+    return list(d.mailbox_query(collection, mailbox).stream())
 
 
 def sweep_until_settled(d: Driver, mailbox: str, expected: int, timeout: float = 120) -> None:
