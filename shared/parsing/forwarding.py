@@ -6,15 +6,16 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from shared.parsing.limits import MAX_LINES, MAX_TEXT_CHARS
 from shared.parsing.mail import first_address
 from shared.parsing.normalize.dates import parse_forward_date
 
 _MARKER = re.compile(
-    r"^[>\s]*(?:-{3,}\s*Forwarded message\s*-{3,}|-{3,}\s*Original Message\s*-{3,}|"
-    r"Begin forwarded message:)\s*$",
+    r"^[> \t]{0,20}(?:-{3,20} {0,3}Forwarded message {0,3}-{3,20}|"
+    r"-{3,20} {0,3}Original Message {0,3}-{3,20}|Begin forwarded message:)[ \t]*$",
     re.I | re.M,
 )
-_HEADER = re.compile(r"^(From|Date|Sent|Subject|To|Cc|Reply-To)\s*:\s*(.*)$", re.I)
+_HEADER = re.compile(r"^(From|Date|Sent|Subject|To|Cc|Reply-To) {0,3}: {0,3}(.{0,2000})$", re.I)
 _MAILTO = re.compile(r"\[mailto:([^\]]+)\]", re.I)
 _FWD_SUBJECT = re.compile(r"^\s*(?:(?:fwd?|fw)\s*:\s*)+", re.I)
 
@@ -45,10 +46,10 @@ def unwrap(body: str, tz: str) -> Forwarded | None:
     Returns:
         The original email, or None if there is no forwarded block.
     """
-    match = _MARKER.search(body)
+    match = _MARKER.search(body[:MAX_TEXT_CHARS])
     if not match:
         return None
-    lines = body[match.end() :].split("\n")
+    lines = body[match.end() :].split("\n", MAX_LINES)[:MAX_LINES]
     headers: dict[str, str] = {}
     i = 0
     while i < len(lines):

@@ -13,11 +13,21 @@ from email.message import Message
 from email.utils import getaddresses, parsedate_to_datetime
 
 from shared.parsing.html_text import html_to_text
+from shared.parsing.limits import (
+    MAX_HEADER_CHARS,
+    MAX_MULTIPARTS,
+    MAX_PARTS,
+    MAX_RAW_BYTES,
+    MAX_TEXT_CHARS,
+)
 
 _FOLD = re.compile(r"\r?\n[ \t]*")
 _SIMPLE_ADDR = re.compile(
-    r'^\s*(?:"([^"\\]*)"|([^"<>,;@]*?))\s*<([^<>@\s]+@[^<>\s]+)>\s*$|^\s*([^<>\s",;]+@[^<>\s",;]+)\s*$'
+    r'^ *(?:"([^"\\]{0,200})"|([^"<>,;@]{0,200}?)) *<([^<>@\s]{1,200}@[^<>\s]{1,200})> *$'
+    r'|^ *([^<>\s",;]{1,200}@[^<>\s",;]{1,200}) *$'
 )
+_PART_HEADER = re.compile(rb"^content-type:", re.I | re.M)
+_MULTIPART = re.compile(rb"^content-type:[ \t]*multipart/", re.I | re.M)
 
 
 @dataclass(frozen=True)
@@ -26,11 +36,13 @@ class Mail:
 
     from_name: str
     from_addr: str
+    to_addr: str
     reply_to: str | None
     subject: str
     date: datetime | None
     text: str
     html: str
+    limits_hit: tuple[str, ...] = ()
 
     @property
     def body(self) -> str:
@@ -43,7 +55,7 @@ def header_text(msg: Message, name: str) -> str:
     raw = msg.get(name)
     if raw is None:
         return ""
-    value = str(raw)
+    value = str(raw)[:MAX_HEADER_CHARS]
     if "=?" in value:
         with contextlib.suppress(
             UnicodeError, LookupError, ValueError, email.errors.HeaderParseError
@@ -89,6 +101,7 @@ def read_mail(raw: bytes) -> Mail:
     Returns:
         The decoded headers and the first text/plain and text/html bodies.
     """
+    raw, hits = _bounded(raw)
     msg = email.message_from_bytes(raw, policy=email.policy.compat32)
     text = html = ""
     for part in msg.walk():
@@ -104,12 +117,40 @@ def read_mail(raw: bytes) -> Mail:
     return Mail(
         from_name=from_name,
         from_addr=from_addr,
+        to_addr=first_address(header_text(msg, "To"))[1],
         reply_to=reply,
         subject=header_text(msg, "Subject"),
         date=_date(header_text(msg, "Date")),
-        text=text.replace("\r\n", "\n").replace("\r", "\n"),
+        text=text[:MAX_TEXT_CHARS].replace("\r\n", "\n").replace("\r", "\n"),
         html=html,
+        limits_hit=hits + (("text",) if len(text) > MAX_TEXT_CHARS else ()),
     )
+
+
+def _bounded(raw: bytes) -> tuple[bytes, tuple[str, ...]]:
+    """Cut the raw bytes before the email package parses them: size, parts, multiparts.
+
+    The email package's parser checks every line against every open boundary, so its cost
+    grows with the nesting depth; a message is cut before its ``MAX_PARTS``-th part header
+    and its ``MAX_MULTIPARTS``-th multipart container (what comes before parses as usual).
+    """
+    hits: list[str] = []
+    if len(raw) > MAX_RAW_BYTES:
+        raw = raw[:MAX_RAW_BYTES]
+        hits.append("size")
+    low = raw.lower()
+    if low.count(b"content-type:") <= MAX_PARTS and low.count(b"multipart/") <= MAX_MULTIPARTS:
+        return raw, tuple(hits)
+    for pattern, limit, name in (
+        (_MULTIPART, MAX_MULTIPARTS, "multiparts"),
+        (_PART_HEADER, MAX_PARTS, "parts"),
+    ):
+        for count, match in enumerate(pattern.finditer(raw), start=1):
+            if count > limit:
+                raw = raw[: match.start()]
+                hits.append(name)
+                break
+    return raw, tuple(hits)
 
 
 def _date(value: str) -> datetime | None:

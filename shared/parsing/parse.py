@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from shared.parsing.contact import relay_of
 from shared.parsing.forwarding import strip_fwd_prefix, unwrap
 from shared.parsing.mail import read_mail
 from shared.parsing.record import Lead
-from shared.parsing.sources import REGISTRY, SourceParser
-from shared.parsing.view import LeadMail
+from shared.parsing.review import review_reasons
+from shared.parsing.sources import OTHER, REGISTRY, SourceParser
+from shared.parsing.view import LeadMail, real_email
 
 DEFAULT_TZ = "America/New_York"
 
@@ -27,6 +29,8 @@ def _view(raw: bytes, tz: str) -> LeadMail:
             body=body,
             html=mail.html,
             forwarded=False,
+            to_addr=mail.to_addr,
+            limits_hit=mail.limits_hit,
         )
     return LeadMail(
         from_name=inner.from_name,
@@ -37,17 +41,43 @@ def _view(raw: bytes, tz: str) -> LeadMail:
         body=inner.body,
         html=mail.html,
         forwarded=True,
+        to_addr=mail.to_addr,
+        limits_hit=mail.limits_hit,
     )
 
 
 def detect(mail: LeadMail) -> SourceParser | None:
-    """The source whose domain sent the email; for forwards, content markers as a hint."""
+    """The family whose domain sent the email; for forwards, content markers as a hint."""
     for parser in REGISTRY:
         if parser.sent_by(mail):
             return parser
     if mail.forwarded:
-        return next((p for p in REGISTRY if p.is_inquiry(mail)), None)
-    return None
+        found = next((p for p in REGISTRY if p.is_inquiry(mail)), None)
+        if found is not None:
+            return found
+    return OTHER if OTHER.is_inquiry(mail) else None
+
+
+def _finish(lead: Lead, mail: LeadMail, source: SourceParser) -> Lead:
+    reply_to = lead.reply_to or relay_of(mail.reply_to, mail.from_addr)
+    email = lead.email
+    if email is None and mail.reply_to and mail.reply_to != mail.to_addr:
+        email = real_email(mail.reply_to)
+    done = replace(
+        lead,
+        is_lead=True,
+        source=source.name,
+        inquiry_at=mail.sent_at,
+        email=email,
+        reply_to=reply_to,
+        limits_hit=mail.limits_hit,
+    )
+    reasons = review_reasons(
+        done,
+        partial="partial" in lead.review_reasons,
+        doubtful="doubtful" in lead.review_reasons or bool(mail.limits_hit),
+    )
+    return replace(done, review_reasons=reasons, needs_review=bool(reasons))
 
 
 def parse_email(raw: bytes, tz: str = DEFAULT_TZ) -> Lead:
@@ -63,6 +93,5 @@ def parse_email(raw: bytes, tz: str = DEFAULT_TZ) -> Lead:
     mail = _view(raw, tz)
     parser = detect(mail)
     if parser is None or not parser.is_inquiry(mail):
-        return Lead(is_lead=False, inquiry_at=mail.sent_at)
-    lead = parser.parse(mail)
-    return replace(lead, is_lead=True, source=parser.name, inquiry_at=mail.sent_at)
+        return Lead(is_lead=False, inquiry_at=mail.sent_at, limits_hit=mail.limits_hit)
+    return _finish(parser.parse(mail), mail, parser)

@@ -4,19 +4,27 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Any, Literal, get_args
 
-Source = Literal["zillow", "realtor", "apartments", "rentmarketplace"]
+Source = Literal[
+    "zillow", "realtor", "apartments", "rentmarketplace", "apartmentlist", "avail", "other"
+]
 Pets = Literal["yes", "no", "unknown"]
 Period = Literal["annual", "monthly", "unknown"]
+ReviewReason = Literal[
+    "unknown_source", "no_contact", "no_name", "no_property", "partial", "doubtful"
+]
+SOURCES: tuple[str, ...] = get_args(Source)
+REVIEW_REASONS: tuple[str, ...] = get_args(ReviewReason)
 
-PARSER_VERSION = "2026.11.1"
+PARSER_VERSION = "2026.11.2"
 
 
 @dataclass(frozen=True)
 class Property:
     """The listing asked about."""
 
+    name: str | None = None
     street: str | None = None
     unit: str | None = None
     city: str | None = None
@@ -61,8 +69,11 @@ class Lead:
     lease_months: int | None = None
     message: str | None = None
     inquiry_at: datetime | None = None
+    needs_review: bool = False
+    review_reasons: list[ReviewReason] = field(default_factory=list)
     parser_version: str = PARSER_VERSION
     error: str | None = None
+    limits_hit: tuple[str, ...] = ()
 
     def to_dict(self) -> dict[str, Any]:
         """Return the JSON-ready record (dates as ISO strings, amounts as numbers)."""
@@ -74,4 +85,8 @@ class Lead:
             out["income"]["amount"] = int(amount) if float(amount).is_integer() else amount
         if out["error"] is None:
             del out["error"]
+        if not self.limits_hit:
+            del out["limits_hit"]
+        else:
+            out["limits_hit"] = list(self.limits_hit)
         return out

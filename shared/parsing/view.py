@@ -6,14 +6,12 @@ import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 
-PLATFORM_DOMAINS = (
-    "zillow.com",
-    "realtor.com",
-    "apartments.com",
-    "rent.com",
-    "rentmarketplace.com",
+from shared.parsing.families import PLATFORM_DOMAINS
+from shared.parsing.text import body_lines, quoted_reply_at
+
+_EMAIL = re.compile(
+    r"[A-Za-z0-9._%+'-]{1,64}@[A-Za-z0-9-]{1,63}(?:\.[A-Za-z0-9-]{1,63}){0,6}\.[A-Za-z]{2,24}"
 )
-_EMAIL = re.compile(r"[A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}")
 
 
 def domain_matches(addr: str, domains: tuple[str, ...]) -> bool:
@@ -26,7 +24,7 @@ def real_email(value: str | None) -> str | None:
     """The renter's own address from a value, or None for relays and platform addresses."""
     if not value:
         return None
-    m = _EMAIL.search(value)
+    m = _EMAIL.search(value[:1000])
     if not m:
         return None
     addr = m.group(0).lower()
@@ -35,7 +33,11 @@ def real_email(value: str | None) -> str | None:
 
 @dataclass(frozen=True)
 class LeadMail:
-    """The original email's sender, subject, time and body text."""
+    """The original email's sender, subject, time and body text.
+
+    ``lines`` are the body's bounded lines up to a quoted earlier message (the landlord's
+    own reply below a renter's new words is never read as the renter's).
+    """
 
     from_name: str
     from_addr: str
@@ -45,10 +47,15 @@ class LeadMail:
     body: str
     html: str
     forwarded: bool
+    to_addr: str = ""
+    limits_hit: tuple[str, ...] = ()
     lines: list[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "lines", [ln.strip() for ln in self.body.split("\n")])
+        lines, cut = body_lines(self.body)
+        object.__setattr__(self, "lines", lines[: quoted_reply_at(lines)])
+        if cut:
+            object.__setattr__(self, "limits_hit", (*self.limits_hit, "lines"))
 
     @property
     def ref_date(self) -> date | None:

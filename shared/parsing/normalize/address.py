@@ -3,13 +3,25 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 
 from shared.parsing.record import Property
 
 _UNIT_MARK = r"(?:#|(?:unit|apt|apartment|ste|suite|no)\b\.?\s*#?)"
 _UNIT_TAIL = re.compile(rf"[\s,]+{_UNIT_MARK}\s*([A-Za-z0-9][\w-]*)\s*$", re.I)
 _UNIT_ONLY = re.compile(rf"^{_UNIT_MARK}\s*([A-Za-z0-9][\w-]*)$", re.I)
-_STATE_ZIP = re.compile(r"^([A-Za-z]{2})\.?(?:\s+(\d{5}(?:-\d{4})?))?$")
+_STATE_ZIP = re.compile(r"^([A-Za-z]{2})\.?(?: {0,3}(\d{5}(?:-\d{4})?))?$")
+_CITY_LINE = re.compile(
+    r"^[A-Za-z][A-Za-z .'-]{1,40}, {0,3}[A-Za-z]{2}\.?(?: {0,3}\d{5}(?:-\d{4})?)?$"
+)
+_SUFFIX = re.compile(
+    r"^(.{3,80}?\b(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Dr|Drive|Ln|Lane|Way|Ct|Court|"
+    r"Pl|Place|Ter|Terrace|Pkwy|Parkway|Hwy|Highway|Cir|Circle|Sq|Square|Trl|Trail|Pike|Row)\.?)"
+    r" ([A-Z][A-Za-z.'-]{1,30}(?: [A-Z][A-Za-z.'-]{1,30}){0,2})$"
+)
+STREET = re.compile(
+    r"^\d{1,6}[A-Za-z]?(?: [NSEW]\.?)? [A-Za-z0-9][\w.'-]{0,30}(?: [\w.'#-]{1,30}){0,6}$"
+)
 _ZIP = re.compile(r"^\d{5}(?:-\d{4})?$")
 
 
@@ -52,4 +64,25 @@ def parse_address(value: str | None) -> Property:
         rest = rest[1:]
     if rest:
         city = rest[-1]
+    elif state and (glued := _SUFFIX.match(street)):
+        street, city = glued.group(1), glued.group(2)
     return Property(street=street or None, unit=unit, city=city, state=state, zip=zip_code)
+
+
+def parse_street_lines(street: str, following: Sequence[str]) -> Property:
+    """An address whose ``City, ST zip`` may stand on the line after the street.
+
+    Args:
+        street: The street line (or a whole one-line address).
+        following: The lines after it (the first non-empty one is looked at).
+
+    Returns:
+        The parsed listing address.
+    """
+    prop = parse_address(street)
+    if prop.city or prop.state:
+        return prop
+    nxt = next((ln for ln in following if ln), "")
+    if _CITY_LINE.match(nxt):
+        return parse_address(f"{street}, {nxt}")
+    return prop

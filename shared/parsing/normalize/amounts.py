@@ -46,7 +46,7 @@ def income(value: str | None) -> Income | None:
     amount = float(m.group(1).replace(",", ""))
     if m.group(2):
         amount *= 1000
-    if amount <= 0:
+    if amount < 100:  # "2.5x the monthly rent" is a ratio, not an income
         return None
     period: Period = "unknown"
     if _ANNUAL.search(text):

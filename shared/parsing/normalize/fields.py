@@ -27,6 +27,8 @@ UNANSWERED = frozenset(
 )
 _NO = re.compile(r"^(?:no\b|none\b|0\b|zero\b|no pets)", re.I)
 _YES = re.compile(r"^(?:yes\b|y\b|\d+\s*\w*|(?:a|one|two|three)\s+\w+|dogs?\b|cats?\b)", re.I)
+_HAS_NO = re.compile(r"\b(?:has no|no) pets?\b", re.I)
+_HAS = re.compile(r"\bhas (?:an? |\d+ )?(?:dogs?|cats?|pets?)\b", re.I)
 _INT = re.compile(r"\b(\d{1,3})\b")
 _WORDS = {
     "one": 1,
@@ -55,9 +57,9 @@ def pets(value: str | None) -> Pets:
     text = value.strip()
     if not text or text.lower() in ("not answered", "not provided", "na", "n/a", "unknown"):
         return "unknown"
-    if _NO.match(text):
+    if _NO.match(text) or _HAS_NO.search(text):
         return "no"
-    if _YES.match(text):
+    if _YES.match(text) or _HAS.search(text):
         return "yes"
     return "unknown"
 

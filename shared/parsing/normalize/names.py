@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 
 _PLATFORM = re.compile(
-    r"zillow|realtor|apartments\.com|rentmarketplace|rent\.com|^rent\.?$|leads?$|no-?reply|"
+    r"zillow|realtor|apartments\.com|rentmarketplace|rent\.com|^rent\.?$|no-?reply|"
     r"rental manager|customer|support",
     re.I,
 )

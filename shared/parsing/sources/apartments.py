@@ -1,57 +1,64 @@
-"""Apartments.com: label/value rows (``Name``, ``Phone``, ``Beds``, ``Move Date``, …)."""
+"""Apartments.com family: label/value rows (``leads@``), the older network format
+(``lead@``, ``Property Address 1``…) and the current short notice (``partial``)."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from shared.parsing.labels import Labels
-from shared.parsing.normalize import fields
+from shared.parsing.common import clean_property_name, read_common, read_labels
 from shared.parsing.normalize.address import parse_address
-from shared.parsing.normalize.dates import parse_date
 from shared.parsing.normalize.names import split_name
-from shared.parsing.normalize.phones import to_e164
 from shared.parsing.record import Lead
 from shared.parsing.sources.base import SourceParser
-from shared.parsing.view import LeadMail, real_email
+from shared.parsing.view import LeadMail
 
-ALIASES = {
-    "name": ("Name", "Full Name"),
-    "phone": ("Phone", "Phone Number"),
-    "email": ("Email", "Email Address"),
+_EXTRA = {
+    "address": ("Property Address", "Property", "Address", "Property Address 1"),
+    "property_name": ("To",),
     "submitted": ("Lead Submitted",),
-    "beds": ("Beds", "Bedrooms"),
-    "move_in": ("Move Date", "Move-In Date", "Move In Date"),
-    "address": ("Property Address", "Property", "Address"),
-    "message": ("Message", "Comments"),
+    "bedrooms": ("Beds",),
 }
+_SUBJECT_NAME = re.compile(r"apartments\.com lead {0,2}[-–:] {0,2}(.{1,120})$", re.I)
+_NETWORK = re.compile(r"Network lead for (.{1,120})$", re.I)
+_NOTICE = re.compile(r"^You've received a new lead for the following property:?$", re.I)
+_NOTICE_SUBJECT = re.compile(r"received a new lead", re.I)
 _FOOTER = re.compile(r"^(?:Apartments\.com,|Need help\?|New Lead from Apartments\.com)", re.I)
-_SUBJECT_NAME = re.compile(r"apartments\.com lead\s*[-–:]\s*(.+)$", re.I)
 
 
 def _is_inquiry(mail: LeadMail) -> bool:
-    labels = Labels(mail.lines, ALIASES)
+    if _NOTICE_SUBJECT.search(mail.subject) or any(_NOTICE.match(ln) for ln in mail.lines):
+        return True
+    labels = read_labels(mail, _EXTRA)
     return "name" in labels.values and ("address" in labels.values or "submitted" in labels.values)
 
 
+def _notice(mail: LeadMail) -> Lead:
+    at = next((i for i, ln in enumerate(mail.lines) if _NOTICE.match(ln)), -1)
+    address = next((ln for ln in mail.lines[at + 1 : at + 5] if ln), None) if at >= 0 else None
+    return Lead(property=parse_address(address), review_reasons=["partial"])
+
+
 def _parse(mail: LeadMail) -> Lead:
-    labels = Labels(mail.lines, ALIASES)
-    subject_name = _SUBJECT_NAME.search(mail.subject)
-    first, last = split_name(
-        labels.get("name") or (subject_name.group(1) if subject_name else None)
-    )
-    message = labels.block("message", lambda ln: bool(_FOOTER.match(ln)))
-    return Lead(
-        first_name=first,
-        last_name=last,
-        email=real_email(labels.get("email")),
-        phone=to_e164(labels.get("phone")),
-        property=parse_address(labels.get("address")),
-        move_in_date=parse_date(labels.get("move_in"), mail.ref_date),
-        bedrooms=fields.count(labels.get("beds"), studio_is_zero=True),
-        message=None if fields.is_unanswered(message) else message,
-    )
+    labels = read_labels(mail, _EXTRA)
+    if "name" not in labels.values and "email" not in labels.values:
+        return _notice(mail)
+    lead = read_common(mail, labels, footer=_FOOTER)
+    if not lead.first_name:
+        subject = _SUBJECT_NAME.search(mail.subject)
+        first, last = split_name(subject.group(1) if subject else None)
+        lead = replace(lead, first_name=first, last_name=last)
+    prop = lead.property
+    if prop.street and not prop.city and "," in (labels.get("address") or ""):
+        prop = parse_address(labels.get("address"))
+    network = _NETWORK.search(mail.subject)
+    name = prop.name or (clean_property_name(network.group(1)) if network else None)
+    return replace(lead, property=replace(prop, name=name))
 
 
 PARSER = SourceParser(
-    name="apartments", domains=("apartments.com",), is_inquiry=_is_inquiry, parse=_parse
+    name="apartments",
+    is_inquiry=_is_inquiry,
+    parse=_parse,
+    templates=("apartments_rows", "apts_network", "apts_notice"),
 )

@@ -1,61 +1,59 @@
-"""RentMarketplace / Rent.: plain-text inquiries relayed by ``rentmarketplace@leads.rent.com``."""
+"""Rent. family (RentPath): RentMarketplace plain text through ``leads.rent.com`` and
+Rent.com HTML leads from ``email.rent.com`` with labels above their values."""
 
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
-from shared.parsing.labels import Labels
-from shared.parsing.normalize import fields
+from shared.parsing.common import clean_property_name, read_common, read_labels
 from shared.parsing.normalize.address import parse_address
-from shared.parsing.normalize.dates import parse_date
-from shared.parsing.normalize.names import name_parts, split_name
-from shared.parsing.normalize.phones import to_e164
+from shared.parsing.normalize.names import split_name
 from shared.parsing.record import Lead
 from shared.parsing.sources.base import SourceParser
-from shared.parsing.view import LeadMail, real_email
+from shared.parsing.view import LeadMail
 
-ALIASES = {
-    "first": ("First Name",),
-    "last": ("Last Name",),
-    "name": ("Name", "Full Name"),
-    "email": ("Email", "Email Address"),
-    "phone": ("Phone", "Phone Number"),
-    "move_in": ("Move-In Date", "Move In Date", "Move Date"),
-    "message": ("Message", "Comments"),
-}
-_ABOUT = re.compile(r"more information about\s+(.+?)\.?\s*$", re.I)
-_SUBJECT = re.compile(r"^(.+?)\s+is interested in\s+(.+)$", re.I)
-_FOOTER = re.compile(r"^(?:This lead was sent|Rent\.,|Rent\. ,|To unsubscribe)", re.I)
+_ABOUT = re.compile(r"more information about (.{3,200}?)\.? {0,3}$", re.I)
+_SUBJECT = re.compile(r"^(.{1,80}?) is interested in (.{3,200})$", re.I)
+_RENTCOM_SUBJECT = re.compile(r"Lead from (.{1,80}?)(?: \((.{1,120})\))?$", re.I)
+_INFO_FOR = re.compile(r"^Information for (.{1,80})$")
+_CITY_STATE = ("Property City, State",)
+_FOOTER = re.compile(r"^(?:This lead was sent|Rent\. ?,|To unsubscribe)", re.I)
 
 
 def _is_inquiry(mail: LeadMail) -> bool:
-    return bool(_SUBJECT.match(mail.subject)) or any(
-        _ABOUT.search(ln) or ln.lower().startswith("first name:") for ln in mail.lines
+    if _SUBJECT.match(mail.subject) or _RENTCOM_SUBJECT.search(mail.subject):
+        return True
+    return any(
+        _ABOUT.search(ln) or _INFO_FOR.match(ln) or ln.lower().startswith("first name:")
+        for ln in mail.lines
     )
 
 
 def _parse(mail: LeadMail) -> Lead:
-    labels = Labels(mail.lines, ALIASES)
-    first, last = name_parts(labels.get("first"), labels.get("last"))
+    labels = read_labels(mail, {"city_state": _CITY_STATE})
+    lead = read_common(mail, labels, footer=_FOOTER)
     subject = _SUBJECT.match(mail.subject)
-    if not first:
-        first, last = split_name(labels.get("name") or (subject.group(1) if subject else None))
-    about = next((m.group(1) for ln in mail.lines if (m := _ABOUT.search(ln))), None)
-    message = labels.block("message", lambda ln: bool(_FOOTER.match(ln)))
-    return Lead(
-        first_name=first,
-        last_name=last,
-        email=real_email(labels.get("email")) or real_email(mail.reply_to),
-        phone=to_e164(labels.get("phone")),
-        property=parse_address(about or (subject.group(2) if subject else None)),
-        move_in_date=parse_date(labels.get("move_in"), mail.ref_date),
-        message=None if fields.is_unanswered(message) else message,
-    )
+    rentcom = _RENTCOM_SUBJECT.search(mail.subject)
+    if not lead.first_name:
+        info = next((m.group(1) for ln in mail.lines if (m := _INFO_FOR.match(ln))), None)
+        named = info or (subject.group(1) if subject else None)
+        first, last = split_name(named or (rentcom.group(1) if rentcom else None))
+        lead = replace(lead, first_name=first, last_name=last)
+    prop = lead.property
+    if not prop.street:
+        about = next((m.group(1) for ln in mail.lines if (m := _ABOUT.search(ln))), None)
+        prop = replace(
+            parse_address(about or (subject.group(2) if subject else None)), name=prop.name
+        )
+    if not prop.name and rentcom and rentcom.group(2):
+        prop = replace(prop, name=clean_property_name(rentcom.group(2)))
+    return replace(lead, property=prop)
 
 
 PARSER = SourceParser(
     name="rentmarketplace",
-    domains=("rent.com", "rentmarketplace.com"),
     is_inquiry=_is_inquiry,
     parse=_parse,
+    templates=("rentmarketplace_text", "rentcom"),
 )

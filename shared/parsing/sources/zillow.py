@@ -1,66 +1,83 @@
-"""Zillow Rentals: HTML-only inquiries from ``…@convo.zillow.com`` relays."""
+"""Zillow family: Rental Manager inquiries and conversations through ``convo.zillow.com``
+relays, and Zillow Group Rentals contacts (``zillowrentals.com``, 2017–2020)."""
 
 from __future__ import annotations
 
 import re
-from urllib.parse import unquote
+from dataclasses import replace
 
-from shared.parsing.labels import Labels, trim_block
-from shared.parsing.normalize import amounts, fields
+from shared.parsing.common import clean_property_name, read_common, read_labels
+from shared.parsing.contact import email_lines, linked_email, linked_phone, phone_lines
+from shared.parsing.labels import trim_block
+from shared.parsing.message import is_site_text, unquote
 from shared.parsing.normalize.address import parse_address
-from shared.parsing.normalize.dates import parse_date
 from shared.parsing.normalize.names import clean_name, split_name
-from shared.parsing.normalize.phones import to_e164
 from shared.parsing.record import Lead, Property
 from shared.parsing.sources.base import SourceParser
-from shared.parsing.view import LeadMail, domain_matches, real_email
+from shared.parsing.view import LeadMail, domain_matches
 
-ALIASES = {
-    "move_in": ("Move in", "Move-in", "Move in date", "Move-in date", "Desired move in"),
-    "credit": ("Credit score", "Credit"),
-    "income": ("Income", "Annual income", "Monthly income"),
-    "pets": ("Pets",),
-    "lease": ("Lease Length", "Lease length", "Lease term", "Lease"),
-    "occupants": ("Number of Occupants", "Occupants"),
-    "bedrooms": ("Number of Bedrooms", "Bedrooms", "Beds"),
-    "phone": ("Phone", "Phone number"),
-    "email": ("Email",),
-}
-_SAYS = re.compile(r"^(.+?)\s+(?:says|said|wrote|requested an application)\s*:\s*(.*)$", re.I)
+_SAYS = re.compile(
+    r"^(.{1,120}?) (?:is interested in .{1,80} and )?(?:says|said|wrote|requested an application)"
+    r" {0,2}: {0,2}(.*)$"
+)
 _SUBJECT = re.compile(
-    r"^(.+?)\s+is requesting (?:information about|an application for|a tour of)\s+(.+)$", re.I
+    r"^(?:(?:re|fwd?) {0,2}: {0,2})*(.{1,80}?) is requesting (?:information about|an application "
+    r"for|a tour of) (.{1,200})$",
+    re.I,
 )
-_PHONE_LINK = re.compile(r"[?&](?:amp;)?phone=([^&\"'#\s<>]+)", re.I)
-_TEL_LINK = re.compile(r"href=[\"']?tel:([^\"'>\s]+)", re.I)
-_STOP = re.compile(
-    r"^(?:Reply\b|Send Application|Call\s|See .+ in Zillow|Zillow, Inc|View\b)", re.I
+_ZGR_SUBJECT = re.compile(r"^New Zillow Group Rentals Contact: {0,3}(.{1,120})$", re.I)
+_REGARDING = re.compile(r"^Regarding your listing at: {0,3}(.{1,200})$")
+_ADDRESS = re.compile(r"^\d{1,6}[A-Za-z]? (?:[NSEW]\.? )?[A-Z0-9]\S{0,40}.{0,150},")
+_INQUIRY_LINE = re.compile(
+    r"^(?:New message from a renter|New Contact|Regarding your listing at:.*|About [A-Z].{0,60})$"
 )
-_ADDRESS = re.compile(r"^\d+[A-Za-z]?\s+\S.*,")
+_ZGR_END = re.compile(r"^(?:Your listing|FOR RENT|Income and timeframe|\S{1,80}@\S{0,80})$")
 
 
 def _is_inquiry(mail: LeadMail) -> bool:
-    return (
-        domain_matches(mail.from_addr, ("convo.zillow.com",))
-        or any(_SAYS.match(ln) for ln in mail.lines)
-        or bool(_SUBJECT.match(mail.subject))
+    if mail.from_addr.startswith(("mailer-daemon@", "postmaster@")):
+        return False
+    return bool(_SUBJECT.match(mail.subject) or _ZGR_SUBJECT.match(mail.subject)) or any(
+        _SAYS.match(ln) or _INQUIRY_LINE.match(ln) for ln in mail.lines
     )
 
 
-def _phone(labels: Labels, html: str) -> str | None:
-    found = to_e164(labels.get("phone"))
-    if found:
-        return found
-    for pattern in (_PHONE_LINK, _TEL_LINK):
-        for m in pattern.finditer(html):
-            found = to_e164(unquote(m.group(1).replace("=\n", "")))
-            if found:
-                return found
-    return None
+def _says(mail: LeadMail) -> tuple[int, str | None, str]:
+    for i, line in enumerate(mail.lines):
+        if m := _SAYS.match(line):
+            return i, m.group(1), m.group(2)
+    return -1, None, ""
+
+
+def _message(mail: LeadMail, says_at: int, first: str, zgr: bool) -> str | None:
+    if says_at >= 0:
+        body = [first] if first else []
+        for line in mail.lines[says_at + 1 :]:
+            if is_site_text(line) or (zgr and (_ZGR_END.match(line) or phone_lines([line]))):
+                break
+            if not zgr and read_labels(mail).key_of(line)[0] is not None:
+                break
+            body.append(line)
+        return unquote(trim_block(body))
+    body = []
+    for line in mail.lines:  # a conversation reply: the renter's words come first
+        if is_site_text(line) or _INQUIRY_LINE.match(line) or line == "New message":
+            if body:
+                break
+            continue
+        if _ADDRESS.match(line) and not body:
+            continue
+        body.append(line)
+    return unquote(trim_block(body))
 
 
 def _address(mail: LeadMail, says_at: int, subject_addr: str | None) -> Property:
+    regarding = next((m.group(1) for ln in mail.lines if (m := _REGARDING.match(ln))), None)
     head = mail.lines[:says_at] if says_at >= 0 else mail.lines
-    body_addr = next((ln for ln in head if _ADDRESS.match(ln)), None)
+    body_addr = regarding or next((ln for ln in head if _ADDRESS.match(ln)), None)
+    if body_addr is None and "Your listing" in mail.lines:
+        after = mail.lines[mail.lines.index("Your listing") :]
+        body_addr = next((ln for ln in after if _ADDRESS.match(ln)), None)
     prop = parse_address(body_addr or subject_addr)
     if subject_addr and body_addr:
         alt = parse_address(subject_addr)
@@ -75,43 +92,36 @@ def _address(mail: LeadMail, says_at: int, subject_addr: str | None) -> Property
 
 
 def _parse(mail: LeadMail) -> Lead:
-    labels = Labels(mail.lines, ALIASES)
-    says_at, says_name, first_msg = -1, None, ""
-    for i, line in enumerate(mail.lines):
-        if m := _SAYS.match(line):
-            says_at, says_name, first_msg = i, m.group(1), m.group(2)
-            break
+    labels = read_labels(mail, {"move_in": ("Desired move in",)}, skip=("message", "name"))
+    base = read_common(mail, labels)
+    zgr = bool(_ZGR_SUBJECT.match(mail.subject)) or domain_matches(
+        mail.from_addr, ("zillowrentals.com",)
+    )
+    says_at, says_name, first_msg = _says(mail)
     subject = _SUBJECT.match(mail.subject)
-    names = [clean_name(n) for n in (says_name, subject and subject.group(1), mail.from_name)]
+    about = next((ln[6:] for ln in mail.lines if ln.startswith("About ") and len(ln) < 70), None)
+    from_name = None if zgr else mail.from_name
+    names = [clean_name(n) for n in (says_name, about, subject and subject.group(1), from_name)]
     full = max((n for n in names if n), key=lambda n: len(n.split()), default=None)
-    message = None
-    if says_at >= 0:
-        body = [first_msg] if first_msg else []
-        for line in mail.lines[says_at + 1 :]:
-            if labels.key_of(line)[0] is not None or _STOP.match(line):
-                break
-            body.append(line)
-        message = trim_block(body)
     first, last = split_name(full)
-    relay = mail.from_addr if domain_matches(mail.from_addr, ("zillow.com",)) else None
-    if relay is None and mail.reply_to and domain_matches(mail.reply_to, ("zillow.com",)):
-        relay = mail.reply_to
-    return Lead(
+    owner = (mail.to_addr,)
+    zgr_name = _ZGR_SUBJECT.match(mail.subject)
+    prop = _address(mail, says_at, subject.group(2) if subject else None)
+    return replace(
+        base,
         first_name=first,
         last_name=last,
-        email=real_email(labels.get("email")),
-        reply_to=relay,
-        phone=_phone(labels, mail.html),
-        property=_address(mail, says_at, subject.group(2) if subject else None),
-        move_in_date=parse_date(labels.get("move_in"), mail.ref_date),
-        credit_score=amounts.credit_range(labels.get("credit")),
-        income=amounts.income(labels.get("income")),
-        pets=fields.pets(labels.get("pets")),
-        occupants=fields.count(labels.get("occupants")),
-        bedrooms=fields.count(labels.get("bedrooms"), studio_is_zero=True),
-        lease_months=fields.lease_months(labels.get("lease")),
-        message=message,
+        email=base.email
+        or (linked_email(mail.html, owner) or email_lines(mail.lines, owner) if zgr else None),
+        phone=base.phone or (phone_lines(mail.lines) if zgr else None) or linked_phone(mail.html),
+        property=replace(prop, name=clean_property_name(zgr_name.group(1)) if zgr_name else None),
+        message=_message(mail, says_at, first_msg, zgr),
     )
 
 
-PARSER = SourceParser(name="zillow", domains=("zillow.com",), is_inquiry=_is_inquiry, parse=_parse)
+PARSER = SourceParser(
+    name="zillow",
+    is_inquiry=_is_inquiry,
+    parse=_parse,
+    templates=("zillow_inquiry", "zrm", "zgr"),
+)

@@ -62,19 +62,25 @@ def test_names(raw: str, want: tuple[str | None, str | None]) -> None:
     [
         (
             "3551 N Front St Unit 3, Upper Darby, PA 19082",
-            Property("3551 N Front St", "3", "Upper Darby", "PA", "19082"),
+            Property(None, "3551 N Front St", "3", "Upper Darby", "PA", "19082"),
         ),
         (
             "407 Walnut St #B04, Camden, NJ, 08103",
-            Property("407 Walnut St", "B04", "Camden", "NJ", "08103"),
+            Property(None, "407 Walnut St", "B04", "Camden", "NJ", "08103"),
         ),
-        ("2142 Ridge Ave Apt 3C", Property("2142 Ridge Ave", "3C")),
-        ("9 Main St Apt. 2, Media, PA 19063", Property("9 Main St", "2", "Media", "PA", "19063")),
-        ("9 Main St, Unit 2, Media, PA 19063", Property("9 Main St", "2", "Media", "PA", "19063")),
-        ("7 Vine St Ste 2, Chester, PA", Property("7 Vine St", "2", "Chester", "PA", None)),
+        ("2142 Ridge Ave Apt 3C", Property(None, "2142 Ridge Ave", "3C")),
+        (
+            "9 Main St Apt. 2, Media, PA 19063",
+            Property(None, "9 Main St", "2", "Media", "PA", "19063"),
+        ),
+        (
+            "9 Main St, Unit 2, Media, PA 19063",
+            Property(None, "9 Main St", "2", "Media", "PA", "19063"),
+        ),
+        ("7 Vine St Ste 2, Chester, PA", Property(None, "7 Vine St", "2", "Chester", "PA", None)),
         (
             "3310 Baltimore Ave unit 1B, Camden, NJ 08102",
-            Property("3310 Baltimore Ave", "1B", "Camden", "NJ", "08102"),
+            Property(None, "3310 Baltimore Ave", "1B", "Camden", "NJ", "08102"),
         ),
         ("", Property()),
     ],

@@ -1,0 +1,59 @@
+"""The renter's own words: a message ends at the site's own text and never includes a
+quoted earlier message (the landlord's reply), a signature or a profile block."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from shared.parsing.labels import trim_block
+
+SITE_TEXT = re.compile(
+    r"^(?:Reply(?: to [A-Z]\S{0,40}| on Zillow)?|Send (?:an )?[Aa]pplication|Call [A-Z]\S{0,40}|"
+    r"View (?:listing|"
+    r"this listing|message|details)|See .{1,60} in Zillow(?: App)?|See all listing details|"
+    r"You can also reply directly.*|Reminder: The federal Fair Housing.*|"
+    r"Some rental inquiries may be scams.*|Have questions or need help\?.*|"
+    r"About [A-Z][\w'’-]{0,40}(?: [A-Z][\w'’.-]{0,40}){0,3}|"
+    r"New message from a renter|Regarding your listing at:.*|Your listing|Property Details|"
+    r"Property Information|Property Name:.*|Renter'?s (?:Information|Preferences)|"
+    r"Plan name:.*|Preferred method of contact:.*|I plan to move on.*|Have any questions\?.*|"
+    r"This consumer inquired about:?|Property Address:.*|MLSID.*|Zillow, Inc\..*|"
+    r"To ensure that you receive our emails.*|\*You may not send SMS.*|Click Here to Reply.*|"
+    r"Wishing you success.*|Contact (?:Renter|Now).*|Unsubscribe.*|Privacy Policy.*|©.*|"
+    r"(?:Copyright|\(c\)) \d{4}.*|Sent from my .{1,40}|-- ?|__+|"
+    r"Zillow \| Trulia.*|Realtor Tip:.*|Every minute counts.*|Initiated From:.*|"
+    r"Date Submitted:.*|Lead Submitted:.*)$"
+)
+_QUOTES = "\"'“”‘’"
+
+
+def is_site_text(line: str) -> bool:
+    """True for a line the site writes around a message (buttons, footers, sections)."""
+    return len(line) <= 400 and bool(SITE_TEXT.match(line))
+
+
+def trim_message(lines: Sequence[str]) -> str | None:
+    """Lines up to the first line of site text, joined; surrounding quotes removed."""
+    out: list[str] = []
+    for line in lines:
+        if is_site_text(line):
+            break
+        out.append(line)
+    return unquote(trim_block(out))
+
+
+def unquote(text: str | None) -> str | None:
+    """Drop the quotation marks a site puts around the renter's message."""
+    if not text:
+        return None
+    if text[0] in _QUOTES:
+        text = text[1:]
+        if text and text[-1] in _QUOTES:
+            text = text[:-1]
+    return text.strip() or None
+
+
+def is_unanswered_message(text: str | None) -> bool:
+    """True for messages that say nothing (``NA``, ``None``, ``N/A``)."""
+    return text is None or text.strip().lower().rstrip(".") in {"na", "n/a", "none", "null", "-"}

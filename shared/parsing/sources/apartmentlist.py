@@ -1,0 +1,87 @@
+"""Apartment List (``interests@apartmentlist.com``; not Apartments.com): several templates
+with upper- or mixed-case labels, the renter's preferences and the site's "insights"; the
+HTML part of some carries the listing in ``<meta name="lead_…">`` tags."""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import replace
+
+from shared.parsing.common import clean_property_name, read_common, read_labels
+from shared.parsing.normalize.address import parse_address
+from shared.parsing.normalize.names import split_name
+from shared.parsing.normalize.phones import to_e164
+from shared.parsing.record import Lead
+from shared.parsing.sources.base import SourceParser
+from shared.parsing.view import LeadMail
+
+_EXTRA = {
+    "property_name": ("Property Name", "Property"),
+    "move_in": ("Move-in", "Move In Date"),
+    "bedrooms": ("Beds", "Bedrooms"),
+}
+_META = re.compile(r'<meta name="lead_([a-z_]{1,40})" content="([^"<>]{0,300})"', re.I)
+_SKIP = ("address", "city", "state", "zip", "credit", "lease", "occupants")
+_NAME_PATTERNS = (
+    re.compile(r"^(?:Meet|New Lead from|Hot Lead from) {1,3}([^*]{2,80}?) {0,2}\*?$"),
+    re.compile(
+        r"^\*? {0,2}(.{2,80}?) is (?:Looking|Interested|Ready to Move) at (.{2,120}?)!? {0,2}\*?$",
+        re.I,
+    ),
+)
+_SUBJECTS = (
+    re.compile(r"^(.{2,80}?) is interested in renting with you at (.{2,120})$", re.I),
+    re.compile(r"- (.{2,80}?) is \"?\w{3,20}\"? at (.{2,120})$", re.I),
+    re.compile(r"^New Lead for (.{2,120}?) from (.{2,80}?) - Apartment List$", re.I),
+)
+
+
+def _is_inquiry(mail: LeadMail) -> bool:
+    return any(p.search(mail.subject) for p in _SUBJECTS) or any(
+        p.match(ln) for p in _NAME_PATTERNS for ln in mail.lines[:40]
+    )
+
+
+def _names(mail: LeadMail) -> tuple[str | None, str | None]:
+    """(renter name, community) from the subject or the opening lines."""
+    for i, pattern in enumerate(_SUBJECTS):
+        if m := pattern.search(mail.subject):
+            return (m.group(2), m.group(1)) if i == 2 else (m.group(1), m.group(2))
+    for line in mail.lines[:40]:
+        for pattern in _NAME_PATTERNS:
+            if m := pattern.match(line):
+                return m.group(1), (m.group(2) if m.lastindex == 2 else None)
+    return None, None
+
+
+def _parse(mail: LeadMail) -> Lead:
+    labels = read_labels(mail, _EXTRA, skip=_SKIP)
+    lead = read_common(mail, labels)
+    name, community = _names(mail)
+    if not lead.first_name:
+        first, last = split_name(name)
+        lead = replace(lead, first_name=first, last_name=last)
+    meta = {
+        m.group(1).lower(): html.unescape(m.group(2)) for m in _META.finditer(mail.html[:200_000])
+    }
+    prop_name = lead.property.name or clean_property_name(meta.get("property_name") or community)
+    prop = (
+        parse_address(meta.get("property_address"))
+        if meta.get("property_address")
+        else lead.property
+    )
+    return replace(
+        lead,
+        property=replace(prop, name=prop_name),
+        phone=lead.phone or to_e164(meta.get("phone")),
+        message=None,
+    )
+
+
+PARSER = SourceParser(
+    name="apartmentlist",
+    is_inquiry=_is_inquiry,
+    parse=_parse,
+    templates=("al_purple", "al_blue", "al_cpm"),
+)

@@ -1,0 +1,123 @@
+"""Hostile emails for ``make bench-parse``: the worst inputs we can build, generated.
+
+Each builder returns raw RFC 822 bytes of at most about 5 MB (the pipeline's cap). They
+aim at the places where a parser's cost can grow faster than its input: regular
+expressions over long lines, line-by-line scans of huge bodies, the HTML tree, header
+decoding and the MIME walk.
+"""
+
+from __future__ import annotations
+
+import base64
+from collections.abc import Callable
+
+_HEAD = (
+    "From: {sender}\r\nTo: owner@example.com\r\nSubject: {subject}\r\n"
+    "Date: Tue, 03 Mar 2026 12:34:56 -0500\r\nMIME-Version: 1.0\r\n"
+)
+
+
+def _mail(
+    body: str,
+    ctype: str = "text/plain",
+    sender: str = "Ann Lee <ann@example.com>",
+    subject: str = "Apartment at 12 Oak St",
+) -> bytes:
+    head = _HEAD.format(sender=sender, subject=subject)
+    payload = base64.encodebytes(body.encode("utf-8")).decode("ascii").replace("\n", "\r\n")
+    return (
+        f"{head}Content-Type: {ctype}; charset=utf-8\r\n"
+        f"Content-Transfer-Encoding: base64\r\n\r\n{payload}"
+    ).encode("ascii")
+
+
+def quoted_blank_lines() -> bytes:
+    """100 KB of ``>`` quote markers on their own lines, under a forward marker."""
+    return _mail("---------- Forwarded message ---------\n" + "> \n" * 50_000 + "hello\n")
+
+
+def long_says_line() -> bytes:
+    """A forwarded Zillow-style email whose single 50 KB line almost says ``says:``."""
+    line = "Ann Lee " * 6_000 + "say"
+    body = f"---------- Forwarded message ---------\nFrom: x <a@convo.zillow.com>\n\n{line}\n"
+    return _mail(body)
+
+
+def long_label_line() -> bytes:
+    """1 MB on one line of label-like text with colons but no line breaks."""
+    return _mail("Name:" + " a:b" * 250_000)
+
+
+def huge_from_header() -> bytes:
+    """A 50 KB From header of quotes, angle brackets and commas."""
+    sender = '"' + 'a"<b,' * 10_000 + '" <x@convo.zillow.com>'
+    return _mail("Is 12 Oak St available?", sender=sender)
+
+
+def encoded_words() -> bytes:
+    """A Subject of 40,000 RFC 2047 encoded words."""
+    return _mail("hi", subject=" ".join(["=?utf-8?q?a=C3=A9?="] * 40_000))
+
+
+def nested_divs() -> bytes:
+    """100,000 nested ``<div>`` (about 750 KB of HTML)."""
+    return _mail("<div>" * 100_000 + "Name: Ann" + "</div>" * 100_000, "text/html")
+
+
+def markup_3mb() -> bytes:
+    """3 MB of ``<p>`` paragraphs with label-like text."""
+    return _mail("<p>Phone: 215-555-0100</p>" * 115_000, "text/html")
+
+
+def unclosed_tags() -> bytes:
+    """1 MB of ``<a`` without a closing ``>``."""
+    return _mail("<html><body>" + "<a " * 330_000, "text/html")
+
+
+def deep_mime() -> bytes:
+    """Multiparts nested 2,000 deep."""
+    depth = 2_000
+    head = _HEAD.format(sender="Ann Lee <ann@example.com>", subject="deep")
+    parts = [head]
+    for i in range(depth):
+        parts.append(f'Content-Type: multipart/mixed; boundary="b{i}"\r\n\r\n--b{i}\r\n')
+    parts.append("Content-Type: text/plain\r\n\r\nhello\r\n")
+    for i in reversed(range(depth)):
+        parts.append(f"--b{i}--\r\n")
+    return "".join(parts).encode("ascii")
+
+
+def many_parts() -> bytes:
+    """5,000 small parts in one multipart."""
+    head = _HEAD.format(sender="Ann Lee <ann@example.com>", subject="parts")
+    body = "".join(f"--B\r\nContent-Type: text/plain\r\n\r\npart {i}\r\n" for i in range(5_000))
+    return f'{head}Content-Type: multipart/mixed; boundary="B"\r\n\r\n{body}--B--\r\n'.encode()
+
+
+def spaces_5mb() -> bytes:
+    """Close to 5 MB of spaces and tabs, one line."""
+    return _mail(" \t" * 1_700_000)
+
+
+def many_lines() -> bytes:
+    """200,000 short label lines."""
+    return _mail("Email:\n" * 200_000)
+
+
+HOSTILE: dict[str, Callable[[], bytes]] = {
+    f.__name__: f
+    for f in (
+        quoted_blank_lines,
+        long_says_line,
+        long_label_line,
+        huge_from_header,
+        encoded_words,
+        nested_divs,
+        markup_3mb,
+        unclosed_tags,
+        deep_mime,
+        many_parts,
+        spaces_5mb,
+        many_lines,
+    )
+}
