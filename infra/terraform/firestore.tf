@@ -17,6 +17,7 @@ locals {
     leads_recent        = { collection = "leads", fields = [["mailbox", "ASCENDING"], ["updated_at", "DESCENDING"]] }
     leads_status        = { collection = "leads", fields = [["mailbox", "ASCENDING"], ["status", "ASCENDING"], ["updated_at", "DESCENDING"]] }
     leads_source        = { collection = "leads", fields = [["mailbox", "ASCENDING"], ["source", "ASCENDING"], ["updated_at", "DESCENDING"]] }
+    leads_review        = { collection = "leads", fields = [["mailbox", "ASCENDING"], ["needs_review", "ASCENDING"], ["updated_at", "DESCENDING"]] }
     leads_status_source = { collection = "leads", fields = [["mailbox", "ASCENDING"], ["status", "ASCENDING"], ["source", "ASCENDING"], ["updated_at", "DESCENDING"]] }
   }
   ttl_fields = {

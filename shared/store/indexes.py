@@ -25,6 +25,11 @@ INDEXES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
         "leads",
         (("mailbox", "ASCENDING"), ("source", "ASCENDING"), ("updated_at", "DESCENDING")),
     ),
+    # /leads?review=…: mailbox ==, needs_review ==, order by updated_at desc
+    "leads_review": (
+        "leads",
+        (("mailbox", "ASCENDING"), ("needs_review", "ASCENDING"), ("updated_at", "DESCENDING")),
+    ),
     "leads_status_source": (
         "leads",
         (

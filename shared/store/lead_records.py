@@ -65,6 +65,8 @@ def inquiry_of(lead: Lead, mailbox: str, gmail_id: str) -> dict[str, Any]:
         "bedrooms",
         "lease_months",
         "property",
+        "needs_review",
+        "review_reasons",
         "parser_version",
     )
     return {
@@ -73,6 +75,13 @@ def inquiry_of(lead: Lead, mailbox: str, gmail_id: str) -> dict[str, Any]:
         "inquiry_at": lead.inquiry_at,
         **{k: data[k] for k in keep},
     }
+
+
+def review_state(inquiries: list[dict[str, Any]]) -> dict[str, Any]:
+    """A lead needs review while one of its inquiries does and nobody has cleared it."""
+    open_ = [i for i in inquiries if i.get("needs_review") and not i.get("reviewed")]
+    reasons = sorted({r for i in open_ for r in i.get("review_reasons", [])})
+    return {"needs_review": bool(open_), "review_reasons": reasons}
 
 
 def merged_lead(
@@ -94,5 +103,6 @@ def merged_lead(
     out["inquiry_count"] = len(inquiries)
     out["last_inquiry_at"] = inquiries[0].get("inquiry_at")
     out["source"], out["property"] = inquiries[0]["source"], inquiries[0]["property"]
+    out.update(review_state(out["inquiries"]))
     out["updated_at"] = now
     return out

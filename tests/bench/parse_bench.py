@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import multiprocessing
 import os
 import resource
 import statistics
@@ -11,9 +12,51 @@ import tracemalloc
 from pathlib import Path
 
 from shared.parsing import parse_email
+from tests.bench.hostile import HOSTILE
 
 ROOT = Path(__file__).resolve().parents[2]
 ROUNDS = 15
+HOSTILE_ROUNDS = 5
+
+
+def _rss_delta_mib(raw: bytes) -> float:
+    """Peak resident memory added by parsing ``raw``, measured in a fresh child process."""
+    ctx = multiprocessing.get_context("fork")
+    out = ctx.Queue()
+
+    def child() -> None:
+        before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+        parse_email(raw)
+        out.put((resource.getrusage(resource.RUSAGE_SELF).ru_maxrss - before) / 1024)
+
+    proc = ctx.Process(target=child)
+    proc.start()
+    delta = float(out.get(timeout=60))
+    proc.join()
+    return delta
+
+
+def hostile() -> dict[str, dict[str, float]]:
+    """Median parse time (ms), traced peak and resident-memory growth (MiB) per hostile email."""
+    figures: dict[str, dict[str, float]] = {}
+    for name, build in HOSTILE.items():
+        raw = build()
+        times = []
+        for _ in range(HOSTILE_ROUNDS):
+            start = time.perf_counter()
+            parse_email(raw)
+            times.append(time.perf_counter() - start)
+        tracemalloc.start()
+        parse_email(raw)
+        _, peak = tracemalloc.get_traced_memory()
+        tracemalloc.stop()
+        figures[name] = {
+            "bytes": len(raw),
+            "median_ms": round(statistics.median(times) * 1000, 2),
+            "traced_peak_mib": round(peak / 2**20, 1),
+            "rss_growth_mib": round(_rss_delta_mib(raw), 1),
+        }
+    return figures
 
 
 def main() -> None:
@@ -35,6 +78,9 @@ def main() -> None:
     _, peak_alloc = tracemalloc.get_traced_memory()
     tracemalloc.stop()
     median = statistics.median(rates)
+    bad = hostile()
+    slowest = max(bad, key=lambda n: bad[n]["median_ms"])
+    hungriest = max(bad, key=lambda n: max(bad[n]["traced_peak_mib"], bad[n]["rss_growth_mib"]))
     result = {
         "emails": len(raws),
         "rounds": ROUNDS,
@@ -43,6 +89,12 @@ def main() -> None:
         "parse_rate_min_max": [round(min(rates), 1), round(max(rates), 1)],
         "peak_traced_alloc_kib": round(peak_alloc / 1024, 1),
         "max_rss_mib": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+        "hostile": bad,
+        "hostile_slowest": {"email": slowest, "median_ms": bad[slowest]["median_ms"]},
+        "hostile_peak_memory": {
+            "email": hungriest,
+            "mib": max(bad[hungriest]["traced_peak_mib"], bad[hungriest]["rss_growth_mib"]),
+        },
     }
     (ROOT / "build").mkdir(exist_ok=True)
     (ROOT / "build" / "bench-parse.json").write_text(json.dumps(result, indent=2) + "\n")
@@ -54,6 +106,16 @@ def main() -> None:
     print(
         f"peak traced allocation {peak_alloc / 1024:,.0f} KiB while parsing, "
         f"max RSS {result['max_rss_mib']} MiB"
+    )
+    print(f"hostile set ({len(bad)} emails, median of {HOSTILE_ROUNDS} parses each):")
+    for name, fig in bad.items():
+        print(
+            f"  {name:20s} {fig['bytes'] / 1e6:5.2f} MB  {fig['median_ms']:7.2f} ms  "
+            f"traced peak {fig['traced_peak_mib']:5.1f} MiB  RSS +{fig['rss_growth_mib']:5.1f} MiB"
+        )
+    print(
+        f"slowest hostile email: {slowest} {bad[slowest]['median_ms']} ms (target <= 50 ms); "
+        f"most memory: {hungriest} {result['hostile_peak_memory']['mib']} MiB (target <= 64 MiB)"
     )
 
 

@@ -8,11 +8,13 @@ from google.cloud import firestore
 
 from shared.clock import utcnow
 from shared.errors import NotFoundError, ValidationError
+from shared.parsing.record import SOURCES
 from shared.services.api.router import Call, Router, doc_id
 from shared.services.sync import queue_batch
+from shared.store.lead_records import review_state
 
 STATUSES = ("new", "contacted", "qualified", "closed")
-SOURCES = ("zillow", "realtor", "apartments", "rentmarketplace")
+REVIEW = {"true": True, "false": False}
 SUMMARY = (
     "first_name",
     "last_name",
@@ -21,6 +23,8 @@ SUMMARY = (
     "source",
     "status",
     "property",
+    "needs_review",
+    "review_reasons",
     "inquiry_count",
     "last_inquiry_at",
     "created_at",
@@ -40,6 +44,12 @@ def list_leads(call: Call) -> tuple[int, Any]:
         raise ValidationError("unknown status", details={"fields": {"status": list(STATUSES)}})
     if source and source not in SOURCES:
         raise ValidationError("unknown source", details={"fields": {"source": list(SOURCES)}})
+    review = call.args.get("review")
+    if review is not None and (review not in REVIEW or status or source):
+        raise ValidationError(
+            "review is true or false, and not combined with status or source",
+            details={"fields": {"review": "true | false, alone"}},
+        )
     db = call.deps.db
     query = db.collection("leads").where(
         filter=firestore.FieldFilter("mailbox", "==", call.account().mailbox)
@@ -48,6 +58,8 @@ def list_leads(call: Call) -> tuple[int, Any]:
         query = query.where(filter=firestore.FieldFilter("status", "==", status))
     if source:
         query = query.where(filter=firestore.FieldFilter("source", "==", source))
+    if review is not None:
+        query = query.where(filter=firestore.FieldFilter("needs_review", "==", REVIEW[review]))
     query = query.order_by("updated_at", direction=firestore.Query.DESCENDING)
     cursor = call.args.get("cursor")
     if cursor:
@@ -90,9 +102,11 @@ def get_lead(call: Call) -> tuple[int, Any]:
 
 
 def patch_lead(call: Call) -> tuple[int, Any]:
-    """Change a lead's status and/or notes."""
+    """Change a lead's status and/or notes; ``reviewed: true`` clears ``needs_review``."""
     body = call.json_body()
-    bad = {k: "unknown field" for k in body if k not in ("status", "notes")}
+    bad = {k: "unknown field" for k in body if k not in ("status", "notes", "reviewed")}
+    if "reviewed" in body and body["reviewed"] is not True:
+        bad["reviewed"] = "true"
     if "status" in body and body["status"] not in STATUSES:
         bad["status"] = f"one of {', '.join(STATUSES)}"
     if "notes" in body and (not isinstance(body["notes"], str) or len(body["notes"]) > 10_000):
@@ -101,8 +115,12 @@ def patch_lead(call: Call) -> tuple[int, Any]:
         raise ValidationError(
             "invalid lead update", details={"fields": bad or {"status": "required"}}
         )
-    ref, _ = _owned(call)
-    ref.update({**body, "updated_at": utcnow()})
+    ref, data = _owned(call)
+    update = {k: v for k, v in body.items() if k != "reviewed"}
+    if body.get("reviewed"):
+        inquiries = [{**i, "reviewed": True} for i in data.get("inquiries", [])]
+        update.update(inquiries=inquiries, reviewed_at=utcnow(), **review_state(inquiries))
+    ref.update({**update, "updated_at": utcnow()})
     return get_lead(call)
 
 

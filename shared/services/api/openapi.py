@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared.parsing.record import SOURCES
 from shared.services.api.openapi_schemas import SCHEMAS, STR, ref
 
 
@@ -94,7 +95,8 @@ PATHS: dict[str, Any] = {
             "LeadList",
             [
                 _q("status", {"enum": ["new", "contacted", "qualified", "closed"]}),
-                _q("source", {"enum": ["zillow", "realtor", "apartments", "rentmarketplace"]}),
+                _q("source", {"enum": list(SOURCES)}),
+                _q("review", {"enum": ["true", "false"]}),
                 _q("q", STR),
                 _q("limit", LIMIT),
                 _q("cursor", STR),
@@ -111,7 +113,13 @@ PATHS: dict[str, Any] = {
     },
     "/leads/{leadId}": {
         "get": _op("One lead with its inquiries", 200, "Lead", [_p("leadId")]),
-        "patch": _op("Change status or notes", 200, "Lead", [_p("leadId")], body="LeadPatch"),
+        "patch": _op(
+            "Change status or notes, or mark reviewed",
+            200,
+            "Lead",
+            [_p("leadId")],
+            body="LeadPatch",
+        ),
     },
 }
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from shared.parsing.record import REVIEW_REASONS
+
 STR, INT, NUM, BOOL = (
     {"type": "string"},
     {"type": "integer"},
@@ -36,7 +38,8 @@ def arr(item: dict[str, Any]) -> dict[str, Any]:
     return {"type": "array", "items": item}
 
 
-PROPERTY = obj({k: NSTR for k in ("street", "unit", "city", "state", "zip")})
+_ADDRESS = ("street", "unit", "city", "state", "zip")
+PROPERTY = obj({"name": NSTR, **{k: NSTR for k in _ADDRESS}}, required=list(_ADDRESS))
 SCHEMAS: dict[str, Any] = {
     "Error": obj({"error": obj({"code": STR, "message": STR, "details": {}})}),
     "GmailStatus": obj(
@@ -171,6 +174,8 @@ SCHEMAS: dict[str, Any] = {
             "source": NSTR,
             "status": STR,
             "property": {"oneOf": [{"type": "null"}, PROPERTY]},
+            "needs_review": {"type": ["boolean", "null"]},
+            "review_reasons": {"oneOf": [{"type": "null"}, arr({"enum": list(REVIEW_REASONS)})]},
             "inquiry_count": NINT,
             "last_inquiry_at": TIME,
             "created_at": TIME,
@@ -194,6 +199,7 @@ SCHEMAS: dict[str, Any] = {
         {
             "status": {"enum": ["new", "contacted", "qualified", "closed"]},
             "notes": {"type": "string", "maxLength": 10000},
+            "reviewed": {"const": True},
         },
         required=[],
         extra=False,

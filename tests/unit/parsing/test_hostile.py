@@ -1,0 +1,56 @@
+"""The worst inputs we can build parse to a record, never an error, with the bound recorded.
+
+Their cost is measured by ``make bench-parse`` (never timed here)."""
+
+from __future__ import annotations
+
+import pytest
+
+from shared.parsing import parse_email
+from shared.parsing.html_text import html_to_text
+from shared.parsing.limits import MAX_LINES
+from tests.bench.hostile import HOSTILE
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_email_gives_a_record(name: str) -> None:
+    lead = parse_email(HOSTILE[name]())
+    record = lead.to_dict()
+    assert "error" not in record
+    assert isinstance(record["is_lead"], bool)
+    if lead.is_lead:
+        assert lead.needs_review
+
+
+@pytest.mark.parametrize(
+    ("name", "bound"),
+    [
+        ("deep_mime", "multiparts"),
+        ("many_parts", "parts"),
+        ("markup_3mb", "size"),
+        ("many_lines", "lines"),
+    ],
+)
+def test_bound_hit_is_recorded(name: str, bound: str) -> None:
+    assert bound in parse_email(HOSTILE[name]()).limits_hit
+
+
+def test_lines_are_bounded_but_the_start_is_read() -> None:
+    body = "Name: Ann Lee\nPhone: 215-555-0143\n" + "x\n" * (MAX_LINES * 2)
+    raw = (
+        "From: leads@apartments.com\nSubject: New Lead: 12 Oak St - Apartments.com\n"
+        "Content-Type: text/plain\n\nLead Submitted: 03/01/2026\n" + body
+    ).encode()
+    lead = parse_email(raw)
+    assert lead.is_lead and lead.first_name == "Ann" and lead.phone == "+12155550143"
+    assert "lines" in lead.limits_hit and "doubtful" in lead.review_reasons
+
+
+def test_deep_block_nesting_keeps_text_and_order() -> None:
+    html = "<div>" * 5_000 + "Name<td>Ann</td>" + "</div>" * 5_000 + "<p>after</p>"
+    assert html_to_text(html) == "Name\tAnn\nafter"
+
+
+def test_tables_keep_source_order_without_foster_parenting() -> None:
+    html = "<table>stray<tr><td>Phone</td><td>215</td></tr></table>"
+    assert html_to_text(html) == "stray\nPhone\t215"
