@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
 from dataclasses import dataclass
 from datetime import datetime
 
-from shared.parsing.limits import MAX_LINES, MAX_TEXT_CHARS
+from shared.parsing.limits import MAX_HEADER_CHARS, MAX_LINES, MAX_TEXT_CHARS
 from shared.parsing.mail import first_address
 from shared.parsing.normalize.dates import parse_forward_date
 
@@ -29,6 +32,15 @@ class Forwarded:
     subject: str
     date: datetime | None
     body: str
+
+
+def decoded(value: str) -> str:
+    """A forwarded header value with any RFC 2047 encoded words decoded."""
+    if "=?" not in value:
+        return value
+    with contextlib.suppress(UnicodeError, LookupError, ValueError, HeaderParseError):
+        return str(make_header(decode_header(value[:MAX_HEADER_CHARS])))
+    return value
 
 
 def strip_fwd_prefix(subject: str) -> str:
@@ -63,7 +75,7 @@ def unwrap(body: str, tz: str) -> Forwarded | None:
     rest = lines[i:]
     if rest and all(ln.startswith(">") for ln in rest if ln.strip()):
         rest = [ln[1:].lstrip(" ") if ln.startswith(">") else ln for ln in rest]
-    sender = headers.get("from", "")
+    sender = decoded(headers.get("from", ""))
     mailto = _MAILTO.search(sender)
     name, addr = first_address(
         _MAILTO.sub("", sender).strip() + (f" <{mailto.group(1)}>" if mailto else "")
@@ -72,7 +84,7 @@ def unwrap(body: str, tz: str) -> Forwarded | None:
     return Forwarded(
         from_name=name,
         from_addr=addr,
-        subject=headers.get("subject", ""),
+        subject=decoded(headers.get("subject", "")),
         date=parse_forward_date(when, tz) if when else None,
         body="\n".join(rest),
     )
