@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import contextlib
 import re
-from email.errors import HeaderParseError
-from email.header import decode_header, make_header
 from dataclasses import dataclass
 from datetime import datetime
+from email.errors import HeaderParseError
+from email.header import decode_header, make_header
 
 from shared.parsing.limits import MAX_HEADER_CHARS, MAX_LINES, MAX_TEXT_CHARS
 from shared.parsing.mail import first_address
