@@ -14,13 +14,14 @@ _STATE_ZIP = re.compile(r"^([A-Za-z]{2})\.?(?: {0,3}(\d{5}(?:-\d{4})?))?$")
 _CITY_LINE = re.compile(
     r"^[A-Za-z][A-Za-z .'-]{1,40}, {0,3}[A-Za-z]{2}\.?(?: {0,3}\d{5}(?:-\d{4})?)?$"
 )
-_SUFFIX = re.compile(
-    r"^(.{3,80}?\b(?:St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Dr|Drive|Ln|Lane|Way|Ct|Court|"
-    r"Pl|Place|Ter|Terrace|Pkwy|Parkway|Hwy|Highway|Cir|Circle|Sq|Square|Trl|Trail|Pike|Row)\.?)"
-    r" ([A-Z][A-Za-z.'-]{1,30}(?: [A-Z][A-Za-z.'-]{1,30}){0,2})$"
+STREET_SUFFIXES = (
+    "St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Dr|Drive|Ln|Lane|Way|Ct|Court|Pl|Place|Ter|"
+    "Terrace|Pkwy|Parkway|Hwy|Highway|Cir|Circle|Sq|Square|Trl|Trail|Pike|Row"
 )
-STREET = re.compile(
-    r"^\d{1,6}[A-Za-z]?(?: [NSEW]\.?)? [A-Za-z0-9][\w.'-]{0,30}(?: [\w.'#-]{1,30}){0,6}$"
+"""Street-type words as a regular-expression alternation (the one list)."""
+_SUFFIX = re.compile(
+    rf"^(.{{3,80}}?\b(?:{STREET_SUFFIXES})\.?)"
+    r" ([A-Z][A-Za-z.'-]{1,30}(?: [A-Z][A-Za-z.'-]{1,30}){0,2})$"
 )
 _ZIP = re.compile(r"^\d{5}(?:-\d{4})?$")
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from shared.parsing.labels import trim_block
-from shared.parsing.normalize.address import split_unit
+from shared.parsing.normalize.address import STREET_SUFFIXES, split_unit
 from shared.parsing.normalize.dates import parse_date
 from shared.parsing.normalize.names import clean_name, split_name
 from shared.parsing.normalize.phones import to_e164
@@ -23,12 +23,9 @@ _ROBOT = re.compile(
     r"news(?:letter)?|alerts?|support|info|marketing|receipts?|bounces?)\b",
     re.I,
 )
-_SUFFIXES = (
-    "St|Street|Ave|Avenue|Rd|Road|Blvd|Boulevard|Dr|Drive|Ln|Lane|Way|Ct|Court|Pl|Place|Ter|"
-    "Terrace|Pkwy|Parkway|Hwy|Cir|Circle|Sq|Square|Trl|Pike|Row"
-)
 _STREET = re.compile(
-    rf"\b(\d{{1,6}}[A-Za-z]?(?: [NSEW]\.?)?(?: [A-Z0-9][\w'-]{{0,25}}){{1,4}} (?:{_SUFFIXES}))\b"
+    r"\b(\d{1,6}[A-Za-z]?(?: [NSEW]\.?)?(?: [A-Z0-9][\w'-]{0,25}){1,4} "
+    rf"(?:{STREET_SUFFIXES}))\b"
     r"(?:,? (?:Unit|Apt\.?|Apartment|Ste\.?|Suite|#) ?[A-Za-z0-9-]{1,8})?"
 )
 _RENTAL = re.compile(

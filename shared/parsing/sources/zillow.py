@@ -8,7 +8,7 @@ from dataclasses import replace
 
 from shared.parsing.common import clean_property_name, read_common, read_labels
 from shared.parsing.contact import email_lines, linked_email, linked_phone, phone_lines
-from shared.parsing.labels import trim_block
+from shared.parsing.labels import Labels, trim_block
 from shared.parsing.message import is_site_text, unquote
 from shared.parsing.normalize.address import parse_address
 from shared.parsing.normalize.names import clean_name, split_name
@@ -49,13 +49,13 @@ def _says(mail: LeadMail) -> tuple[int, str | None, str]:
     return -1, None, ""
 
 
-def _message(mail: LeadMail, says_at: int, first: str, zgr: bool) -> str | None:
+def _message(mail: LeadMail, labels: Labels, says_at: int, first: str, zgr: bool) -> str | None:
     if says_at >= 0:
         body = [first] if first else []
         for line in mail.lines[says_at + 1 :]:
             if is_site_text(line) or (zgr and (_ZGR_END.match(line) or phone_lines([line]))):
                 break
-            if not zgr and read_labels(mail).key_of(line)[0] is not None:
+            if not zgr and labels.key_of(line)[0] is not None:
                 break
             body.append(line)
         return unquote(trim_block(body))
@@ -115,7 +115,7 @@ def _parse(mail: LeadMail) -> Lead:
         or (linked_email(mail.html, owner) or email_lines(mail.lines, owner) if zgr else None),
         phone=base.phone or (phone_lines(mail.lines) if zgr else None) or linked_phone(mail.html),
         property=replace(prop, name=clean_property_name(zgr_name.group(1)) if zgr_name else None),
-        message=_message(mail, says_at, first_msg, zgr),
+        message=_message(mail, labels, says_at, first_msg, zgr),
     )
 
 
