@@ -7,10 +7,10 @@ STAMP := $(VENV)/.installed
 PYTEST := $(PY) -m pytest
 CORPUS ?= ../shared/corpus
 
-.PHONY: help venv lock api-spec bundle deploy test test-unit test-integration test-e2e lint demo score-parse bench bench-parse clean
+.PHONY: help venv lock api-spec bundle deploy deploy-check preflight checkov test test-unit test-integration test-e2e lint demo score-parse bench bench-parse clean
 
 help:
-	@echo "make demo | test | test-unit | test-integration | test-e2e | lint | score-parse | bench-parse | bench"
+	@echo "make demo | test | test-unit | test-integration | test-e2e | lint | score-parse | bench-parse | bench | deploy-check | deploy"
 
 venv: $(STAMP)
 $(STAMP): requirements.txt requirements-dev.txt
@@ -63,9 +63,28 @@ api-spec: $(STAMP)
 bundle: $(STAMP)
 	$(PY) -m infra.bundle build
 
+# A deploy rehearsal without Google: formatting, the consistency and deploy rules (each shown
+# biting on a mutated copy), and Checkov (its own pinned venv).
+deploy-check: $(STAMP) checkov
+	terraform fmt -check -recursive infra/terraform
+	$(PY) -m infra.deploy_check
+	$(PY) -m infra.deploy_check --mutations
+	$(PYTEST) -q tests/unit/infra
+	$(CHECKOV_VENV)/bin/checkov -d infra/terraform --framework terraform --compact --quiet --skip-download
+
+CHECKOV_VENV := build/checkov-venv
+checkov: $(CHECKOV_VENV)/.installed
+$(CHECKOV_VENV)/.installed: requirements-checkov.txt
+	@test -x $(CHECKOV_VENV)/bin/python || $(PYTHON) -m venv $(CHECKOV_VENV)
+	$(CHECKOV_VENV)/bin/pip install --quiet --disable-pip-version-check -r requirements-checkov.txt
+	@touch $@
+
 TFVARS ?= infra/terraform/terraform.tfvars
-deploy: bundle
+preflight: $(STAMP)
 	@test -f $(TFVARS) || { echo "create $(TFVARS) from infra/terraform/terraform.tfvars.example"; exit 1; }
+	$(PY) -m infra.deploy_check.preflight $(TFVARS)
+
+deploy: deploy-check preflight bundle
 	cd infra/terraform && terraform init -input=false && \
 	  terraform apply -input=false -var-file=$(abspath $(TFVARS)) -var bundle_root=$(abspath build)
 

@@ -1,8 +1,14 @@
 """ID-token verification for push, scheduler and frontend callers.
 
-Signing certs are fetched from the issuer's certs URL (Google's, or the fake's locally) and
-cached; tokens are checked with google-auth (signature, expiry, audience) and then for the
-issuer and the caller's identity.
+Two kinds of entry point (``shared/invokers.py`` says which function is which):
+
+* Public ones (the API, the OAuth flow) verify everything: signing certs are fetched from the
+  issuer's certs URL (Google's, or the fake's locally) and cached; google-auth checks the
+  signature, expiry and audience, then the issuer and the caller's identity are checked.
+* IAM-protected ones (push and scheduler targets) sit behind Cloud Run's IAM check, which
+  verifies the signature and the invoker role and then replaces the signature with
+  ``SIGNATURE_REMOVED_BY_GOOGLE``. They check the claims of that token (audience, issuer,
+  expiry, email, email_verified); a token that still has a signature is verified in full.
 """
 
 from __future__ import annotations
@@ -19,7 +25,10 @@ from google.auth import jwt
 from shared.errors import ForbiddenError, RetryableError, UnauthenticatedError
 
 CERTS_TTL_S = 300
+SKEW_S = 10
+MAX_LIFETIME_S = 3600 + 300  # Google's ID tokens live one hour
 GOOGLE_ISSUERS = ("https://accounts.google.com", "accounts.google.com")
+SIGNATURE_REMOVED = "SIGNATURE_REMOVED_BY_GOOGLE"
 
 
 def bearer(header: str | None) -> str:
@@ -30,6 +39,27 @@ def bearer(header: str | None) -> str:
     if token.count(".") != 2:
         raise UnauthenticatedError("malformed bearer token")
     return token
+
+
+def iam_checked(authorization: str | None, serverless_authorization: str | None) -> str | None:
+    """The header Cloud Run's IAM check used: ``X-Serverless-Authorization`` when the caller
+    sent one (``Authorization`` then reaches the function untouched and unchecked), else
+    ``Authorization``."""
+    return serverless_authorization or authorization
+
+
+def signature_removed(token: str) -> bool:
+    """Whether Cloud Run's front end replaced the token's signature."""
+    return token.rpartition(".")[2] == SIGNATURE_REMOVED
+
+
+def _claims_in_time(claims: dict[str, Any]) -> None:
+    now = time.time()
+    exp, iat = claims.get("exp"), claims.get("iat")
+    if not isinstance(exp, int | float) or not isinstance(iat, int | float):
+        raise UnauthenticatedError("token without expiry or issue time")
+    if now > exp + SKEW_S or iat > now + SKEW_S or exp - iat > MAX_LIFETIME_S:
+        raise UnauthenticatedError("token expired or not yet valid")
 
 
 class TokenVerifier:
@@ -55,8 +85,44 @@ class TokenVerifier:
             return self._certs
 
     def verify(self, header: str | None, audiences: Iterable[str]) -> dict[str, Any]:
-        """Claims of a valid token for one of ``audiences``; 401 otherwise."""
+        """Claims of a valid, signed token for one of ``audiences``; 401 otherwise.
+
+        For publicly invokable functions: a token whose signature was removed is refused.
+        """
         token = bearer(header)
+        if signature_removed(token):
+            raise UnauthenticatedError("unsigned token (accepted only behind Cloud Run IAM)")
+        return self._verify_signed(token, audiences)
+
+    def verify_behind_iam(self, header: str | None, audiences: Iterable[str]) -> dict[str, Any]:
+        """Claims of a token Cloud Run's IAM check already verified; 401 otherwise.
+
+        Only for functions whose invokers are restricted by IAM (never ``allUsers``): the
+        signature-removed token's claims are checked; a signed token is verified in full.
+        """
+        token = bearer(header)
+        if not signature_removed(token):
+            return self._verify_signed(token, audiences)
+        allowed = [a for a in audiences if a]
+        try:
+            header_part = jwt.decode_header(token)
+            claims = dict(jwt.decode(token, verify=False))
+        except (ValueError, TypeError) as exc:
+            raise UnauthenticatedError("malformed token") from exc
+        if header_part.get("alg") != "RS256":
+            raise UnauthenticatedError("token not signed with RS256")
+        if not allowed or claims.get("aud") not in allowed:
+            raise UnauthenticatedError("token for another audience")
+        _claims_in_time(claims)
+        return self._issuer_checked(claims)
+
+    def _issuer_checked(self, claims: dict[str, Any]) -> dict[str, Any]:
+        issuers = {self.issuer, *(GOOGLE_ISSUERS if self.issuer in GOOGLE_ISSUERS else ())}
+        if claims.get("iss") not in issuers:
+            raise UnauthenticatedError("token from an unexpected issuer")
+        return claims
+
+    def _verify_signed(self, token: str, audiences: Iterable[str]) -> dict[str, Any]:
         allowed = [a for a in audiences if a]
         if not allowed:
             raise UnauthenticatedError("no audience configured")
@@ -66,16 +132,13 @@ class TokenVerifier:
                     token,
                     certs=self._certs_now(refresh=attempt == 1),
                     audience=allowed,
-                    clock_skew_in_seconds=10,
+                    clock_skew_in_seconds=SKEW_S,
                 )
                 break
             except (ValueError, gauth_exceptions.GoogleAuthError) as exc:
                 if attempt == 1 or "Certificate for key id" not in str(exc):
                     raise UnauthenticatedError("invalid token") from exc
-        issuers = {self.issuer, *(GOOGLE_ISSUERS if self.issuer in GOOGLE_ISSUERS else ())}
-        if claims.get("iss") not in issuers:
-            raise UnauthenticatedError("token from an unexpected issuer")
-        return dict(claims)
+        return self._issuer_checked(dict(claims))
 
 
 def require_service_account(claims: dict[str, Any], email: str) -> None:

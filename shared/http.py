@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any
 
-from shared.auth import require_service_account, require_user
+from shared.auth import iam_checked, require_service_account, require_user
 from shared.bootstrap import Deps
 from shared.errors import LeadHarvestError, RetryableError
 from shared.logs import get_logger
@@ -41,10 +41,18 @@ def guarded(action: Callable[[], Reply]) -> Reply:
         )
 
 
+def iam_token(headers: Mapping[str, str]) -> str | None:
+    """The authorization header Cloud Run's IAM checked on this request."""
+    return iam_checked(headers.get("Authorization"), headers.get("X-Serverless-Authorization"))
+
+
 def verify_scheduler(deps: Deps, authorization: str | None) -> None:
-    """401/403 unless called by Cloud Scheduler's service account for this function."""
+    """401/403 unless called by Cloud Scheduler's service account for this function.
+
+    ``authorization`` is the header Cloud Run's IAM checked (``auth.iam_checked``).
+    """
     s = deps.settings
-    claims = deps.verifier.verify(authorization, s.csv("SCHEDULER_AUDIENCE"))
+    claims = deps.verifier.verify_behind_iam(authorization, s.csv("SCHEDULER_AUDIENCE"))
     require_service_account(claims, s.text("SCHEDULER_SERVICE_ACCOUNT"))
 
 

@@ -4,7 +4,7 @@ import flask
 import functions_framework
 
 from shared.bootstrap import deps
-from shared.http import Reply, guarded, reply
+from shared.http import Reply, guarded, iam_token, reply
 from shared.services.webhook import handle_push
 
 
@@ -13,10 +13,6 @@ def gmail_webhook(request: flask.Request) -> Reply:
     """401/403 for bad tokens; 200 for handled, malformed or unknown pushes."""
     return guarded(
         lambda: reply(
-            {
-                "status": handle_push(
-                    deps(), request.headers.get("Authorization"), request.get_data()
-                )
-            }
+            {"status": handle_push(deps(), iam_token(request.headers), request.get_data())}
         )
     )

@@ -4,7 +4,7 @@ import flask
 import functions_framework
 
 from shared.bootstrap import deps
-from shared.http import Reply, guarded, reply, verify_scheduler
+from shared.http import Reply, guarded, iam_token, reply, verify_scheduler
 from shared.services.renew import renew_watches
 
 
@@ -13,7 +13,7 @@ def renew_watch(request: flask.Request) -> Reply:
     """Renew every connected mailbox's watch; answers the counts."""
 
     def act() -> Reply:
-        verify_scheduler(deps(), request.headers.get("Authorization"))
+        verify_scheduler(deps(), iam_token(request.headers))
         return reply(renew_watches(deps()))
 
     return guarded(act)

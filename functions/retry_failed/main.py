@@ -4,7 +4,7 @@ import flask
 import functions_framework
 
 from shared.bootstrap import deps
-from shared.http import Reply, guarded, reply, verify_scheduler
+from shared.http import Reply, guarded, iam_token, reply, verify_scheduler
 from shared.services.retry import retry_due
 
 
@@ -13,7 +13,7 @@ def retry_failed(request: flask.Request) -> Reply:
     """Requeue due retries; answers ``{"requeued": n}``."""
 
     def act() -> Reply:
-        verify_scheduler(deps(), request.headers.get("Authorization"))
+        verify_scheduler(deps(), iam_token(request.headers))
         return reply({"requeued": retry_due(deps())})
 
     return guarded(act)

@@ -137,8 +137,9 @@ def main() -> int:
             if name.endswith(("_HOST", "_ENDPOINT")):
                 print(f"  {name}={value}")
         fns = Functions(stack).start()
+        print("functions (URL through the local Cloud Run front -> instance):")
         for name in fns.ports:
-            print(f"  {name:<15} {fns.url(name)}")
+            print(f"  {name:<15} {fns.url(name)} -> {fns.instance_url(name)}")
         print(f"API for the frontend: {fns.url('api')} (OpenAPI: {fns.url('api')}/openapi.json)")
         summary = run(Driver(fns))
     out = ROOT / "build" / "demo-summary.json"

@@ -1,8 +1,16 @@
-"""Every function in its own functions-framework process, joined by Pub/Sub as deployed."""
+"""Every function in its own functions-framework process, joined by Pub/Sub as deployed.
+
+Every call reaches a function through the local Cloud Run front (``cloud_run_front``), which
+checks tokens and invokers as Cloud Run's IAM does (``shared/invokers.py``), removes the
+token's signature and adds Cloud Run's headers. The Pub/Sub emulator's push sends no token, so
+every push subscription is delivered by a relay (``push_relay``) that signs in as the push
+service account, as Pub/Sub's OIDC push does.
+"""
 
 from __future__ import annotations
 
 import contextlib
+import json
 import os
 import signal
 import subprocess
@@ -14,6 +22,7 @@ from google.cloud import pubsub_v1  # type: ignore[attr-defined]
 
 from infra.local.emulators import free_port, spawn, wait_http
 from infra.local.stack import ROOT, LocalStack
+from shared.invokers import INVOKERS, Invoker
 
 HTTP_FUNCTIONS = ("api", "oauth", "gmail_webhook", "retry_failed", "renew_watch")
 EVENT_FUNCTIONS = {"sync_mailbox": "mailbox-sync", "process_emails": "email-batches"}
@@ -29,6 +38,7 @@ class Functions:
 
     stack: LocalStack
     ports: dict[str, int] = field(default_factory=dict)
+    front_ports: dict[str, int] = field(default_factory=dict)
     extra_env: dict[str, str] = field(default_factory=dict)
     ack_deadline_s: int = ACK_DEADLINE_S
     twice: bool = False  # every Pub/Sub message delivered twice, copies late (relays)
@@ -36,8 +46,30 @@ class Functions:
     _env: dict[str, str] = field(default_factory=dict)
 
     def url(self, name: str) -> str:
-        """Base URL of a function."""
+        """A function's URL: its Cloud Run front (what callers and token audiences use)."""
+        return f"http://127.0.0.1:{self.front_ports[name]}"
+
+    def instance_url(self, name: str) -> str:
+        """The function's own process, behind the front (only the stack itself uses it)."""
         return f"http://127.0.0.1:{self.ports[name]}"
+
+    def routes(self) -> list[dict[str, object]]:
+        """The front's routes: each function's URL, process and invokers."""
+        members = {
+            Invoker.PUBLIC: "allUsers",
+            Invoker.PUSH: PUSH_SA,
+            Invoker.SCHEDULER: SCHEDULER_SA,
+        }
+        return [
+            {
+                "name": name,
+                "port": self.front_ports[name],
+                "url": self.url(name),
+                "upstream": self.ports[name],
+                "invokers": [members[INVOKERS[name]]],
+            }
+            for name in self.ports
+        ]
 
     def settings(self) -> dict[str, str]:
         """Settings every function process gets."""
@@ -58,22 +90,10 @@ class Functions:
         project = self.stack.emulators.project
         publisher, subscriber = pubsub_v1.PublisherClient(), pubsub_v1.SubscriberClient()
         relayed = {"gmail-notifications": self.url("gmail_webhook")}
-        if self.twice:
-            relayed |= {topic: self.url(name) for name, topic in EVENT_FUNCTIONS.items()}
-        for topic in {"gmail-notifications", *EVENT_FUNCTIONS.values()}:
+        relayed |= {topic: self.url(name) for name, topic in EVENT_FUNCTIONS.items()}
+        for topic in relayed:
             with contextlib.suppress(AlreadyExists):
                 publisher.create_topic(name=publisher.topic_path(project, topic))
-        for name, topic in EVENT_FUNCTIONS.items():
-            if topic in relayed:
-                continue
-            subscriber.create_subscription(
-                request={
-                    "name": subscriber.subscription_path(project, f"{topic}-push"),
-                    "topic": publisher.topic_path(project, topic),
-                    "push_config": {"push_endpoint": self.url(name)},
-                    "ack_deadline_seconds": self.ack_deadline_s,
-                }
-            )
         out = {}
         for topic, endpoint in relayed.items():
             sub = subscriber.subscription_path(project, f"{topic}-relay")
@@ -113,18 +133,26 @@ class Functions:
 
     def _wait(self, name: str) -> None:
         log = self.stack.log_dir / f"fn-{name}.log"
-        wait_http(
-            f"{self.url(name)}/favicon.ico", self.procs[name], log, timeout=60, ok=range(200, 500)
-        )
+        url = f"{self.instance_url(name)}/favicon.ico"
+        wait_http(url, self.procs[name], log, timeout=60, ok=range(200, 500))
+
+    def _front(self) -> subprocess.Popen[bytes]:
+        log = self.stack.log_dir / "cloud-run-front.log"
+        cmd = [sys.executable, "-m", "infra.local.cloud_run_front", json.dumps(self.routes())]
+        proc = spawn(cmd, log, env=self._env)
+        self.stack.procs.append(proc)
+        return proc
 
     def start(self) -> Functions:
         """Create topics and subscriptions, start every function and the relays."""
         names = [*HTTP_FUNCTIONS, *EVENT_FUNCTIONS]
         self.ports = {name: free_port() for name in names}
+        self.front_ports = {name: free_port() for name in names}
         self._env = {**self.stack.process_env(), **self.settings(), **self.extra_env}
         relayed = self._subscriptions()
         for name in names:
             self._spawn(name)
+        front = self._front()
         for n, (sub, endpoint) in enumerate(relayed.items()):
             cmd = [
                 sys.executable,
@@ -146,6 +174,10 @@ class Functions:
             )
         for name in names:
             self._wait(name)
+        front_log = self.stack.log_dir / "cloud-run-front.log"
+        wait_http(
+            f"{self.url('api')}/favicon.ico", front, front_log, timeout=30, ok=range(200, 500)
+        )
         return self
 
     def kill(self, name: str) -> None:

@@ -1,65 +1,125 @@
-# Secrets and invokers, least privilege.
+# Service accounts, secrets and invokers, least privilege.
 
-# Refresh tokens: the oauth function creates one secret per mailbox (gmail-refresh-*) and adds
-# versions; the functions that call Gmail read them. Conditions limit both to those secrets.
-resource "google_project_iam_member" "token_writer" {
+# Each function runs as its own account.
+resource "google_service_account" "function" {
+  for_each     = toset(local.function_names)
+  account_id   = "fn-${replace(each.value, "_", "-")}"
+  display_name = "LeadHarvest function ${each.value}"
+  depends_on   = [google_project_service.apis]
+}
+
+resource "google_project_iam_member" "function_roles" {
+  for_each = {
+    for pair in setproduct(local.function_names, ["roles/datastore.user", "roles/logging.logWriter"]) :
+    "${pair[0]} ${pair[1]}" => { fn = pair[0], role = pair[1] }
+  }
   project = var.project_id
-  role    = "roles/secretmanager.admin"
-  member  = "serviceAccount:${module.function["oauth"].service_account}"
-  condition {
-    title      = "gmail-refresh-secrets-only"
-    expression = local.token_secrets
+  role    = each.value.role
+  member  = "serviceAccount:${google_service_account.function[each.value.fn].email}"
+}
+
+resource "google_service_account" "push" {
+  account_id   = "gmail-push"
+  display_name = "Pub/Sub push to the functions (OIDC)"
+  depends_on   = [google_project_service.apis]
+}
+
+resource "google_service_account" "scheduler" {
+  account_id   = "leadharvest-scheduler"
+  display_name = "Cloud Scheduler calls to retry_failed and renew_watch (OIDC)"
+  depends_on   = [google_project_service.apis]
+}
+
+# Pub/Sub's service agent mints the push account's OIDC tokens. Projects created after
+# 8 April 2021 grant this implicitly; older ones need it, and it does no harm in new ones.
+resource "google_service_account_iam_member" "pubsub_token_creator" {
+  service_account_id = google_service_account.push.name
+  role               = "roles/iam.serviceAccountTokenCreator"
+  member             = local.pubsub_agent
+}
+
+# Cloud Build builds the functions as this account (new projects' default build account may
+# lack permissions). Roles from Cloud Run's "build service account" page: build logs, the
+# built images, and the function sources in Cloud Storage.
+resource "google_service_account" "build" {
+  account_id   = "leadharvest-build"
+  display_name = "Cloud Build for LeadHarvest functions"
+  depends_on   = [google_project_service.apis]
+}
+
+resource "google_project_iam_member" "build" {
+  for_each = toset(["roles/logging.logWriter", "roles/artifactregistry.writer", "roles/storage.objectAdmin"])
+  project  = var.project_id
+  role     = each.value
+  member   = "serviceAccount:${google_service_account.build.email}"
+}
+
+# Refresh tokens: one secret per mailbox (gmail-refresh-*). Creating a secret is authorised
+# on the project (the parent), whose name never matches a condition on the secret's name, so
+# that one permission is granted unconditionally through a custom role (it reveals nothing).
+# Everything else is conditioned on the gmail-refresh- secrets.
+locals {
+  token_roles = {
+    creator = ["secretmanager.secrets.create"]
+    writer  = ["secretmanager.versions.add", "secretmanager.versions.list", "secretmanager.versions.destroy"]
+    remover = ["secretmanager.secrets.delete"]
+  }
+  token_grants = {
+    oauth_creator         = { fn = "oauth", role = "creator", conditioned = false }
+    oauth_writer          = { fn = "oauth", role = "writer", conditioned = true }
+    api_remover           = { fn = "api", role = "remover", conditioned = true }
+    api_reader            = { fn = "api", role = "reader", conditioned = true }
+    sync_mailbox_reader   = { fn = "sync_mailbox", role = "reader", conditioned = true }
+    process_emails_reader = { fn = "process_emails", role = "reader", conditioned = true }
+    renew_watch_reader    = { fn = "renew_watch", role = "reader", conditioned = true }
   }
 }
 
-resource "google_project_iam_member" "token_reader" {
-  for_each = toset(["api", "sync_mailbox", "process_emails", "renew_watch"])
+resource "google_project_iam_custom_role" "token" {
+  for_each    = local.token_roles
+  role_id     = "leadharvestToken${title(each.key)}"
+  title       = "LeadHarvest refresh-token ${each.key}"
+  permissions = each.value
+  depends_on  = [google_project_service.apis]
+}
+
+resource "google_project_iam_member" "token" {
+  for_each = local.token_grants
   project  = var.project_id
-  role     = "roles/secretmanager.secretAccessor"
-  member   = "serviceAccount:${module.function[each.value].service_account}"
-  condition {
-    title      = "gmail-refresh-secrets-only"
-    expression = local.token_secrets
+  role     = each.value.role == "reader" ? "roles/secretmanager.secretAccessor" : google_project_iam_custom_role.token[each.value.role].name
+  member   = "serviceAccount:${google_service_account.function[each.value.fn].email}"
+  dynamic "condition" {
+    for_each = each.value.conditioned ? [local.token_secrets] : []
+    content {
+      title      = "gmail-refresh-secrets-only"
+      expression = condition.value
+    }
   }
 }
 
 resource "google_secret_manager_secret_iam_member" "oauth_client_reader" {
   for_each  = toset(local.function_names)
-  secret_id = google_secret_manager_secret.oauth_client.id
+  secret_id = data.google_secret_manager_secret.oauth_client.id
   role      = "roles/secretmanager.secretAccessor"
-  member    = "serviceAccount:${module.function[each.value].service_account}"
+  member    = "serviceAccount:${google_service_account.function[each.value].email}"
 }
 
-# Pub/Sub push may call the webhook and the two Pub/Sub-driven functions; Cloud Scheduler
-# may call the two scheduled functions.
-resource "google_cloud_run_service_iam_member" "push_invoker" {
-  for_each = toset(["gmail_webhook", "sync_mailbox", "process_emails"])
-  location = var.region
-  service  = module.function[each.value].service
-  role     = "roles/run.invoker"
-  member   = "serviceAccount:${google_service_account.push.email}"
+# Invokers, from local.invokers (= shared/invokers.py). Pub/Sub push and Cloud Scheduler call
+# their targets through Cloud Run's IAM; the API and the OAuth flow are public and verify
+# tokens themselves (the browser opens the OAuth callback; the frontend sends ID tokens).
+locals {
+  invoker_members = {
+    public    = "allUsers"
+    push      = "serviceAccount:${google_service_account.push.email}"
+    scheduler = "serviceAccount:${google_service_account.scheduler.email}"
+  }
 }
 
-resource "google_cloud_run_service_iam_member" "scheduler_invoker" {
-  for_each = toset(["retry_failed", "renew_watch"])
+resource "google_cloud_run_service_iam_member" "invoker" {
+  #checkov:skip=CKV_GCP_102:the API and the OAuth callback are public by design; both verify signed tokens or a single-use state themselves
+  for_each = local.invokers
   location = var.region
-  service  = module.function[each.value].service
+  service  = module.function[each.key].service
   role     = "roles/run.invoker"
-  member   = "serviceAccount:${google_service_account.scheduler.email}"
-}
-
-# The oauth callback is opened by the operator's browser (it checks the single-use state).
-resource "google_cloud_run_service_iam_member" "oauth_public" {
-  location = var.region
-  service  = module.function["oauth"].service
-  role     = "roles/run.invoker"
-  member   = "allUsers"
-}
-
-# The frontend calls the API with a Google ID token, which the API verifies itself.
-resource "google_cloud_run_service_iam_member" "api_public" {
-  location = var.region
-  service  = module.function["api"].service
-  role     = "roles/run.invoker"
-  member   = "allUsers"
+  member   = local.invoker_members[each.value]
 }

@@ -1,4 +1,8 @@
 # LeadHarvest ingest: functions, topics, Firestore, secrets and schedules (see README "Deploy").
+#
+# Bootstrap done before the first apply (README "Deploy", step 1-3; `make deploy` checks it):
+# the Cloud Resource Manager and Service Usage APIs (needed to read the project and enable the
+# other APIs) and the `oauth-client-secret` secret with its first version.
 
 locals {
   topics = {
@@ -9,7 +13,50 @@ locals {
   functions_http  = ["api", "oauth", "gmail_webhook", "retry_failed", "renew_watch"]
   functions_event = { sync_mailbox = "sync", process_emails = "batch" }
   function_names  = concat(local.functions_http, keys(local.functions_event))
-  url_base        = "https://${var.region}-${var.project_id}.cloudfunctions.net"
+
+  # Who may invoke each function; shared/invokers.py holds the same table (a deploy check
+  # compares them). "public" functions verify signed tokens themselves; the others are behind
+  # Cloud Run's IAM and get tokens with the signature removed.
+  invokers = {
+    api            = "public"
+    oauth          = "public"
+    gmail_webhook  = "push"
+    sync_mailbox   = "push"
+    process_emails = "push"
+    retry_failed   = "scheduler"
+    renew_watch    = "scheduler"
+  }
+
+  # Request timeout of each function (seconds). A push subscription's ack deadline is at least
+  # its target's timeout, or Pub/Sub redelivers work that is still running.
+  timeouts = {
+    api            = 60
+    oauth          = 60
+    gmail_webhook  = 60
+    retry_failed   = 300
+    renew_watch    = 300
+    sync_mailbox   = 540
+    process_emails = 540
+  }
+
+  # One URL per function, used both as the endpoint callers post to and as the audience of
+  # their ID tokens (the function's own cloudfunctions.net URL, which Cloud Run accepts).
+  function_url = {
+    for name in local.function_names :
+    name => "https://${var.region}-${var.project_id}.cloudfunctions.net/${replace(name, "_", "-")}"
+  }
+
+  # Enabled by hand before the first apply (README step 2; `make deploy` checks): Terraform
+  # needs the first two to read the project and enable the rest; the third serves the
+  # bootstrap secret, which must exist before the first plan.
+  bootstrap_apis = ["cloudresourcemanager.googleapis.com", "serviceusage.googleapis.com", "secretmanager.googleapis.com"]
+
+  apis = toset([
+    "cloudfunctions.googleapis.com", "run.googleapis.com", "cloudbuild.googleapis.com",
+    "artifactregistry.googleapis.com", "storage.googleapis.com", "pubsub.googleapis.com",
+    "firestore.googleapis.com", "secretmanager.googleapis.com", "cloudscheduler.googleapis.com",
+    "gmail.googleapis.com", "iam.googleapis.com",
+  ])
 
   # Settings every function gets (shared/config.py); the rest keep their production defaults.
   environment = {
@@ -17,11 +64,11 @@ locals {
     LEAD_LABEL                = var.lead_label
     MAILBOX_TZ                = var.mailbox_tz
     OAUTH_CLIENT_ID           = var.oauth_client_id
-    OAUTH_REDIRECT_URI        = "${local.url_base}/oauth/callback"
-    PUSH_AUDIENCE             = "${local.url_base}/gmail-webhook"
+    OAUTH_REDIRECT_URI        = "${local.function_url.oauth}/callback"
+    PUSH_AUDIENCE             = local.function_url.gmail_webhook
     PUSH_SERVICE_ACCOUNT      = google_service_account.push.email
     SCHEDULER_SERVICE_ACCOUNT = google_service_account.scheduler.email
-    SCHEDULER_AUDIENCE        = "${local.url_base}/retry-failed,${local.url_base}/renew-watch"
+    SCHEDULER_AUDIENCE        = "${local.function_url.retry_failed},${local.function_url.renew_watch}"
     API_AUDIENCE              = var.oauth_client_id
     ALLOWED_USERS             = var.allowed_users
     ALLOWED_DOMAINS           = var.allowed_domains
@@ -35,7 +82,7 @@ locals {
     GMAIL_QUOTA_UNITS         = "250"
     SECRETS_BACKEND           = "secretmanager"
   }
-  secret_environment = { OAUTH_CLIENT_SECRET = google_secret_manager_secret.oauth_client.secret_id }
+  secret_environment = { OAUTH_CLIENT_SECRET = data.google_secret_manager_secret.oauth_client.secret_id }
   token_secrets      = "resource.name.startsWith(\"projects/${data.google_project.this.number}/secrets/gmail-refresh-\")"
   # Pub/Sub's service agent: it pushes, forwards dead letters and acks the originals.
   pubsub_agent = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
@@ -44,54 +91,53 @@ locals {
 data "google_project" "this" {}
 
 resource "google_project_service" "apis" {
-  for_each = toset([
-    "cloudfunctions.googleapis.com", "run.googleapis.com", "cloudbuild.googleapis.com",
-    "artifactregistry.googleapis.com", "eventarc.googleapis.com", "pubsub.googleapis.com",
-    "firestore.googleapis.com", "secretmanager.googleapis.com", "cloudscheduler.googleapis.com",
-    "gmail.googleapis.com", "iam.googleapis.com",
-  ])
+  for_each           = local.apis
   service            = each.value
   disable_on_destroy = false
 }
 
 resource "google_storage_bucket" "sources" {
+  #checkov:skip=CKV_GCP_62:holds only the zipped function sources Terraform uploads; Cloud Audit Logs record who wrote them
   name                        = "${var.project_id}-leadharvest-sources"
   location                    = var.region
   uniform_bucket_level_access = true
+  public_access_prevention    = "enforced"
   force_destroy               = true
-}
-
-resource "google_service_account" "push" {
-  account_id   = "gmail-push"
-  display_name = "Pub/Sub push to gmail_webhook (OIDC)"
-}
-
-resource "google_service_account" "scheduler" {
-  account_id   = "leadharvest-scheduler"
-  display_name = "Cloud Scheduler calls to retry_failed and renew_watch (OIDC)"
-}
-
-# The OAuth client secret: created here, its value added once by hand (README), never in .tf.
-resource "google_secret_manager_secret" "oauth_client" {
-  secret_id = "oauth-client-secret"
-  replication {
-    auto {}
+  versioning {
+    enabled = true
   }
   depends_on = [google_project_service.apis]
+}
+
+# The OAuth client secret and its first version are created by hand before the first apply
+# (README step 3): Cloud Run resolves a mounted secret before an instance starts, and the value
+# never passes through Terraform or its state. Reading the secret here fails the plan early if
+# the step was skipped.
+data "google_secret_manager_secret" "oauth_client" {
+  secret_id = "oauth-client-secret"
 }
 
 module "function" {
   source   = "./modules/function"
   for_each = toset(local.function_names)
 
-  name               = each.value
-  project_id         = var.project_id
-  region             = var.region
-  bundle_dir         = "${var.bundle_root}/${each.value}"
-  source_bucket      = google_storage_bucket.sources.name
-  environment        = local.environment
-  secret_environment = local.secret_environment
-  roles              = ["roles/datastore.user", "roles/logging.logWriter"]
-  timeout_seconds    = each.value == "process_emails" || each.value == "sync_mailbox" ? 540 : 120
-  depends_on         = [google_project_service.apis]
+  name                  = each.value
+  project_id            = var.project_id
+  region                = var.region
+  bundle_dir            = "${var.bundle_root}/${each.value}"
+  source_bucket         = google_storage_bucket.sources.name
+  environment           = local.environment
+  secret_environment    = local.secret_environment
+  service_account_email = google_service_account.function[each.value].email
+  build_service_account = google_service_account.build.id
+  timeout_seconds       = local.timeouts[each.value]
+
+  # Everything a new instance needs exists before it starts: the APIs, the function's roles,
+  # its access to the OAuth client secret, and the build account's roles.
+  depends_on = [
+    google_project_service.apis,
+    google_project_iam_member.function_roles,
+    google_secret_manager_secret_iam_member.oauth_client_reader,
+    google_project_iam_member.build,
+  ]
 }

@@ -3,6 +3,11 @@ output "function_urls" {
   value       = { for name in local.function_names : name => module.function[name].url }
 }
 
+output "function_urls_expected" {
+  description = "The URLs the configuration uses as endpoints and audiences; must equal function_urls."
+  value       = local.function_url
+}
+
 output "oauth_redirect_uri" {
   description = "Add this to the OAuth client's authorized redirect URIs."
   value       = local.environment.OAUTH_REDIRECT_URI

@@ -1,14 +1,17 @@
 # Topics, dead letters, and the push subscription from Gmail's topic to the webhook.
 
 resource "google_pubsub_topic" "topic" {
+  #checkov:skip=CKV_GCP_83:messages carry mailbox addresses and Gmail ids only, never email content; Google-managed encryption at rest
   for_each   = local.topics
   name       = each.value
   depends_on = [google_project_service.apis]
 }
 
 resource "google_pubsub_topic" "dead_letter" {
-  for_each = local.topics
-  name     = "${each.value}-dead-letter"
+  #checkov:skip=CKV_GCP_83:messages carry mailbox addresses and Gmail ids only, never email content; Google-managed encryption at rest
+  for_each   = local.topics
+  name       = "${each.value}-dead-letter"
+  depends_on = [google_project_service.apis]
 }
 
 # Gmail publishes change notifications as this system account.
@@ -18,17 +21,24 @@ resource "google_pubsub_topic_iam_member" "gmail_publisher" {
   member = "serviceAccount:gmail-api-push@system.gserviceaccount.com"
 }
 
+# Push subscriptions: the endpoint and the token's audience are the same URL; the ack deadline
+# covers the target's whole timeout; no expiration (a quiet topic must not lose its
+# subscription after 31 days); the push account is the only invoker of the targets.
 resource "google_pubsub_subscription" "gmail_push" {
   name                 = "gmail-notifications-push"
   topic                = google_pubsub_topic.topic["gmail"].id
-  ack_deadline_seconds = 60
+  ack_deadline_seconds = local.timeouts.gmail_webhook
 
   push_config {
-    push_endpoint = module.function["gmail_webhook"].url
+    push_endpoint = local.function_url.gmail_webhook
     oidc_token {
       service_account_email = google_service_account.push.email
-      audience              = local.environment.PUSH_AUDIENCE
+      audience              = local.function_url.gmail_webhook
     }
+  }
+
+  expiration_policy {
+    ttl = ""
   }
 
   retry_policy {
@@ -49,14 +59,18 @@ resource "google_pubsub_subscription" "function_push" {
   for_each             = local.functions_event
   name                 = "${local.topics[each.value]}-push"
   topic                = google_pubsub_topic.topic[each.value].id
-  ack_deadline_seconds = 600
+  ack_deadline_seconds = local.timeouts[each.key]
 
   push_config {
-    push_endpoint = module.function[each.key].url
+    push_endpoint = local.function_url[each.key]
     oidc_token {
       service_account_email = google_service_account.push.email
-      audience              = module.function[each.key].url
+      audience              = local.function_url[each.key]
     }
+  }
+
+  expiration_policy {
+    ttl = ""
   }
 
   retry_policy {
@@ -106,7 +120,7 @@ resource "google_pubsub_subscription_iam_member" "gmail_push_subscriber" {
 # sync_mailbox and retry_failed queue chunks.
 locals {
   publishers = {
-    sync_to_sync   = { fn = "gmail_webhook", topic = "sync" }
+    hook_to_sync   = { fn = "gmail_webhook", topic = "sync" }
     renew_to_sync  = { fn = "renew_watch", topic = "sync" }
     oauth_to_sync  = { fn = "oauth", topic = "sync" }
     sync_to_batch  = { fn = "sync_mailbox", topic = "batch" }
@@ -121,5 +135,5 @@ resource "google_pubsub_topic_iam_member" "publishers" {
   for_each = local.publishers
   topic    = google_pubsub_topic.topic[each.value.topic].id
   role     = "roles/pubsub.publisher"
-  member   = "serviceAccount:${module.function[each.value.fn].service_account}"
+  member   = "serviceAccount:${google_service_account.function[each.value.fn].email}"
 }

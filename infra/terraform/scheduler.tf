@@ -2,8 +2,8 @@
 
 locals {
   schedules = {
-    retry_failed = { schedule = var.retry_schedule, path = "retry-failed" }
-    renew_watch  = { schedule = var.renew_schedule, path = "renew-watch" }
+    retry_failed = var.retry_schedule
+    renew_watch  = var.renew_schedule
   }
 }
 
@@ -11,20 +11,23 @@ resource "google_cloud_scheduler_job" "job" {
   for_each  = local.schedules
   name      = replace(each.key, "_", "-")
   region    = var.region
-  schedule  = each.value.schedule
+  schedule  = each.value
   time_zone = "Etc/UTC"
 
   http_target {
     http_method = "POST"
-    uri         = module.function[each.key].url
+    uri         = local.function_url[each.key]
     oidc_token {
       service_account_email = google_service_account.scheduler.email
-      audience              = "${local.url_base}/${each.value.path}"
+      audience              = local.function_url[each.key]
     }
   }
+
+  attempt_deadline = "${local.timeouts[each.key]}s"
 
   retry_config {
     retry_count = 3
   }
-  depends_on = [google_project_service.apis]
+  # The job's first run needs the function and its invoker binding.
+  depends_on = [google_project_service.apis, google_cloud_run_service_iam_member.invoker]
 }

@@ -16,11 +16,15 @@ log = get_logger("webhook")
 def handle_push(deps: Deps, authorization: str | None, body: bytes) -> str:
     """Handle one push; returns what happened. Raises 401/403 errors for bad callers.
 
+    ``authorization`` is the header Cloud Run's IAM checked (``auth.iam_checked``): the
+    webhook is invokable only by the push service account, so its token arrives with the
+    signature removed and its claims are checked here.
+
     Malformed bodies and unknown mailboxes are logged and acknowledged (redelivery would
     not help); a publish failure raises so Pub/Sub redelivers.
     """
     s = deps.settings
-    claims = deps.verifier.verify(authorization, [s.text("PUSH_AUDIENCE")])
+    claims = deps.verifier.verify_behind_iam(authorization, [s.text("PUSH_AUDIENCE")])
     require_service_account(claims, s.text("PUSH_SERVICE_ACCOUNT"))
     try:
         note = gmail_notification(json.loads(body or b"null"))
@@ -37,5 +41,8 @@ def handle_push(deps: Deps, authorization: str | None, body: bytes) -> str:
     deps.publisher.publish(
         s.text("TOPIC_SYNC"),
         [SyncJob(mailbox=note.mailbox, trigger="push", history_id=note.history_id)],
+    )
+    log.info(
+        "sync queued", extra={"fields": {"mailbox": note.mailbox, "history_id": note.history_id}}
     )
     return "queued"

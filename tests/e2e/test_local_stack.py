@@ -59,8 +59,8 @@ def test_demo_interrupted_leaves_nothing_running() -> None:
             ["pgrep", "-f", pattern], capture_output=True, text=True, check=False
         ).stdout.split()
 
-    # emulators (2), fake Google, six functions, the push relay
-    assert len(ports) >= 8 and len(running()) >= 10
+    # emulators (2), fake Google, seven functions, the Cloud Run front, three push relays
+    assert len(ports) >= 16 and len(running()) >= 14
     proc.send_signal(signal.SIGINT)
     proc.wait(30)
     time.sleep(0.5)

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from datetime import timedelta
 
 import requests
-from google.cloud import firestore
+from google.cloud import firestore, pubsub_v1  # type: ignore[attr-defined]
 
+from infra.local.cloud_run_front import REMOVED
 from infra.local.driver import Driver, wait_until
+from infra.local.functions_stack import PUSH_SA, SCHEDULER_SA
 from infra.local.mailgen import stream
 from shared.clock import utcnow
 from shared.store.batches import BatchStore
@@ -83,3 +87,53 @@ def test_connect_backfill_push_status_and_retry(driver: Driver) -> None:
     assert len(leads_page["leads"]) == 5
     assert requests.get(f"{api}/leads", timeout=30).status_code == 401
     assert requests.get(f"{api}/openapi.json", timeout=30).json()["openapi"] == "3.1.0"
+
+
+def test_cloud_run_front_stops_bad_callers_before_the_functions(driver: Driver) -> None:
+    """Every call went through the local Cloud Run front above; here the front's own refusals:
+    a forged push token never reaches the webhook and nothing is published."""
+    d, mailbox = driver, "front@example.com"
+    d.create_mailbox(mailbox, LABEL)
+    assert d.connect(mailbox).status_code == 302
+    project = d.fns.stack.emulators.project
+    subscriber = pubsub_v1.SubscriberClient()
+    watch = subscriber.subscription_path(project, "front-test-watch")
+    subscriber.create_subscription(
+        request={"name": watch, "topic": f"projects/{project}/topics/mailbox-sync"}
+    )
+    hook = d.fns.url("gmail_webhook")
+    body = {
+        "message": {
+            "data": base64.b64encode(
+                json.dumps({"emailAddress": mailbox, "historyId": 999}).encode()
+            ).decode(),
+            "messageId": "forged-1",
+        },
+        "subscription": f"projects/{project}/subscriptions/gmail-notifications-push",
+    }
+    good = d.mint(hook, PUSH_SA)
+    forged = good[:-6] + ("AAAAAA" if not good.endswith("AAAAAA") else "BBBBBB")
+    cases = {
+        "forged signature": (f"Bearer {forged}", 401),
+        "signature removed by the caller": (f"Bearer {good.rpartition('.')[0]}.{REMOVED}", 401),
+        "scheduler's account": (f"Bearer {d.mint(hook, SCHEDULER_SA)}", 403),
+        "no token": (None, 403),
+    }
+    for case, (header, status) in cases.items():
+        headers = {"Authorization": header} if header else {}
+        resp = requests.post(hook, json=body, headers=headers, timeout=30)
+        assert resp.status_code == status, case
+        assert "error" not in resp.text  # Cloud Run's page, not the function's envelope
+    pulled = subscriber.pull(
+        subscription=watch, max_messages=10, timeout=5, return_immediately=True
+    )
+    assert [m.message.data for m in pulled.received_messages] == []  # nothing published
+    front_log = (d.fns.stack.log_dir / "cloud-run-front.log").read_text()
+    assert front_log.count('"function": "gmail_webhook"') >= len(cases)
+
+    resp = requests.post(hook, json=body, headers={"Authorization": f"Bearer {good}"}, timeout=30)
+    assert resp.status_code == 200 and resp.json() == {"status": "queued"}  # signature removed
+    pulled = subscriber.pull(subscription=watch, max_messages=10, timeout=10)
+    assert [json.loads(m.message.data)["history_id"] for m in pulled.received_messages] == [999]
+    subscriber.delete_subscription(subscription=watch)
+    subscriber.close()

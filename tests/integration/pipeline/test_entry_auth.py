@@ -29,9 +29,25 @@ def envelope(data: Any) -> dict[str, Any]:
     }
 
 
+def removed(token: str) -> str:
+    """The token as Cloud Run's front end forwards it after its IAM check."""
+    return token.rpartition(".")[0] + ".SIGNATURE_REMOVED_BY_GOOGLE"
+
+
 def bad_tokens(p: Pipeline, audience: str, email: str) -> dict[str, tuple[str | None, int]]:
+    """Tokens an IAM-protected function must refuse, signed and signature-removed."""
     good = p.token(audience, email)
     return {
+        **{
+            f"{case} (signature removed)": ("Bearer " + removed(token), status)
+            for case, (token, status) in {
+                "expired": (p.token(audience, email, expires_in=-600), 401),
+                "wrong audience": (p.token("https://elsewhere.test", email), 401),
+                "wrong issuer": (p.token(audience, email, issuer="https://evil.test"), 401),
+                "other account": (p.token(audience, "someone@evil.test"), 403),
+                "unverified email": (p.token(audience, email, email_verified=False), 403),
+            }.items()
+        },
         "missing": (None, 401),
         "not bearer": (f"Basic {good}", 401),
         "malformed": ("Bearer abc.def", 401),
@@ -89,19 +105,49 @@ def test_webhook_acks_malformed_or_unknown_and_publishes_nothing(
     assert pipeline.pull("TOPIC_SYNC") == []
 
 
-def test_webhook_valid_push_publishes_one_sync_job(pipeline: Pipeline) -> None:
+@pytest.mark.parametrize("signature", ["kept", "removed by Cloud Run"])
+def test_webhook_valid_push_publishes_one_sync_job(pipeline: Pipeline, signature: str) -> None:
     pipeline.connect()
     pipeline.pull("TOPIC_SYNC")
     token = pipeline.token("https://hooks.test/gmail", PUSH_SA)
     resp = client("gmail_webhook").post(
         "/",
         json=envelope({"emailAddress": pipeline.mailbox.upper(), "historyId": 77}),
-        headers={"Authorization": f"Bearer {token}"},
+        headers={"Authorization": f"Bearer {token if signature == 'kept' else removed(token)}"},
     )
     assert resp.status_code == 200 and resp.get_json() == {"status": "queued"}
     assert pipeline.pull("TOPIC_SYNC") == [
         {"mailbox": pipeline.mailbox, "trigger": "push", "full": False, "history_id": 77}
     ]
+
+
+def test_webhook_reads_the_token_cloud_run_checked(pipeline: Pipeline) -> None:
+    """With ``X-Serverless-Authorization`` Cloud Run checks that header and passes
+    ``Authorization`` through unchecked: the webhook must read the checked one."""
+    pipeline.connect()
+    pipeline.pull("TOPIC_SYNC")
+    good = removed(pipeline.token("https://hooks.test/gmail", PUSH_SA))
+    forged = removed(pipeline.token("https://hooks.test/gmail", "someone@evil.test"))
+    hook, body = (
+        client("gmail_webhook"),
+        envelope({"emailAddress": pipeline.mailbox, "historyId": 9}),
+    )
+    headers = {"Authorization": f"Bearer {good}", "X-Serverless-Authorization": f"Bearer {forged}"}
+    assert hook.post("/", json=body, headers=headers).status_code == 403
+    assert pipeline.pull("TOPIC_SYNC") == []
+    headers = {"Authorization": f"Bearer {forged}", "X-Serverless-Authorization": f"Bearer {good}"}
+    assert hook.post("/", json=body, headers=headers).status_code == 200
+
+
+def test_public_functions_refuse_signature_removed_tokens(pipeline: Pipeline) -> None:
+    """The API and the OAuth flow are invokable by anyone: an unsigned token proves nothing."""
+    owner = pipeline.token("fake-client", "owner@example.com")
+    unsigned = {"Authorization": f"Bearer {removed(owner)}"}
+    resp = client("oauth").get("/start", headers=unsigned)
+    assert resp.status_code == 401 and "unsigned" in resp.get_json()["error"]["message"]
+    assert client("api").get("/gmail/status", headers=unsigned).status_code == 401
+    signed = {"Authorization": f"Bearer {owner}"}
+    assert client("api").get("/gmail/status", headers=signed).status_code == 200
 
 
 @pytest.mark.parametrize("name", ["retry_failed", "renew_watch"])

@@ -8,14 +8,8 @@ import subprocess
 
 import pytest
 
-from tests.unit.infra.terraform_checks import (
-    ROOT,
-    TF,
-    all_problems,
-    doc_problems,
-    load,
-    secret_problems,
-)
+from infra.deploy_check.code_rules import all_problems, doc_problems, secret_problems
+from infra.deploy_check.terraform import ROOT, TF, load
 
 
 def test_terraform_fmt_is_clean() -> None:
@@ -51,12 +45,6 @@ def test_terraform_matches_the_code() -> None:
             "dead letters",
             lambda tf: tf["resource"]["google_pubsub_subscription"]["function_push"].pop(
                 "dead_letter_policy"
-            ),
-        ),
-        (
-            "push invoker",
-            lambda tf: tf["resource"]["google_cloud_run_service_iam_member"]["push_invoker"].update(
-                for_each='${toset(["gmail_webhook"])}'
             ),
         ),
         (

@@ -1,14 +1,9 @@
 output "url" {
-  description = "HTTPS URL of the function."
-  value       = google_cloudfunctions2_function.this.service_config[0].uri
+  description = "The function's cloudfunctions.net URL (endpoint and token audience)."
+  value       = google_cloudfunctions2_function.this.url
 }
 
 output "service" {
-  description = "Cloud Run service behind the function."
+  description = "Cloud Run service behind the function (for its invoker bindings)."
   value       = google_cloudfunctions2_function.this.service_config[0].service
-}
-
-output "service_account" {
-  description = "The function's own service account."
-  value       = google_service_account.this.email
 }

@@ -28,10 +28,14 @@ variable "environment" {
   type        = map(string)
 }
 
-variable "roles" {
-  description = "Project roles granted to the function's own service account."
-  type        = list(string)
-  default     = []
+variable "service_account_email" {
+  description = "The function's own service account (runtime identity)."
+  type        = string
+}
+
+variable "build_service_account" {
+  description = "Service account Cloud Build builds the function as (projects/P/serviceAccounts/EMAIL)."
+  type        = string
 }
 
 variable "timeout_seconds" {

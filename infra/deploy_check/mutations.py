@@ -1,0 +1,134 @@
+"""Mutated copies of the Terraform, one per mistake the deploy rules exist to catch: each must
+make its rule report a problem (``python -m infra.deploy_check --mutations`` shows them)."""
+
+from __future__ import annotations
+
+import shutil
+import tempfile
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from infra.deploy_check import deploy_rules as rules
+from infra.deploy_check.terraform import TF, load
+
+Rule = Callable[[dict[str, Any]], list[str]]
+
+
+@dataclass(frozen=True)
+class Mutation:
+    """Textual edits ``(file, old, new)`` to a copy of ``infra/terraform`` and the rule that
+    must notice them."""
+
+    name: str
+    rule: Rule
+    edits: tuple[tuple[str, str, str], ...]
+
+
+BOOTSTRAP_REF = "data.google_secret_manager_secret.oauth_client"
+MUTATIONS = (
+    Mutation(
+        "webhook subscription without expiration policy",
+        rules.subscription_lifetime_problems,
+        (
+            (
+                "pubsub.tf",
+                '  expiration_policy {\n    ttl = ""\n  }\n\n  retry_policy',
+                "  retry_policy",
+            ),
+        ),
+    ),
+    Mutation(
+        "webhook may run longer than its subscription's ack deadline",
+        rules.subscription_lifetime_problems,
+        (
+            (
+                "pubsub.tf",
+                "ack_deadline_seconds = local.timeouts.gmail_webhook",
+                "ack_deadline_seconds = 30",
+            ),
+        ),
+    ),
+    Mutation(
+        "mounted secret created in the same apply, without a version",
+        rules.secret_order_problems,
+        (
+            (
+                "main.tf",
+                'data "google_secret_manager_secret"',
+                'resource "google_secret_manager_secret"',
+            ),
+            ("main.tf", BOOTSTRAP_REF, BOOTSTRAP_REF.removeprefix("data.")),
+            ("iam.tf", BOOTSTRAP_REF, BOOTSTRAP_REF.removeprefix("data.")),
+        ),
+    ),
+    Mutation(
+        "functions not waiting for their secret-accessor grant",
+        rules.secret_order_problems,
+        (("main.tf", "    google_secret_manager_secret_iam_member.oauth_client_reader,\n", ""),),
+    ),
+    Mutation(
+        "push service account created before the IAM API is enabled",
+        rules.api_problems,
+        (
+            (
+                "iam.tf",
+                'display_name = "Pub/Sub push to the functions (OIDC)"\n'
+                "  depends_on   = [google_project_service.apis]",
+                'display_name = "Pub/Sub push to the functions (OIDC)"',
+            ),
+        ),
+    ),
+    Mutation(
+        "Cloud Scheduler API not enabled",
+        rules.api_problems,
+        (("main.tf", ' "cloudscheduler.googleapis.com",\n', "\n"),),
+    ),
+    Mutation(
+        "push endpoint is the run.app URL, audience the cloudfunctions.net URL",
+        rules.endpoint_problems,
+        (
+            (
+                "pubsub.tf",
+                "push_endpoint = local.function_url.gmail_webhook",
+                'push_endpoint = module.function["gmail_webhook"].url',
+            ),
+        ),
+    ),
+    Mutation(
+        "scheduler token for another URL than the one it calls",
+        rules.endpoint_problems,
+        (
+            (
+                "scheduler.tf",
+                "audience              = local.function_url[each.key]",
+                'audience = "x"',
+            ),
+        ),
+    ),
+    Mutation(
+        "webhook made public while its code trusts signature-removed tokens",
+        rules.invoker_problems,
+        (("main.tf", 'gmail_webhook  = "push"', 'gmail_webhook  = "public"'),),
+    ),
+)
+
+
+def mutated(mutation: Mutation, into: Path) -> Path:
+    """A copy of the Terraform with the mutation's edits applied (each must match)."""
+    folder = into / "terraform"
+    shutil.copytree(TF, folder, ignore=shutil.ignore_patterns(".terraform*", "*.tfstate*"))
+    for name, old, new in mutation.edits:
+        path = folder / name
+        text = path.read_text()
+        if old not in text:
+            raise ValueError(f"{mutation.name}: {old!r} not found in {name}")
+        path.write_text(text.replace(old, new))
+    return folder
+
+
+def caught(mutation: Mutation) -> list[str]:
+    """What the mutation's rule reports on the mutated copy (empty: the rule missed it)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        return mutation.rule(load(mutated(mutation, Path(tmp))))
