@@ -1,7 +1,8 @@
 """One error tree: Retryable (redeliver or retry later) vs Permanent (record and ack).
 
 Adapters wrap SDK errors into these with ``raise … from exc`` so services and
-entry points decide by branch, never by SDK type.
+entry points decide by branch, never by SDK type. The errors know nothing of HTTP:
+``shared.http.to_http`` is the one place that turns them into a status and an envelope.
 """
 
 from __future__ import annotations
@@ -13,35 +14,30 @@ class LeadHarvestError(Exception):
     """Root of every error this project raises on purpose.
 
     Attributes:
-        code: Stable machine-readable code, used in the HTTP error envelope.
-        http_status: Status an HTTP entry point answers with.
+        code: Stable machine-readable code (what went wrong).
+        retryable: Whether the same work may succeed later.
     """
 
     code = "internal"
-    http_status = 500
+    retryable = False
 
     def __init__(self, message: str, *, details: Any = None) -> None:
         super().__init__(message)
         self.message = message
         self.details = details
 
-    def envelope(self) -> dict[str, Any]:
-        """The HTTP error body: ``{"error": {"code", "message", "details"}}``."""
-        return {"error": {"code": self.code, "message": self.message, "details": self.details}}
-
 
 class RetryableError(LeadHarvestError):
     """Transient: the same work may succeed later (429, 5xx, deadline, contention)."""
 
     code = "unavailable"
-    http_status = 503
+    retryable = True
 
 
 class PermanentError(LeadHarvestError):
     """Will fail the same way every time: record it and acknowledge."""
 
     code = "failed_precondition"
-    http_status = 400
 
 
 class GmailRateLimitError(RetryableError):
@@ -84,46 +80,33 @@ class MessageGoneError(PermanentError):
     """The Gmail message no longer exists (deleted or moved out of reach)."""
 
     code = "message_gone"
-    http_status = 404
 
 
 class NotFoundError(PermanentError):
     """A resource this project stores does not exist."""
 
     code = "not_found"
-    http_status = 404
 
 
 class InvalidGrantError(PermanentError):
     """The refresh token was revoked or expired: the account needs re-consent."""
 
     code = "needs_reauth"
-    http_status = 409
 
 
 class UnauthenticatedError(PermanentError):
     """Missing, malformed, expired or forged credentials."""
 
     code = "unauthenticated"
-    http_status = 401
 
 
 class ForbiddenError(PermanentError):
     """Valid credentials that are not allowed here."""
 
     code = "permission_denied"
-    http_status = 403
 
 
 class ConfigError(PermanentError):
     """A required setting is missing or invalid."""
 
     code = "config"
-    http_status = 500
-
-
-class MethodNotAllowedError(PermanentError):
-    """The path exists, the method does not."""
-
-    code = "method_not_allowed"
-    http_status = 405

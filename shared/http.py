@@ -4,14 +4,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from typing import Any
 
 from shared.auth import iam_checked, require_service_account, require_user
 from shared.bootstrap import Deps
-from shared.errors import LeadHarvestError, RetryableError
-from shared.logs import get_logger
+from shared.config import get as settings
+from shared.http_errors import to_http
+from shared.logs import log_context, trace_of
 
-log = get_logger("http")
 Reply = tuple[str, int, dict[str, str]]
 JSON = {"Content-Type": "application/json"}
 
@@ -21,24 +22,20 @@ def reply(body: Any, status: int = 200) -> Reply:
     return json.dumps(body, default=str), status, JSON
 
 
-def error_reply(exc: LeadHarvestError) -> Reply:
-    """The one error envelope ``{"error": {"code", "message", "details"}}``."""
-    return reply(exc.envelope(), exc.http_status)
+def request_context(function: str, headers: Mapping[str, str]) -> AbstractContextManager[None]:
+    """The log context of one HTTP request: its Cloud Run trace and the function's label."""
+    return log_context(function, trace_of(headers, settings().text("GOOGLE_CLOUD_PROJECT")))
 
 
-def guarded(action: Callable[[], Reply]) -> Reply:
-    """Run an HTTP action; project errors become envelopes, anything else a logged 500."""
-    try:
-        return action()
-    except LeadHarvestError as exc:
-        if isinstance(exc, RetryableError) or exc.http_status >= 500:
-            log.warning("request failed", extra={"fields": {"code": exc.code}})
-        return error_reply(exc)
-    except Exception as exc:
-        log.exception("unexpected error", extra={"fields": {"error_type": type(exc).__name__}})
-        return reply(
-            {"error": {"code": "internal", "message": "internal error", "details": None}}, 500
-        )
+def guarded(function: str, headers: Mapping[str, str], action: Callable[[], Reply]) -> Reply:
+    """Run an HTTP entry point's action inside its log context (trace, labels); any error
+    becomes its status and envelope (``to_http``, which logs bugs with their stack)."""
+    with request_context(function, headers):
+        try:
+            return action()
+        except Exception as exc:  # noqa: BLE001 - to_http logs bugs with their stack
+            status, body = to_http(exc)
+            return reply(body, status)
 
 
 def iam_token(headers: Mapping[str, str]) -> str | None:

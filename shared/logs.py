@@ -1,29 +1,60 @@
-"""Structured JSON logs on stdout that Cloud Logging understands (``severity``, ``message``).
+"""Structured JSON logs on stdout that Cloud Logging understands.
 
-Secrets and personal data stay out: keys that look like credentials are dropped and
-email addresses or phone numbers in messages are masked.
+Each entry has ``severity``, ``message``, the traceback in ``stack_trace`` when an exception is
+logged, and, inside an entry point's :func:`log_context`, the request's trace
+(``logging.googleapis.com/trace`` and ``spanId``, from Cloud Run's ``X-Cloud-Trace-Context`` or
+``traceparent``) and labels (``logging.googleapis.com/labels``: function, masked mailbox).
+Secrets and personal data stay out: keys that look like credentials are dropped and email
+addresses or phone numbers are masked, in messages, fields, labels and stacks.
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import re
 import sys
+from collections.abc import Iterator, Mapping
+from contextvars import ContextVar
 from datetime import UTC, datetime
 from typing import Any
 
 _SECRET_KEY = re.compile(r"token|secret|password|authorization|cookie|code_verifier|raw", re.I)
 _EMAIL = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+)")
 _PHONE = re.compile(r"\+?\d[\d\s().-]{8,}\d")
-_SEVERITY = {
-    "WARNING": "WARNING",
-    "CRITICAL": "CRITICAL",
-    "ERROR": "ERROR",
-    "INFO": "INFO",
-    "DEBUG": "DEBUG",
-}
+_TRACE_CONTEXT = re.compile(r"([0-9a-f]{32})(?:/(\d{1,20}))?")
+_TRACEPARENT = re.compile(r"00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}")
+_STACK_CHARS = 8000
+_context: ContextVar[tuple[tuple[str, str], ...]] = ContextVar("log_context", default=())
 _configured = False
+
+
+def trace_of(headers: Mapping[str, str], project: str) -> dict[str, str]:
+    """Cloud Logging's trace fields from Cloud Run's trace headers (none if absent)."""
+    lowered = {k.lower(): v for k, v in headers.items()}
+    match = _TRACE_CONTEXT.match(lowered.get("x-cloud-trace-context") or "")
+    span = match.group(2) if match else None
+    if match is None:
+        match = _TRACEPARENT.fullmatch(lowered.get("traceparent") or "")
+        span = str(int(match.group(2), 16)) if match else None
+    if match is None or not project:
+        return {}
+    fields = {"logging.googleapis.com/trace": f"projects/{project}/traces/{match.group(1)}"}
+    return fields | ({"logging.googleapis.com/spanId": span} if span else {})
+
+
+@contextlib.contextmanager
+def log_context(
+    function: str, trace: Mapping[str, str] | None = None, mailbox: str | None = None
+) -> Iterator[None]:
+    """Every entry logged inside carries the trace and the function/mailbox labels."""
+    labels = {"function": function, **({"mailbox": scrub(mailbox)} if mailbox else {})}
+    token = _context.set((*(trace or {}).items(), ("labels", json.dumps(labels))))
+    try:
+        yield
+    finally:
+        _context.reset(token)
 
 
 def scrub(value: Any) -> Any:
@@ -45,7 +76,7 @@ class JsonFormatter(logging.Formatter):
     def format(self, record: logging.LogRecord) -> str:
         """Render the record; extra fields come from ``extra={"fields": {...}}``."""
         entry: dict[str, Any] = {
-            "severity": _SEVERITY.get(record.levelname, "DEFAULT"),
+            "severity": record.levelname,
             "message": scrub(record.getMessage()),
             "logger": record.name,
             "time": datetime.fromtimestamp(record.created, UTC).isoformat(),
@@ -55,6 +86,11 @@ class JsonFormatter(logging.Formatter):
             entry.update(scrub(fields))
         if record.exc_info and record.exc_info[0] is not None:
             entry["error_type"] = record.exc_info[0].__name__
+            entry["stack_trace"] = scrub(self.formatException(record.exc_info))[-_STACK_CHARS:]
+        context = dict(_context.get())
+        if "labels" in context:
+            entry["logging.googleapis.com/labels"] = json.loads(context.pop("labels"))
+        entry.update(context)
         return json.dumps(entry, default=str)
 
 

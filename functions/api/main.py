@@ -4,6 +4,7 @@ import flask
 import functions_framework
 
 from shared.bootstrap import deps
+from shared.http import request_context
 from shared.services.api.app import serve
 from shared.services.api.router import Reply
 
@@ -11,11 +12,12 @@ from shared.services.api.router import Reply
 @functions_framework.http
 def api(request: flask.Request) -> Reply:
     """Route the request."""
-    return serve(
-        deps(),
-        request.method,
-        request.path,
-        request.headers,
-        request.args.to_dict(),
-        request.get_data(),
-    )
+    with request_context("api", request.headers):
+        return serve(
+            deps(),
+            request.method,
+            request.path,
+            request.headers,
+            request.args.to_dict(),
+            request.get_data(),
+        )

@@ -12,7 +12,9 @@ from shared.services.webhook import handle_push
 def gmail_webhook(request: flask.Request) -> Reply:
     """401/403 for bad tokens; 200 for handled, malformed or unknown pushes."""
     return guarded(
+        "gmail_webhook",
+        request.headers,
         lambda: reply(
             {"status": handle_push(deps(), iam_token(request.headers), request.get_data())}
-        )
+        ),
     )

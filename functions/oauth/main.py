@@ -6,8 +6,9 @@ import flask
 import functions_framework
 
 from shared.bootstrap import deps
-from shared.errors import LeadHarvestError, NotFoundError, ValidationError
-from shared.http import Reply, error_reply, guarded, reply, verify_user
+from shared.errors import LeadHarvestError, ValidationError
+from shared.http import Reply, guarded, reply, verify_user
+from shared.http_errors import envelope
 from shared.services.connect import complete, consent_url
 
 
@@ -15,9 +16,9 @@ def _callback(request: flask.Request) -> Reply:
     front = deps().settings.text("FRONTEND_URL")
     try:
         complete(deps(), request.args.get("code", ""), request.args.get("state", ""))
-    except ValidationError as exc:
-        return error_reply(exc)  # bad state or code: 400, nothing changed
-    except (NotFoundError, LeadHarvestError) as exc:
+    except ValidationError:
+        raise  # bad state or code: 400 through guarded, nothing changed
+    except LeadHarvestError as exc:
         query = urlencode({"gmail": "error", "reason": exc.code})
         return "", 302, {"Location": f"{front}?{query}"}
     return "", 302, {"Location": f"{front}?{urlencode({'gmail': 'connected'})}"}
@@ -28,15 +29,17 @@ def oauth(request: flask.Request) -> Reply:
     """Route by path suffix."""
     path = request.path.rstrip("/")
     if path.endswith("/callback"):
-        return guarded(lambda: _callback(request))
+        return guarded("oauth", request.headers, lambda: _callback(request))
     if path.endswith("/start"):
         return guarded(
+            "oauth",
+            request.headers,
             lambda: reply(
                 {
                     "url": consent_url(
                         deps(), verify_user(deps(), request.headers.get("Authorization"))
                     )
                 }
-            )
+            ),
         )
-    return reply({"error": {"code": "not_found", "message": "no such route", "details": None}}, 404)
+    return reply(envelope("not_found", "no such route"), 404)

@@ -11,4 +11,4 @@ from shared.services.process import process_chunk
 @functions_framework.cloud_event
 def process_emails(event: CloudEvent) -> None:
     """Process one chunk job."""
-    run_event(event, chunk_job, process_chunk)
+    run_event("process_emails", event, chunk_job, process_chunk)

@@ -16,4 +16,4 @@ def renew_watch(request: flask.Request) -> Reply:
         verify_scheduler(deps(), iam_token(request.headers))
         return reply(renew_watches(deps()))
 
-    return guarded(act)
+    return guarded("renew_watch", request.headers, act)

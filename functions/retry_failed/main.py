@@ -16,4 +16,4 @@ def retry_failed(request: flask.Request) -> Reply:
         verify_scheduler(deps(), iam_token(request.headers))
         return reply({"requeued": retry_due(deps())})
 
-    return guarded(act)
+    return guarded("retry_failed", request.headers, act)

@@ -11,4 +11,4 @@ from shared.services.sync import sync_mailbox as sync
 @functions_framework.cloud_event
 def sync_mailbox(event: CloudEvent) -> None:
     """Run one sync job."""
-    run_event(event, sync_job, sync)
+    run_event("sync_mailbox", event, sync_job, sync)

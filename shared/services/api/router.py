@@ -8,16 +8,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from werkzeug.exceptions import MethodNotAllowed
+
 from shared.bootstrap import Deps
-from shared.errors import (
-    ForbiddenError,
-    LeadHarvestError,
-    MethodNotAllowedError,
-    NotFoundError,
-    UnauthenticatedError,
-    ValidationError,
-)
+from shared.errors import NotFoundError, ValidationError
 from shared.http import verify_user
+from shared.http_errors import envelope, to_http
 from shared.logs import get_logger
 from shared.services.api.openapi import document
 from shared.store.accounts import Account
@@ -106,7 +102,7 @@ class Router:
             raise NotFoundError("no such route")
         route = next(((m, h) for m, h in ((m, h) for m, _, h in matched) if m == method), None)
         if route is None:
-            raise MethodNotAllowedError(f"{method} is not allowed here")
+            raise MethodNotAllowed()
         user = verify_user(deps, headers.get("Authorization"))
         params = next(match.groupdict() for m, match, _ in matched if m == method and match)
         body: Any = None
@@ -146,7 +142,7 @@ def handle(
     base = {"Content-Type": "application/json", **cors}
     if method == "OPTIONS":
         if headers.get("Origin") and not cors:
-            return _json(ForbiddenError("origin not allowed").envelope(), 403, base)
+            return _json(envelope("permission_denied", "origin not allowed"), 403, base)
         return "", 204, cors
     if method == "GET" and path.rstrip("/") == "/openapi.json":  # public: the API's description
         return _json(document(), 200, base)
@@ -154,17 +150,9 @@ def handle(
         status, body = router.dispatch(
             deps, method, path.rstrip("/") or "/", headers, args, raw_body
         )
-    except (UnauthenticatedError, ForbiddenError) as exc:
-        return _json(exc.envelope(), exc.http_status, base)
-    except LeadHarvestError as exc:
-        if exc.http_status >= 500:
-            log.warning("api request failed", extra={"fields": {"code": exc.code}})
-        return _json(exc.envelope(), exc.http_status, base)
-    except Exception as exc:
-        log.exception("api error", extra={"fields": {"error_type": type(exc).__name__}})
-        return _json(
-            {"error": {"code": "internal", "message": "internal error", "details": None}}, 500, base
-        )
+    except Exception as exc:  # noqa: BLE001 - to_http logs bugs with their stack
+        status, envelope_body = to_http(exc)
+        return _json(envelope_body, status, base)
     return _json(body, status, base)
 
 

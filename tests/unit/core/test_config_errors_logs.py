@@ -7,8 +7,10 @@ import logging
 from pathlib import Path
 
 import pytest
+from werkzeug.exceptions import MethodNotAllowed
 
 from shared import config, errors
+from shared.http_errors import to_http
 from shared.logs import JsonFormatter, get_logger, scrub
 
 README = Path(__file__).resolve().parents[3] / "README.md"
@@ -33,14 +35,34 @@ def test_settings_defaults_overrides_and_errors() -> None:
         settings.text("NOT_A_SETTING")
 
 
-def test_error_tree_and_envelope() -> None:
+def test_error_tree_knows_no_http_and_one_mapper_does() -> None:
     assert issubclass(errors.GmailRateLimitError, errors.RetryableError)
     assert issubclass(errors.InvalidGrantError, errors.PermanentError)
+    assert errors.GmailRateLimitError("x").retryable and not errors.NotFoundError("x").retryable
+    for name in ("http_status", "envelope"):
+        assert not hasattr(errors.LeadHarvestError("x"), name)
     err = errors.ValidationError("bad", details={"field": "limit"})
-    assert err.envelope() == {
-        "error": {"code": "invalid_argument", "message": "bad", "details": {"field": "limit"}}
+    assert to_http(err) == (
+        400,
+        {"error": {"code": "invalid_argument", "message": "bad", "details": {"field": "limit"}}},
+    )
+    expected = {
+        errors.UnauthenticatedError: 401,
+        errors.ForbiddenError: 403,
+        errors.NotFoundError: 404,
+        errors.MessageGoneError: 404,
+        errors.InvalidGrantError: 409,
+        errors.ConfigError: 500,
+        errors.StoreContentionError: 503,
+        errors.MalformedPayloadError: 400,
     }
-    assert errors.UnauthenticatedError("x").http_status == 401
+    for kind, status in expected.items():
+        assert to_http(kind("x"))[0] == status, kind
+    assert to_http(MethodNotAllowed())[1]["error"]["code"] == "method_not_allowed"
+    assert to_http(RuntimeError("boom")) == (
+        500,
+        {"error": {"code": "internal", "message": "internal error", "details": None}},
+    )
 
 
 def test_logs_are_json_with_severity_and_no_secrets() -> None:

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from functions_framework import create_app
 
+from shared import config
 from shared.logs import JsonFormatter, get_logger
 
 SOURCE = """
@@ -29,7 +30,7 @@ def handle(deps, what):
 
 @functions_framework.cloud_event
 def target(event):
-    run_event(event, lambda data: data["what"], handle)
+    run_event("target", event, lambda data: data, lambda deps, job: handle(deps, job["what"]))
 """
 
 
@@ -68,7 +69,11 @@ def test_status_and_one_structured_entry(
     get_logger("entry")
     logging.getLogger("leadharvest").addHandler(handler)
     try:
-        resp = client.post("/", json=push(what))
+        resp = client.post(
+            "/",
+            json=push(what),
+            headers={"X-Cloud-Trace-Context": "0af7651916cd43dd8448eb211c80319c/42;o=1"},
+        )
     finally:
         logging.getLogger("leadharvest").removeHandler(handler)
     assert resp.status_code == status
@@ -77,6 +82,52 @@ def test_status_and_one_structured_entry(
         assert entries == []
     else:
         assert [(e["severity"], e["message"]) for e in entries] == [(severity, message)]
-    assert not [r for r in caplog.records if r.exc_info], "a bare traceback was logged"
+    bare = [r for r in caplog.records if r.exc_info and not r.name.startswith("leadharvest")]
+    assert not bare, "a traceback was logged outside the JSON entry"
+    for entry in entries:
+        assert entry["logging.googleapis.com/trace"] == (
+            f"projects/{config.get().text('GOOGLE_CLOUD_PROJECT')}/traces/"
+            "0af7651916cd43dd8448eb211c80319c"
+        )
+        assert entry["logging.googleapis.com/spanId"] == "42"
+        assert entry["logging.googleapis.com/labels"] == {"function": "target"}
     if what == "bug":
         assert "ValueError" in entries[0]["stack_trace"] and "ana.lopez@" not in out.getvalue()
+        assert "Traceback (most recent call last)" in entries[0]["stack_trace"]
+
+
+HTTP_SOURCE = """
+import functions_framework
+from shared.http import guarded, reply
+
+@functions_framework.http
+def target(request):
+    def act():
+        if request.args.get("what") == "bug":
+            raise KeyError("call 555-201-3344")
+        return reply({"ok": True})
+    return guarded("target", dict(request.headers), act)
+"""
+
+
+def test_http_entry_bug_is_one_json_entry_with_stack_and_trace(tmp_path: Path) -> None:
+    (tmp_path / "main.py").write_text(HTTP_SOURCE)
+    client = create_app("target", str(tmp_path / "main.py")).test_client()
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.setFormatter(JsonFormatter())
+    get_logger("http")
+    logging.getLogger("leadharvest").addHandler(handler)
+    try:
+        ok = client.get("/", headers={"traceparent": f"00-{'ab' * 16}-{'0' * 15}f-01"})
+        bug = client.get("/?what=bug", headers={"traceparent": f"00-{'ab' * 16}-{'0' * 15}f-01"})
+    finally:
+        logging.getLogger("leadharvest").removeHandler(handler)
+    assert ok.status_code == 200 and bug.status_code == 500
+    assert bug.get_json()["error"]["code"] == "internal"
+    [entry] = [json.loads(line) for line in out.getvalue().splitlines()]
+    assert entry["severity"] == "ERROR" and "KeyError" in entry["stack_trace"]
+    assert entry["logging.googleapis.com/trace"].endswith("/traces/" + "ab" * 16)
+    assert entry["logging.googleapis.com/spanId"] == "15"
+    assert entry["logging.googleapis.com/labels"] == {"function": "target"}
+    assert "555-201-3344" not in out.getvalue()

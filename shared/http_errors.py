@@ -1,0 +1,57 @@
+"""The one mapping from errors to HTTP: status, the envelope ``{"error": {"code", "message",
+"details"}}``, and one log entry (with the stack for bugs). Every HTTP entry point uses it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from werkzeug.exceptions import HTTPException
+
+from shared.errors import (
+    ConfigError,
+    ForbiddenError,
+    InvalidGrantError,
+    LeadHarvestError,
+    MessageGoneError,
+    NotFoundError,
+    PermanentError,
+    RetryableError,
+    UnauthenticatedError,
+)
+from shared.logs import get_logger
+
+log = get_logger("http")
+# Most specific first: the first class an error is an instance of gives its status.
+STATUS: tuple[tuple[type[LeadHarvestError], int], ...] = (
+    (UnauthenticatedError, 401),
+    (ForbiddenError, 403),
+    (NotFoundError, 404),
+    (MessageGoneError, 404),
+    (InvalidGrantError, 409),
+    (ConfigError, 500),
+    (RetryableError, 503),
+    (PermanentError, 400),
+)
+ROUTING_CODES = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
+
+
+def envelope(code: str, message: str, details: Any = None) -> dict[str, Any]:
+    """The error body every HTTP entry point answers with."""
+    return {"error": {"code": code, "message": message, "details": details}}
+
+
+def to_http(exc: BaseException) -> tuple[int, dict[str, Any]]:
+    """Status and envelope for ``exc``; logs once (a bug: ERROR with its stack)."""
+    if isinstance(exc, LeadHarvestError):
+        status = next((s for kind, s in STATUS if isinstance(exc, kind)), 500)
+        if status >= 500:
+            log.warning("request failed", extra={"fields": {"code": exc.code}})
+        return status, envelope(exc.code, exc.message, exc.details)
+    if isinstance(exc, HTTPException) and exc.code in ROUTING_CODES:
+        return exc.code, envelope(ROUTING_CODES[exc.code], exc.description or exc.name)
+    log.error(
+        "unexpected error",
+        exc_info=(type(exc), exc, exc.__traceback__),
+        extra={"fields": {"error_type": type(exc).__name__}},
+    )
+    return 500, envelope("internal", "internal error")
