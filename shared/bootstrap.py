@@ -15,6 +15,7 @@ from shared.pubsub import Publisher, PubSubPublisher
 from shared.secrets import LocalSecretStore, SecretManagerStore, SecretStore
 from shared.store.accounts import Account, AccountStore
 from shared.store.batches import BatchStore
+from shared.store.lead_queries import LeadQueries
 from shared.store.leads import LeadStore
 from shared.store.locks import Leases
 from shared.store.oauth_states import OAuthStates
@@ -50,6 +51,11 @@ class Deps:
     def batches(self) -> BatchStore:
         """Batch repository."""
         return BatchStore(self.db)
+
+    @cached_property
+    def lead_queries(self) -> LeadQueries:
+        """The API's lead reads and edits."""
+        return LeadQueries(self.db)
 
     @cached_property
     def leads(self) -> LeadStore:

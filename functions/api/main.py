@@ -5,8 +5,7 @@ import functions_framework
 
 from shared.bootstrap import deps
 from shared.http import request_context
-from shared.services.api.app import serve
-from shared.services.api.router import Reply
+from shared.services.api.app import Reply, serve
 
 
 @functions_framework.http

@@ -10,15 +10,18 @@ resource "google_firestore_database" "default" {
 locals {
   # collection => fields in order (shared/store/indexes.py lists the same; a test compares them)
   indexes = {
-    retries_due         = { collection = "retries", fields = [["state", "ASCENDING"], ["next_attempt_at", "ASCENDING"]] }
-    retries_batch       = { collection = "retries", fields = [["batch_id", "ASCENDING"], ["state", "ASCENDING"]] }
-    retries_mailbox     = { collection = "retries", fields = [["mailbox", "ASCENDING"], ["state", "ASCENDING"]] }
-    batches_mailbox     = { collection = "batches", fields = [["mailbox", "ASCENDING"], ["created_at", "DESCENDING"]] }
-    leads_recent        = { collection = "leads", fields = [["mailbox", "ASCENDING"], ["updated_at", "DESCENDING"]] }
-    leads_status        = { collection = "leads", fields = [["mailbox", "ASCENDING"], ["status", "ASCENDING"], ["updated_at", "DESCENDING"]] }
-    leads_source        = { collection = "leads", fields = [["mailbox", "ASCENDING"], ["source", "ASCENDING"], ["updated_at", "DESCENDING"]] }
-    leads_review        = { collection = "leads", fields = [["mailbox", "ASCENDING"], ["needs_review", "ASCENDING"], ["updated_at", "DESCENDING"]] }
-    leads_status_source = { collection = "leads", fields = [["mailbox", "ASCENDING"], ["status", "ASCENDING"], ["source", "ASCENDING"], ["updated_at", "DESCENDING"]] }
+    retries_due                = { collection = "retries", fields = [["state", "ASCENDING"], ["next_attempt_at", "ASCENDING"]] }
+    retries_batch              = { collection = "retries", fields = [["batch_id", "ASCENDING"], ["state", "ASCENDING"]] }
+    retries_mailbox            = { collection = "retries", fields = [["mailbox", "ASCENDING"], ["state", "ASCENDING"]] }
+    batches_mailbox            = { collection = "batches", fields = [["mailbox", "ASCENDING"], ["created_at", "DESCENDING"]] }
+    leads_recent               = { collection = "leads", fields = [["mailbox", "ASCENDING"], ["updated_at", "DESCENDING"]] }
+    leads_status               = { collection = "leads", fields = [["mailbox", "ASCENDING"], ["status", "ASCENDING"], ["updated_at", "DESCENDING"]] }
+    leads_source               = { collection = "leads", fields = [["mailbox", "ASCENDING"], ["source", "ASCENDING"], ["updated_at", "DESCENDING"]] }
+    leads_review               = { collection = "leads", fields = [["mailbox", "ASCENDING"], ["needs_review", "ASCENDING"], ["updated_at", "DESCENDING"]] }
+    leads_status_source        = { collection = "leads", fields = [["mailbox", "ASCENDING"], ["status", "ASCENDING"], ["source", "ASCENDING"], ["updated_at", "DESCENDING"]] }
+    leads_status_review        = { collection = "leads", fields = [["mailbox", "ASCENDING"], ["status", "ASCENDING"], ["needs_review", "ASCENDING"], ["updated_at", "DESCENDING"]] }
+    leads_source_review        = { collection = "leads", fields = [["mailbox", "ASCENDING"], ["source", "ASCENDING"], ["needs_review", "ASCENDING"], ["updated_at", "DESCENDING"]] }
+    leads_status_source_review = { collection = "leads", fields = [["mailbox", "ASCENDING"], ["status", "ASCENDING"], ["source", "ASCENDING"], ["needs_review", "ASCENDING"], ["updated_at", "DESCENDING"]] }
   }
   ttl_fields = {
     oauth_states = "expires_at"

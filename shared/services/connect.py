@@ -12,7 +12,13 @@ from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
 from shared.bootstrap import Deps
 from shared.clock import utcnow
-from shared.errors import GmailUnavailableError, NotFoundError, RetryableError, ValidationError
+from shared.errors import (
+    ForbiddenError,
+    GmailUnavailableError,
+    NotFoundError,
+    RetryableError,
+    ValidationError,
+)
 from shared.events import SyncJob
 from shared.gmail.client import SCOPES, gmail_service
 from shared.gmail.gateway import GoogleGmail, normalise_label
@@ -101,7 +107,8 @@ def connect_with_code(
     try:
         flow.fetch_token(code=code)
     except OAuth2Error as exc:
-        raise ValidationError(f"authorization code rejected ({exc.error})") from exc
+        # The code is well formed but Google refuses it: a refused credential, not bad input.
+        raise ForbiddenError(f"authorization code rejected ({exc.error})") from exc
     except OSError as exc:
         raise GmailUnavailableError("token endpoint unreachable") from exc
     creds = flow.credentials

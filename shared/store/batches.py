@@ -15,6 +15,7 @@ from typing import Any
 from google.api_core.exceptions import AlreadyExists
 from google.cloud import firestore
 
+from shared.errors import NotFoundError
 from shared.store.errors import store_errors
 
 COLLECTION = "batches"
@@ -138,3 +139,22 @@ class BatchStore:
         query = query.order_by("created_at", direction=firestore.Query.DESCENDING).limit(limit)
         with store_errors("list batches"):
             return [s.to_dict() or {} for s in query.stream()]
+
+    def history(
+        self, mailbox: str, limit: int, cursor: str | None
+    ) -> tuple[list[dict[str, Any]], int, str | None]:
+        """A page of ``mailbox``'s batches, newest first, the true total and the next cursor."""
+        query = self._db.collection(COLLECTION).where(
+            filter=firestore.FieldFilter("mailbox", "==", mailbox)
+        )
+        page = query.order_by("created_at", direction=firestore.Query.DESCENDING)
+        with store_errors("list batches"):
+            counter: Any = query.count()  # SDK aggregation; get() → [[AggregationResult]]
+            total = int(counter.get()[0][0].value)
+            if cursor:
+                snap = self._ref(cursor).get()
+                if not snap.exists or (snap.to_dict() or {}).get("mailbox") != mailbox:
+                    raise NotFoundError("unknown cursor", details={"fields": {"cursor": "unknown"}})
+                page = page.start_after(snap)
+            docs = [d.to_dict() or {} for d in page.limit(limit).stream()]
+        return docs, total, docs[-1]["batch_id"] if len(docs) == limit else None

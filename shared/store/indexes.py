@@ -15,30 +15,20 @@ INDEXES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "retries_mailbox": ("retries", (("mailbox", "ASCENDING"), ("state", "ASCENDING"))),
     # BatchStore.recent(mailbox=…): mailbox ==, order by created_at desc
     "batches_mailbox": ("batches", (("mailbox", "ASCENDING"), ("created_at", "DESCENDING"))),
-    # /leads: mailbox ==, [status ==], [source ==], order by updated_at desc
-    "leads_recent": ("leads", (("mailbox", "ASCENDING"), ("updated_at", "DESCENDING"))),
-    "leads_status": (
-        "leads",
-        (("mailbox", "ASCENDING"), ("status", "ASCENDING"), ("updated_at", "DESCENDING")),
-    ),
-    "leads_source": (
-        "leads",
-        (("mailbox", "ASCENDING"), ("source", "ASCENDING"), ("updated_at", "DESCENDING")),
-    ),
-    # /leads?review=…: mailbox ==, needs_review ==, order by updated_at desc
-    "leads_review": (
-        "leads",
-        (("mailbox", "ASCENDING"), ("needs_review", "ASCENDING"), ("updated_at", "DESCENDING")),
-    ),
-    "leads_status_source": (
+    # BatchStore.history: mailbox ==, order by created_at desc (same index as above)
+}
+# /leads: mailbox ==, then any of status ==, source ==, needs_review ==, order by updated_at
+# desc: one index per combination (LeadQueries.page).
+_LEAD_FILTERS = ("status", "source", "needs_review")
+for _mask in range(2 ** len(_LEAD_FILTERS)):
+    _used = [f for i, f in enumerate(_LEAD_FILTERS) if _mask >> i & 1]
+    INDEXES["leads_" + ("_".join(u.removeprefix("needs_") for u in _used) or "recent")] = (
         "leads",
         (
             ("mailbox", "ASCENDING"),
-            ("status", "ASCENDING"),
-            ("source", "ASCENDING"),
+            *((f, "ASCENDING") for f in _used),
             ("updated_at", "DESCENDING"),
         ),
-    ),
-}
+    )
 
 TTL_FIELDS = {"oauth_states": "expires_at", "locks": "expires_at", "quota_slots": "expires_at"}

@@ -10,6 +10,7 @@ from typing import Any, Literal
 from shared.parsing.record import Lead
 
 Outcome = Literal["lead", "merged", "not_lead"]
+LeadStatus = Literal["new", "contacted", "qualified", "closed"]  # a lead's place in the CRM
 MAX_INQUIRIES = 500
 
 

@@ -1,20 +1,90 @@
-"""The API's route table."""
+"""The API: one route table, werkzeug routing, ID-token auth, CORS, msgspec models, and the
+generated OpenAPI document."""
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from typing import Any
 
-from shared.bootstrap import Deps
-from shared.services.api import gmail_routes, lead_routes, processing_routes
-from shared.services.api.router import Reply, Router, handle
+import msgspec
+from werkzeug.exceptions import MethodNotAllowed
 
-ROUTER = Router()
-for module in (gmail_routes, processing_routes, lead_routes):
-    module.register(ROUTER)
+from shared.bootstrap import Deps
+from shared.http import verify_user
+from shared.http_errors import envelope, to_http
+from shared.services.api import gmail_routes, lead_routes, openapi, processing_routes
+from shared.services.api.contract import encode_hook
+from shared.services.api.routing import Call, Route, build_map, decode_body, decode_query
+
+Reply = tuple[bytes, int, dict[str, str]]
+ROUTES: tuple[Route, ...] = (
+    *gmail_routes.ROUTES,
+    *processing_routes.ROUTES,
+    *lead_routes.ROUTES,
+)
+URLS = build_map(list(ROUTES))
+_encoder = msgspec.json.Encoder(enc_hook=encode_hook)
+
+
+def document() -> dict[str, Any]:
+    """The served OpenAPI document."""
+    return openapi.build(ROUTES)
+
+
+def cors_headers(deps: Deps, origin: str | None) -> dict[str, str]:
+    """CORS headers for an allowed origin (none for others)."""
+    if not origin or origin not in deps.settings.csv("FRONTEND_ORIGINS"):
+        return {}
+    return {
+        "Access-Control-Allow-Origin": origin,
+        "Vary": "Origin",
+        "Access-Control-Allow-Headers": "Authorization, Content-Type",
+        "Access-Control-Allow-Methods": "GET, POST, PATCH, OPTIONS",
+        "Access-Control-Max-Age": "3600",
+    }
+
+
+def _dispatch(
+    deps: Deps,
+    method: str,
+    path: str,
+    headers: Mapping[str, str],
+    args: Mapping[str, str],
+    raw: bytes,
+) -> tuple[int, msgspec.Struct]:
+    endpoint, params = URLS.bind("api").match(path, method=method)
+    route = ROUTES[endpoint]
+    user = verify_user(deps, headers.get("Authorization"))
+    call = Call(deps, user, deps.accounts.owned_by(user), {k: str(v) for k, v in params.items()})
+    if route.query is not None:
+        call.query = decode_query(route.query, args)
+    if route.body:
+        call.body = decode_body(route.body, raw)
+    return route.status, route.handler(call)
 
 
 def serve(
-    deps: Deps, method: str, path: str, headers: Any, args: dict[str, str], body: bytes
+    deps: Deps,
+    method: str,
+    path: str,
+    headers: Mapping[str, str],
+    args: Mapping[str, str],
+    raw: bytes,
 ) -> Reply:
-    """Answer one API request."""
-    return handle(deps, ROUTER, method, path, headers, args, body)
+    """Answer one API request: preflight, the document, a route, or the error envelope."""
+    cors = cors_headers(deps, headers.get("Origin"))
+    base = {"Content-Type": "application/json", **cors}
+    if method == "OPTIONS":
+        if headers.get("Origin") and not cors:
+            return _encoder.encode(envelope("permission_denied", "origin not allowed")), 403, base
+        return b"", 204, cors
+    if method == "GET" and path.rstrip("/") == "/openapi.json":  # public: the API's description
+        return _encoder.encode(document()), 200, base
+    try:
+        status, answer = _dispatch(deps, method, path, headers, args, raw)
+    except Exception as exc:  # noqa: BLE001 - to_http logs bugs with their stack
+        code, body = to_http(exc)
+        if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
+            base["Allow"] = ", ".join(exc.valid_methods)
+        return _encoder.encode(body), code, base
+    return _encoder.encode(answer), status, base

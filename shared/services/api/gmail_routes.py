@@ -4,60 +4,81 @@ from __future__ import annotations
 
 from typing import Any
 
-from shared.errors import ValidationError
-from shared.services.api.router import Call, Router
+from msgspec import UNSET
+
+from shared.errors import NotFoundError
+from shared.services.api.inputs import (
+    BatchByIds,
+    BatchByLabel,
+    BatchByQuery,
+    MessagesQuery,
+    TokenRequest,
+)
+from shared.services.api.outputs import (
+    AuthUrl,
+    BatchAccepted,
+    Connected,
+    Disconnected,
+    GmailStatus,
+    Label,
+    LabelRef,
+    Labels,
+    Message,
+    Messages,
+)
+from shared.services.api.routing import Call, Route
 from shared.services.connect import connect_with_code, consent_url
 from shared.services.disconnect import disconnect
 from shared.services.sync import queue_batch
 
-MAX_IDS = 1000
+NO_MAILBOX = GmailStatus(
+    connected=False,
+    mailbox=None,
+    state="disconnected",
+    label=None,
+    watch_expiration=None,
+    last_sync_at=None,
+    reason=None,
+)
 
 
-def status(call: Call) -> tuple[int, Any]:
+def status(call: Call) -> GmailStatus:
     """The caller's mailbox connection (never a token or secret name)."""
     if not call.accounts:
-        return 200, {
-            "connected": False,
-            "mailbox": None,
-            "state": "disconnected",
-            "label": None,
-            "watchExpiration": None,
-            "lastSyncAt": None,
-            "reason": None,
-        }
+        return NO_MAILBOX
     a = call.account()
-    return 200, {
-        "connected": a.state == "connected",
-        "mailbox": a.mailbox,
-        "state": a.state,
-        "label": {"id": a.label_id, "name": a.label_name},
-        "watchExpiration": a.watch_expiration,
-        "lastSyncAt": a.last_sync_at,
-        "reason": a.reason,
-    }
+    return GmailStatus(
+        connected=a.state == "connected",
+        mailbox=a.mailbox,
+        state=a.state,
+        label=LabelRef(id=a.label_id, name=a.label_name),
+        watch_expiration=a.watch_expiration,
+        last_sync_at=a.last_sync_at,
+        reason=a.reason,
+    )
 
 
-def auth_url(call: Call) -> tuple[int, Any]:
+def auth_url(call: Call) -> AuthUrl:
     """Google's consent URL for the caller."""
-    return 200, {"url": consent_url(call.deps, call.user)}
+    return AuthUrl(url=consent_url(call.deps, call.user))
 
 
-def labels(call: Call) -> tuple[int, Any]:
+def labels(call: Call) -> Labels:
     """The mailbox's labels with counts."""
     gmail = call.deps.gmail_for(call.account())
     out = []
     for label in gmail.labels():
         info = gmail.label(label["id"])
         out.append(
-            {
-                "id": info["id"],
-                "name": info["name"],
-                "type": info.get("type", "user"),
-                "messagesTotal": info.get("messagesTotal", 0),
-                "messagesUnread": info.get("messagesUnread", 0),
-            }
+            Label(
+                id=info["id"],
+                name=info["name"],
+                type=info.get("type", "user"),
+                messages_total=info.get("messagesTotal", 0),
+                messages_unread=info.get("messagesUnread", 0),
+            )
         )
-    return 200, {"labels": out}
+    return Labels(labels=out)
 
 
 def _header(message: dict[str, Any], name: str) -> str | None:
@@ -67,111 +88,96 @@ def _header(message: dict[str, Any], name: str) -> str | None:
     return None
 
 
-def messages(call: Call) -> tuple[int, Any]:
+def messages(call: Call) -> Messages:
     """A page of the mailbox's messages with this system's processing status."""
-    limit = call.int_arg("maxResults", 25, 1, 100)
-    page = call.deps.gmail_for(call.account()).list_page(
-        call.args.get("labelId") or None,
-        call.args.get("q") or None,
-        call.args.get("pageToken") or None,
-        limit,
-    )
+    q = call.query_as(MessagesQuery)
+    gmail = call.deps.gmail_for(call.account())
+    page = gmail.list_page(q.label_id or None, q.q or None, q.page_token or None, q.max_results)
     ids = [m["id"] for m in page.get("messages", [])]
     records = call.deps.leads.existing(call.account().mailbox, ids)
-    gmail = call.deps.gmail_for(call.account())
     out = []
     for m in page.get("messages", []):
         meta = gmail.get_metadata(m["id"])
         out.append(
-            {
-                "id": m["id"],
-                "threadId": m.get("threadId"),
-                "from": _header(meta, "From"),
-                "subject": _header(meta, "Subject"),
-                "date": _header(meta, "Date"),
-                "snippet": meta.get("snippet"),
-                "status": records.get(m["id"], {}).get("outcome"),
-            }
+            Message(
+                id=m["id"],
+                thread_id=m.get("threadId"),
+                sender=_header(meta, "From"),
+                subject=_header(meta, "Subject"),
+                date=_header(meta, "Date"),
+                snippet=meta.get("snippet"),
+                status=records.get(m["id"], {}).get("outcome"),
+            )
         )
-    return 200, {"messages": out, "nextPageToken": page.get("nextPageToken")}
+    return Messages(messages=out, next_page_token=page.get("nextPageToken"))
 
 
-def process_batch(call: Call) -> tuple[int, Any]:
-    """Queue chosen emails (ids, or a label/query with a limit) through the pipeline."""
-    body = call.json_body()
+def process_batch(call: Call) -> BatchAccepted:
+    """Queue chosen emails (ids, or a label and/or query with a limit) through the pipeline."""
+    body = call.body_as(BatchByIds, BatchByLabel, BatchByQuery)
     account = call.account()
-    if "messageIds" in body:
-        ids = body["messageIds"]
-        if (
-            not isinstance(ids, list)
-            or not 1 <= len(ids) <= MAX_IDS
-            or not all(isinstance(i, str) and i.isalnum() and len(i) <= 32 for i in ids)
-        ):
-            raise ValidationError(
-                "messageIds must be 1 to 1000 Gmail message ids",
-                details={"fields": {"messageIds": "1..1000 ids"}},
-            )
-        ids = list(dict.fromkeys(ids))
-    elif "labelId" in body or "q" in body:
-        limit = body.get("limit", 100)
-        if not isinstance(limit, int) or isinstance(limit, bool) or not 1 <= limit <= MAX_IDS:
-            raise ValidationError(
-                "limit must be 1 to 1000", details={"fields": {"limit": "1..1000"}}
-            )
-        label, q = body.get("labelId"), body.get("q")
-        if not all(v is None or (isinstance(v, str) and len(v) <= 500) for v in (label, q)):
-            raise ValidationError(
-                "labelId and q must be strings",
-                details={"fields": {"labelId": "string", "q": "string"}},
-            )
-        ids = list(reversed(call.deps.gmail_for(account).list_ids(label, q, limit)))
+    if isinstance(body, BatchByIds):
+        ids = list(dict.fromkeys(body.message_ids))
     else:
-        raise ValidationError(
-            "give messageIds, or labelId/q with limit",
-            details={"fields": {"messageIds": "required"}},
-        )
-    if not ids:
-        raise ValidationError("no emails matched", details={"fields": {"q": "no match"}})
+        label = body.label_id if isinstance(body, BatchByLabel) else None
+        query = body.q if body.q is not UNSET else None
+        ids = list(reversed(call.deps.gmail_for(account).list_ids(label, query, body.limit)))
     batch_id = queue_batch(call.deps, account.mailbox, "manual", account.history_id, ids)
-    return 202, {"batchId": batch_id}
+    if batch_id is None:
+        raise NotFoundError("no emails matched")
+    return BatchAccepted(batch_id=batch_id)
 
 
-TOKEN_FIELDS = ("access_token", "refresh_token", "id_token", "token")
-
-
-def token(call: Call) -> tuple[int, Any]:
+def token(call: Call) -> Connected:
     """Connect with an authorization code from a popup or code client (never a raw token)."""
-    body = call.json_body()
-    if any(k in body for k in TOKEN_FIELDS):
-        raise ValidationError(
-            "send an authorization code, never a token",
-            details={"fields": {k: "not accepted" for k in TOKEN_FIELDS if k in body}},
-        )
-    code, redirect = body.get("code"), body.get("redirect_uri")
-    bad = {}
-    if not isinstance(code, str) or not 1 <= len(code) <= 2048:
-        bad["code"] = "required string"
-    if not isinstance(redirect, str) or not (
-        redirect == "postmessage" or redirect.startswith(("https://", "http://"))
-    ):
-        bad["redirect_uri"] = "postmessage or an http(s) URL"
-    if bad:
-        raise ValidationError("invalid token exchange request", details={"fields": bad})
-    mailbox = connect_with_code(call.deps, call.user, str(code), str(redirect))
-    return 200, {"connected": True, "mailbox": mailbox}
+    body = call.body_as(TokenRequest)
+    mailbox = connect_with_code(call.deps, call.user, body.code, body.redirect_uri)
+    return Connected(connected=True, mailbox=mailbox)
 
 
-def disconnect_route(call: Call) -> tuple[int, Any]:
+def disconnect_route(call: Call) -> Disconnected:
     """Stop the watch, revoke the token, delete the secret; the leads stay."""
-    return 200, {"mailbox": call.account().mailbox, **disconnect(call.deps, call.account())}
+    done = disconnect(call.deps, call.account())
+    return Disconnected(
+        mailbox=call.account().mailbox,
+        watch_stopped=done["watchStopped"],
+        token_revoked=done["tokenRevoked"],
+        secret_deleted=done["secretDeleted"],
+    )
 
 
-def register(router: Router) -> None:
-    """Add the /gmail routes."""
-    router.add("GET", "/gmail/status", status)
-    router.add("GET", "/gmail/auth-url", auth_url)
-    router.add("GET", "/gmail/labels", labels)
-    router.add("GET", "/gmail/messages", messages)
-    router.add("POST", "/gmail/process-batch", process_batch)
-    router.add("POST", "/gmail/token", token)
-    router.add("POST", "/gmail/disconnect", disconnect_route)
+GMAIL = (400, 401, 403, 404, 503)
+ROUTES = [
+    Route("GET", "/gmail/status", status, "The caller's mailbox connection", GmailStatus),
+    Route("GET", "/gmail/auth-url", auth_url, "Google's consent URL", AuthUrl),
+    Route(
+        "POST",
+        "/gmail/token",
+        token,
+        "Connect with an authorization code",
+        Connected,
+        body=(TokenRequest,),
+        errors=GMAIL,
+    ),
+    Route("POST", "/gmail/disconnect", disconnect_route, "Disconnect (leads stay)", Disconnected),
+    Route("GET", "/gmail/labels", labels, "Labels with counts", Labels, errors=GMAIL),
+    Route(
+        "GET",
+        "/gmail/messages",
+        messages,
+        "A page of messages with processing status",
+        Messages,
+        query=MessagesQuery,
+        errors=GMAIL,
+    ),
+    Route(
+        "POST",
+        "/gmail/process-batch",
+        process_batch,
+        "Queue emails for processing",
+        BatchAccepted,
+        status=202,
+        body=(BatchByIds, BatchByLabel, BatchByQuery),
+        errors=GMAIL,
+    ),
+]

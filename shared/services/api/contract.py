@@ -1,0 +1,36 @@
+"""Names and patterns the API's models share, each defined once (the domain's own enums are
+imported from where the domain defines them)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Annotated, Any, Literal
+
+import msgspec
+
+from shared.parsing.record import ReviewReason, Source
+from shared.store.accounts import State as AccountState
+from shared.store.lead_records import LeadStatus
+
+__all__ = ["AccountState", "LeadStatus", "ReviewReason", "Source"]
+
+ID_PATTERN = r"[A-Za-z0-9_:@.+-]{1,200}"  # a Firestore-safe document id (path and body)
+GMAIL_ID_PATTERN = r"[A-Za-z0-9]{1,32}"
+
+Id = Annotated[str, msgspec.Meta(pattern=f"^{ID_PATTERN}$")]
+GmailId = Annotated[str, msgspec.Meta(pattern=f"^{GMAIL_ID_PATTERN}$")]
+Text = Annotated[str, msgspec.Meta(max_length=500)]
+Limit = Annotated[int, msgspec.Meta(ge=1, le=100)]
+BatchLimit = Annotated[int, msgspec.Meta(ge=1, le=1000)]
+Flag = Literal["true", "false"]
+Time = datetime | None
+Json = dict[str, Any]  # a stored document passed through as is (an inquiry)
+# ``true`` is the only value: a bool constrained in the document, checked on decode
+TrueOnly = Annotated[bool, msgspec.Meta(extra_json_schema={"const": True})]
+
+
+def encode_hook(value: Any) -> Any:
+    """Types msgspec does not encode itself: Firestore's datetime subclass."""
+    if isinstance(value, datetime):
+        return datetime.fromtimestamp(value.timestamp(), value.tzinfo or UTC)
+    raise NotImplementedError(f"cannot encode {type(value).__name__}")

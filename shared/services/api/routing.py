@@ -1,0 +1,156 @@
+"""Routes as data: method, werkzeug rule, handler and the models of its query, body and
+answer. Routing (404/405) is werkzeug's; decoding and validation are msgspec's; the OpenAPI
+document is generated from the same table (``openapi.py``)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, TypeVar, overload
+
+import msgspec
+from werkzeug.routing import BaseConverter, Map, Rule
+
+from shared.bootstrap import Deps
+from shared.errors import NotFoundError, ValidationError
+from shared.services.api.contract import ID_PATTERN
+from shared.services.api.inputs import Body, Query
+from shared.store.accounts import Account
+
+T = TypeVar("T")
+U = TypeVar("U")
+V = TypeVar("V")
+
+
+class IdConverter(BaseConverter):
+    """A path segment that is a safe document id."""
+
+    regex = ID_PATTERN
+
+
+@dataclass
+class Call:
+    """One authenticated request, decoded."""
+
+    deps: Deps
+    user: str
+    accounts: list[Account]
+    params: dict[str, str]
+    query: Query | None = None
+    body: Body | None = None
+
+    def account(self) -> Account:
+        """The caller's connected (or once connected) mailbox; 404 if none."""
+        if not self.accounts:
+            raise NotFoundError("no mailbox is connected for this user")
+        return self.accounts[0]
+
+    def query_as(self, kind: type[T]) -> T:
+        """The decoded query, as the route declared it."""
+        assert isinstance(self.query, kind)
+        return self.query
+
+    @overload
+    def body_as(self, kind: type[T], /) -> T: ...
+    @overload
+    def body_as(self, kind: type[T], other: type[U], /) -> T | U: ...
+    @overload
+    def body_as(self, kind: type[T], other: type[U], third: type[V], /) -> T | U | V: ...
+    def body_as(self, *kinds: type[Any]) -> Any:
+        """The decoded body, one of the models the route declared."""
+        assert isinstance(self.body, kinds)
+        return self.body
+
+
+Handler = Callable[[Call], msgspec.Struct]
+
+
+@dataclass(frozen=True)
+class Route:
+    """One operation of the API."""
+
+    method: str
+    rule: str
+    handler: Handler
+    summary: str
+    answer: type[msgspec.Struct]
+    status: int = 200
+    query: type[Query] | None = None
+    body: tuple[type[Body], ...] = ()
+    errors: tuple[int, ...] = field(default=(400, 401, 403, 404))
+
+
+def build_map(routes: list[Route]) -> Map:
+    """werkzeug's URL map of the routes (endpoint = index in the table)."""
+    return Map(
+        [Rule(r.rule, methods=[r.method], endpoint=i) for i, r in enumerate(routes)],
+        converters={"id": IdConverter},
+        strict_slashes=False,
+    )
+
+
+_AT = re.compile(r" - at `\$\.?(\w*)")
+_FIELD = re.compile(r"field `(\w+)`")
+
+
+def _invalid(exc: msgspec.ValidationError, fields: dict[str, str]) -> ValidationError:
+    text = str(exc)
+    where = _AT.search(text) or _FIELD.search(text)
+    message = _AT.split(text)[0]
+    fields[(where.group(1) if where else "") or "body"] = message
+    return ValidationError("invalid request", details={"fields": fields})
+
+
+def decode_query(kind: type[Query], args: Mapping[str, str]) -> Query:
+    """Query parameters as ``kind`` (empty values count as absent); 400 naming the field."""
+    given = {k: v for k, v in args.items() if v != ""}
+    try:
+        return msgspec.convert(given, type=kind, strict=False)
+    except msgspec.ValidationError as exc:
+        raise _invalid(exc, {}) from exc
+
+
+def _names(kind: type[Body]) -> set[str]:
+    return {f.encode_name for f in msgspec.structs.fields(kind)}
+
+
+def _fit(kind: type[Body], data: dict[str, Any]) -> tuple[bool, int]:
+    """How well a body fits a model: all its required fields given, then shared names."""
+    required = {f.encode_name for f in msgspec.structs.fields(kind) if f.required}
+    return required <= set(data), len(_names(kind) & set(data))
+
+
+def _integral(value: Any) -> Any:
+    """JSON Schema counts 2.0 as an integer; so does the API."""
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, list):
+        return [_integral(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _integral(v) for k, v in value.items()}
+    return value
+
+
+def decode_body(kinds: tuple[type[Body], ...], raw: bytes) -> Body:
+    """The JSON body as the one model it matches; 400 naming the fields otherwise."""
+    try:
+        data = _integral(msgspec.json.decode(raw)) if raw else None
+    except msgspec.DecodeError as exc:
+        raise ValidationError("request body is not JSON") from exc
+    if not isinstance(data, dict):
+        raise ValidationError("request body must be a JSON object", details={"fields": {}})
+    # the model sharing the most names with the body explains the error best
+    kind = max(kinds, key=lambda k: (*_fit(k, data), -kinds.index(k)))
+    unknown = {k: "unknown field" for k in data if k not in _names(kind)}
+    if len(data) < kind.min_fields:
+        raise ValidationError(
+            "give at least one field", details={"fields": {n: "optional" for n in _names(kind)}}
+        )
+    try:
+        body = msgspec.convert({k: v for k, v in data.items() if k not in unknown}, type=kind)
+    except msgspec.ValidationError as exc:
+        raise _invalid(exc, unknown) from exc
+    if unknown:
+        raise ValidationError("invalid request", details={"fields": unknown})
+    return body

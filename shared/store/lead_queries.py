@@ -1,0 +1,76 @@
+"""The reads and edits the API makes on leads: pages with filters and a cursor, one owned lead,
+its update, and the emails to re-parse. Every call is inside the store's error mapping."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from google.cloud import firestore
+
+from shared.errors import NotFoundError
+from shared.store.errors import store_errors
+
+LEADS, MESSAGES = "leads", "messages"
+
+
+@dataclass(frozen=True)
+class LeadFilter:
+    """Equality filters of a lead page (``None``: not filtered)."""
+
+    status: str | None = None
+    source: str | None = None
+    needs_review: bool | None = None
+
+
+class LeadQueries:
+    """Lead reads for the API, scoped to the caller's mailboxes."""
+
+    def __init__(self, db: firestore.Client) -> None:
+        self._db = db
+
+    def page(
+        self, mailbox: str, where: LeadFilter, limit: int, cursor: str | None
+    ) -> tuple[list[tuple[str, dict[str, Any]]], str | None]:
+        """Leads of ``mailbox`` newest-updated first: ``(id, data)`` and the next cursor."""
+        query = self._db.collection(LEADS).where(
+            filter=firestore.FieldFilter("mailbox", "==", mailbox)
+        )
+        for name in ("status", "source", "needs_review"):
+            value = getattr(where, name)
+            if value is not None:
+                query = query.where(filter=firestore.FieldFilter(name, "==", value))
+        query = query.order_by("updated_at", direction=firestore.Query.DESCENDING)
+        with store_errors("list leads"):
+            if cursor:
+                snap = self._db.collection(LEADS).document(cursor).get()
+                if not snap.exists or (snap.to_dict() or {}).get("mailbox") != mailbox:
+                    raise NotFoundError("unknown cursor", details={"fields": {"cursor": "unknown"}})
+                query = query.start_after(snap)
+            docs = [(d.id, d.to_dict() or {}) for d in query.limit(limit).stream()]
+        return docs, docs[-1][0] if len(docs) == limit else None
+
+    def owned(self, lead_id: str, mailboxes: set[str]) -> dict[str, Any]:
+        """One lead if it belongs to one of ``mailboxes``; 404 otherwise (also for others')."""
+        with store_errors("read lead"):
+            snap = self._db.collection(LEADS).document(lead_id).get()
+        data = (snap.to_dict() or {}) if snap.exists else {}
+        if not data or data.get("mailbox") not in mailboxes:
+            raise NotFoundError("no such lead")
+        return data
+
+    def update(self, lead_id: str, fields: dict[str, Any]) -> None:
+        """Change fields of a lead (its ownership was checked by :meth:`owned`)."""
+        with store_errors("update lead"):
+            self._db.collection(LEADS).document(lead_id).update(fields)
+
+    def processed_ids(self, mailbox: str, limit: int) -> list[str]:
+        """Gmail ids of up to ``limit`` processed emails of ``mailbox``."""
+        query = (
+            self._db.collection(MESSAGES)
+            .where(filter=firestore.FieldFilter("mailbox", "==", mailbox))
+            .select(["gmail_id"])
+            .limit(limit)
+        )
+        with store_errors("list processed emails"):
+            return [(d.to_dict() or {})["gmail_id"] for d in query.stream()]
