@@ -57,7 +57,7 @@ bench: bench-parse $(STAMP)
 
 api-spec: $(STAMP)
 	@mkdir -p build
-	$(PY) -c "import json; from shared.services.api.openapi import document; print(json.dumps(document(), indent=2))" > build/openapi.json
+	$(PY) -c "import json; from shared.services.api.app import document; print(json.dumps(document(), indent=2))" > build/openapi.json
 	@echo "build/openapi.json written"
 
 bundle: $(STAMP)

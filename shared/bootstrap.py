@@ -1,26 +1,33 @@
-"""Composition root: every client is built lazily, once per instance, never at import."""
+"""Composition root: every client is built lazily, once per instance, never at import.
+
+Adapter modules are imported inside the property that builds them, so a function loads only
+the adapters it uses (the webhook never loads Gmail's client, the parser or Secret Manager).
+"""
 
 from __future__ import annotations
 
 import threading
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from shared import config
-from shared.auth import TokenVerifier
-from shared.gmail.client import credentials, gmail_service
-from shared.gmail.gateway import Gmail, GoogleGmail
-from shared.pubsub import Publisher, PubSubPublisher
-from shared.secrets import LocalSecretStore, SecretManagerStore, SecretStore
-from shared.store.accounts import Account, AccountStore
-from shared.store.batches import BatchStore
-from shared.store.lead_queries import LeadQueries
-from shared.store.leads import LeadStore
-from shared.store.locks import Leases
-from shared.store.oauth_states import OAuthStates
-from shared.store.quota import QuotaSlots
-from shared.store.retries import RetryStore
+
+if TYPE_CHECKING:
+    from shared.auth import TokenVerifier
+    from shared.gmail.gateway import Gmail
+    from shared.pubsub import Publisher
+    from shared.secrets import SecretStore
+    from shared.store.accounts import Account, AccountStore
+    from shared.store.batches import BatchStore
+    from shared.store.lead_queries import LeadQueries
+    from shared.store.leads import LeadStore
+    from shared.store.locks import Leases
+    from shared.store.oauth_states import OAuthStates
+    from shared.store.quota import QuotaSlots
+    from shared.store.retries import RetryStore
+
+# ruff: noqa: PLC0415 - adapters are imported where they are built, on first use
 
 QUOTA_SHARE = 0.98  # the rest of the per-user quota is left for sync and API reads
 QUOTA_BLOCK_MESSAGES = 5  # reservations are made in blocks of this many messages.get
@@ -38,55 +45,73 @@ class Deps:
     @cached_property
     def db(self) -> Any:
         """Firestore client (the emulator when ``FIRESTORE_EMULATOR_HOST`` is set)."""
-        from google.cloud import firestore  # noqa: PLC0415 - lazily, on first use
+        from google.cloud import firestore
 
         return firestore.Client(project=self.settings.text("GOOGLE_CLOUD_PROJECT"))
 
     @cached_property
     def accounts(self) -> AccountStore:
         """Account repository."""
+        from shared.store.accounts import AccountStore
+
         return AccountStore(self.db)
 
     @cached_property
     def batches(self) -> BatchStore:
         """Batch repository."""
+        from shared.store.batches import BatchStore
+
         return BatchStore(self.db)
 
     @cached_property
     def lead_queries(self) -> LeadQueries:
         """The API's lead reads and edits."""
+        from shared.store.lead_queries import LeadQueries
+
         return LeadQueries(self.db)
 
     @cached_property
     def leads(self) -> LeadStore:
         """Lead and message-record repository."""
+        from shared.store.leads import LeadStore
+
         return LeadStore(self.db)
 
     @cached_property
     def retries(self) -> RetryStore:
         """Retry list."""
+        from shared.store.retries import RetryStore
+
         return RetryStore(self.db, self.settings.integer("RETRY_MAX_ATTEMPTS"))
 
     @cached_property
     def leases(self) -> Leases:
         """Lease locks."""
+        from shared.store.locks import Leases
+
         return Leases(self.db)
 
     @cached_property
     def oauth_states(self) -> OAuthStates:
         """OAuth state store."""
+        from shared.store.oauth_states import OAuthStates
+
         return OAuthStates(self.db)
 
     @cached_property
     def quota(self) -> QuotaSlots:
         """The shared Gmail quota limiter."""
+        from shared.store.quota import QuotaSlots
+
         units = self.settings.integer("GMAIL_QUOTA_UNITS") * QUOTA_SHARE
         return QuotaSlots(self.db, units, block_units=5 * QUOTA_BLOCK_MESSAGES)
 
     @cached_property
     def publisher(self) -> Publisher:
         """Pub/Sub publisher."""
-        from google.cloud import pubsub_v1  # type: ignore[attr-defined]  # noqa: PLC0415
+        from google.cloud import pubsub_v1  # type: ignore[attr-defined]
+
+        from shared.pubsub import PubSubPublisher
 
         return PubSubPublisher(
             pubsub_v1.PublisherClient(), self.settings.text("GOOGLE_CLOUD_PROJECT")
@@ -95,15 +120,17 @@ class Deps:
     @cached_property
     def secrets(self) -> SecretStore:
         """Secret store chosen by ``SECRETS_BACKEND``."""
+        from shared.secrets import LocalSecretStore, SecretManagerStore
+
         if self.settings.text("SECRETS_BACKEND") == "local":
             return LocalSecretStore(self.settings.text("LOCAL_SECRETS_DIR"))
-        from google.cloud import secretmanager  # noqa: PLC0415
+        from google.cloud import secretmanager
 
         project = self.settings.text("GOOGLE_CLOUD_PROJECT")
         endpoint = self.settings.text("SECRET_MANAGER_ENDPOINT")
         if not endpoint:
             return SecretManagerStore(secretmanager.SecretManagerServiceClient(), project)
-        from google.auth.credentials import AnonymousCredentials  # noqa: PLC0415
+        from google.auth.credentials import AnonymousCredentials
 
         client = secretmanager.SecretManagerServiceClient(
             transport="rest",
@@ -115,6 +142,8 @@ class Deps:
     @cached_property
     def verifier(self) -> TokenVerifier:
         """ID-token verifier for the configured issuer."""
+        from shared.auth import TokenVerifier
+
         return TokenVerifier(
             self.settings.text("OIDC_ISSUER"), self.settings.text("OIDC_CERTS_URL")
         )
@@ -125,6 +154,9 @@ class Deps:
         Credentials (and so the access token) are shared by the instance's threads; the
         client itself is per thread, because httplib2 connections are not thread-safe.
         """
+        from shared.gmail.client import credentials, gmail_service
+        from shared.gmail.gateway import GoogleGmail
+
         key = (account.mailbox, account.secret_name)
         s = self.settings
         with self._lock:
@@ -146,6 +178,14 @@ class Deps:
             cached = (creds, GoogleGmail(gmail_service(creds, endpoint), endpoint))
             clients[key] = cached
         return cached[1]
+
+    def gmail_with(self, credentials: Any) -> Gmail:
+        """A Gmail client for fresh OAuth credentials (a mailbox being connected)."""
+        from shared.gmail.client import gmail_service
+        from shared.gmail.gateway import GoogleGmail
+
+        endpoint = self.settings.text("GMAIL_API_ENDPOINT")
+        return GoogleGmail(gmail_service(credentials, endpoint), endpoint)
 
     def forget_gmail(self, account: Account) -> None:
         """Drop cached credentials (after ``invalid_grant`` or a disconnect)."""

@@ -5,13 +5,13 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
-from typing import Any
+from typing import Any, Protocol
 
 from shared.auth import iam_checked, require_service_account, require_user
-from shared.bootstrap import Deps
 from shared.config import get as settings
 from shared.http_errors import to_http
 from shared.logs import log_context, trace_of
+from shared.ports import Configured, Verifies
 
 Reply = tuple[str, int, dict[str, str]]
 JSON = {"Content-Type": "application/json"}
@@ -43,7 +43,11 @@ def iam_token(headers: Mapping[str, str]) -> str | None:
     return iam_checked(headers.get("Authorization"), headers.get("X-Serverless-Authorization"))
 
 
-def verify_scheduler(deps: Deps, authorization: str | None) -> None:
+class Verifying(Configured, Verifies, Protocol):
+    """What checking a caller's token needs."""
+
+
+def verify_scheduler(deps: Verifying, authorization: str | None) -> None:
     """401/403 unless called by Cloud Scheduler's service account for this function.
 
     ``authorization`` is the header Cloud Run's IAM checked (``auth.iam_checked``).
@@ -53,7 +57,7 @@ def verify_scheduler(deps: Deps, authorization: str | None) -> None:
     require_service_account(claims, s.text("SCHEDULER_SERVICE_ACCOUNT"))
 
 
-def verify_user(deps: Deps, authorization: str | None) -> str:
+def verify_user(deps: Verifying, authorization: str | None) -> str:
     """The signed-in frontend user's email: a valid ID token for the API, allow-listed."""
     s = deps.settings
     claims = deps.verifier.verify(authorization, [s.text("API_AUDIENCE")])

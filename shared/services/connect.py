@@ -5,12 +5,11 @@ from __future__ import annotations
 import secrets as pysecrets
 import time
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, Protocol, TypeVar
 
 from google_auth_oauthlib.flow import Flow
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
-from shared.bootstrap import Deps
 from shared.clock import utcnow
 from shared.errors import (
     ForbiddenError,
@@ -20,18 +19,43 @@ from shared.errors import (
     ValidationError,
 )
 from shared.events import SyncJob
-from shared.gmail.client import SCOPES, gmail_service
-from shared.gmail.gateway import GoogleGmail, normalise_label
+from shared.gmail.client import SCOPES
+from shared.gmail.gateway import normalise_label
 from shared.logs import get_logger
+from shared.ports import (
+    Configured,
+    HoldsAccounts,
+    HoldsBatches,
+    HoldsOAuthStates,
+    HoldsRetries,
+    HoldsSecrets,
+    Publishes,
+    ReachesGmail,
+)
 from shared.services.renew import gmail_topic
 from shared.services.retry import unpark
 from shared.store.accounts import Account
+
+
+class Ports(
+    Configured,
+    HoldsOAuthStates,
+    HoldsSecrets,
+    HoldsAccounts,
+    Publishes,
+    ReachesGmail,
+    HoldsRetries,
+    HoldsBatches,
+    Protocol,
+):
+    """What connect uses of the composition root."""
+
 
 log = get_logger("connect")
 T = TypeVar("T")
 
 
-def _flow(deps: Deps, redirect_uri: str | None = None, verifier: str | None = None) -> Flow:
+def _flow(deps: Ports, redirect_uri: str | None = None, verifier: str | None = None) -> Flow:
     s = deps.settings
     config = {
         "web": {
@@ -50,7 +74,7 @@ def _flow(deps: Deps, redirect_uri: str | None = None, verifier: str | None = No
     )
 
 
-def consent_url(deps: Deps, user: str) -> str:
+def consent_url(deps: Ports, user: str) -> str:
     """Google's consent URL for ``user``: offline access, forced consent, PKCE, one state."""
     flow = _flow(deps)
     state = pysecrets.token_urlsafe(32)
@@ -80,7 +104,7 @@ def _find_label(labels: list[dict[str, Any]], wanted: str) -> dict[str, Any]:
     raise NotFoundError(f"no Gmail label named like '{wanted}'")
 
 
-def complete(deps: Deps, code: str, state: str, redirect_uri: str | None = None) -> str:
+def complete(deps: Ports, code: str, state: str, redirect_uri: str | None = None) -> str:
     """The OAuth callback: check the single-use state, then connect; returns the mailbox.
 
     Raises:
@@ -94,7 +118,7 @@ def complete(deps: Deps, code: str, state: str, redirect_uri: str | None = None)
 
 
 def connect_with_code(
-    deps: Deps, user: str, code: str, redirect_uri: str | None, verifier: str | None = None
+    deps: Ports, user: str, code: str, redirect_uri: str | None, verifier: str | None = None
 ) -> str:
     """Exchange an authorization code for ``user`` and connect the mailbox it grants."""
     if not code or len(code) > 2048:
@@ -114,8 +138,7 @@ def connect_with_code(
     creds = flow.credentials
     if not creds.refresh_token:
         raise ValidationError("Google returned no refresh token")
-    endpoint = deps.settings.text("GMAIL_API_ENDPOINT")
-    gmail = GoogleGmail(gmail_service(creds, endpoint), endpoint)
+    gmail = deps.gmail_with(creds)
     mailbox, _ = patiently(gmail.profile)
     label = _find_label(patiently(gmail.labels), deps.settings.text("LEAD_LABEL"))
     secret_name = deps.secrets.put(mailbox, creds.refresh_token)

@@ -3,18 +3,24 @@
 from __future__ import annotations
 
 import contextlib
+from typing import Protocol
 
 import requests
 
-from shared.bootstrap import Deps
 from shared.errors import LeadHarvestError, NotFoundError
 from shared.logs import get_logger
+from shared.ports import Configured, HoldsAccounts, HoldsSecrets, ReachesGmail
 from shared.store.accounts import Account
+
+
+class Ports(Configured, HoldsAccounts, HoldsSecrets, ReachesGmail, Protocol):
+    """What disconnect uses of the composition root."""
+
 
 log = get_logger("disconnect")
 
 
-def disconnect(deps: Deps, account: Account) -> dict[str, bool]:
+def disconnect(deps: Ports, account: Account) -> dict[str, bool]:
     """Best effort on Google's side (a revoked token cannot stop a watch); ours always happens."""
     done = {"watchStopped": False, "tokenRevoked": False, "secretDeleted": False}
     with contextlib.suppress(LeadHarvestError):

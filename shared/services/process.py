@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
+from typing import Protocol
 
-from shared.bootstrap import Deps
 from shared.clock import utcnow
 from shared.errors import (
     InvalidGrantError,
@@ -20,10 +20,37 @@ from shared.errors import (
 from shared.events import ChunkJob
 from shared.logs import get_logger
 from shared.parsing import Lead
+from shared.ports import (
+    Configured,
+    HoldsAccounts,
+    HoldsBatches,
+    HoldsLeads,
+    HoldsLeases,
+    HoldsRetries,
+    Publishes,
+    ReachesGmail,
+    SharesQuota,
+)
 from shared.services.reparse import reparse_chunk
 from shared.services.store_chunk import store_fetched
 from shared.services.sync import mark_needs_reauth
 from shared.store.retries import Failure
+
+
+class Ports(
+    Configured,
+    HoldsAccounts,
+    ReachesGmail,
+    SharesQuota,
+    HoldsLeads,
+    HoldsRetries,
+    HoldsBatches,
+    Publishes,
+    HoldsLeases,
+    Protocol,
+):
+    """What process uses of the composition root."""
+
 
 log = get_logger("process")
 FETCH_ROUNDS = 3
@@ -32,7 +59,7 @@ GET_UNITS = 5  # Gmail quota units of one messages.get
 
 
 def _fetch(
-    deps: Deps,
+    deps: Ports,
     job: ChunkJob,
     todo: list[str],
     save: Callable[[str, Lead, bytes], None],
@@ -62,7 +89,7 @@ def _fetch(
     return failures
 
 
-def process_chunk(deps: Deps, job: ChunkJob) -> dict[str, str]:
+def process_chunk(deps: Ports, job: ChunkJob) -> dict[str, str]:
     """Process one chunk job; returns the outcome of each email."""
     now = utcnow()
     account = deps.accounts.get(job.mailbox)

@@ -2,22 +2,29 @@
 
 from __future__ import annotations
 
-from shared.bootstrap import Deps
+from typing import Protocol
+
 from shared.errors import InvalidGrantError, LeadHarvestError
 from shared.events import SyncJob
 from shared.logs import get_logger
+from shared.ports import Configured, HoldsAccounts, Publishes, ReachesGmail
 from shared.services.sync import mark_needs_reauth
+
+
+class Ports(Configured, Publishes, HoldsAccounts, ReachesGmail, Protocol):
+    """What renew uses of the composition root."""
+
 
 log = get_logger("renew")
 
 
-def gmail_topic(deps: Deps) -> str:
+def gmail_topic(deps: Ports) -> str:
     """Full name of the topic Gmail publishes notifications to."""
     s = deps.settings
     return f"projects/{s.text('GOOGLE_CLOUD_PROJECT')}/topics/{s.text('TOPIC_GMAIL')}"
 
 
-def renew_watches(deps: Deps) -> dict[str, int]:
+def renew_watches(deps: Ports) -> dict[str, int]:
     """Renew each watch; returns counts of renewed, needs_reauth and failed mailboxes."""
     counts = {"renewed": 0, "needs_reauth": 0, "failed": 0}
     jobs = []

@@ -2,18 +2,34 @@
 
 from __future__ import annotations
 
-from shared.bootstrap import Deps
+from typing import Protocol
+
 from shared.clock import utcnow
 from shared.errors import LeadHarvestError
 from shared.events import ChunkJob
 from shared.logs import get_logger
+from shared.ports import (
+    Configured,
+    HoldsAccounts,
+    HoldsBatches,
+    HoldsLeads,
+    HoldsRetries,
+    ReachesGmail,
+)
 from shared.services.store_chunk import ParseError, parse
 from shared.store.retries import Failure
+
+
+class Ports(
+    Configured, HoldsLeads, ReachesGmail, HoldsAccounts, HoldsRetries, HoldsBatches, Protocol
+):
+    """What reparse uses of the composition root."""
+
 
 log = get_logger("reparse")
 
 
-def reparse_chunk(deps: Deps, job: ChunkJob) -> dict[str, str]:
+def reparse_chunk(deps: Ports, job: ChunkJob) -> dict[str, str]:
     """Re-parse each email from its stored raw bytes (fetched again from Gmail if not stored)."""
     tz = deps.settings.text("MAILBOX_TZ")
     raws: dict[str, bytes | LeadHarvestError] = {}

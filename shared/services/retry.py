@@ -4,19 +4,24 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import timedelta
-from typing import Any
+from typing import Any, Protocol
 
-from shared.bootstrap import Deps
 from shared.clock import utcnow
 from shared.events import ChunkJob
 from shared.logs import get_logger
+from shared.ports import Configured, HoldsAccounts, HoldsRetries, Publishes
+
+
+class Ports(Configured, Publishes, HoldsRetries, HoldsAccounts, Protocol):
+    """What retry uses of the composition root."""
+
 
 log = get_logger("retry")
 SWEEP_LIMIT = 1000
 IN_FLIGHT = timedelta(minutes=10)
 
 
-def _requeue(deps: Deps, entries: list[dict[str, Any]]) -> int:
+def _requeue(deps: Ports, entries: list[dict[str, Any]]) -> int:
     """Publish entries as chunks with their original chunk ids, so outcomes are overwritten."""
     groups: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     for entry in entries:
@@ -36,7 +41,7 @@ def _requeue(deps: Deps, entries: list[dict[str, Any]]) -> int:
     return len(entries)
 
 
-def retry_due(deps: Deps) -> int:
+def retry_due(deps: Ports) -> int:
     """Requeue every due pending entry; returns how many emails were requeued."""
     due = deps.retries.due(utcnow(), SWEEP_LIMIT)
     connected = {a.mailbox for a in deps.accounts.connected()}
@@ -45,11 +50,11 @@ def retry_due(deps: Deps) -> int:
     return count
 
 
-def retry_batch(deps: Deps, batch_id: str) -> int:
+def retry_batch(deps: Ports, batch_id: str) -> int:
     """Requeue a batch's failed and dead entries now (an operator's request)."""
     return _requeue(deps, deps.retries.for_batch(batch_id, ("pending", "dead")))
 
 
-def unpark(deps: Deps, mailbox: str) -> int:
+def unpark(deps: Ports, mailbox: str) -> int:
     """After a reconnect, parked entries of the mailbox go back to processing."""
     return _requeue(deps, deps.retries.for_mailbox(mailbox, "parked"))

@@ -12,15 +12,25 @@ from __future__ import annotations
 import hashlib
 import time
 from datetime import timedelta
+from typing import Protocol
 
-from shared.bootstrap import Deps
 from shared.clock import utcnow
 from shared.errors import InvalidGrantError
 from shared.events import ChunkJob, SyncJob, Trigger
 from shared.gmail.errors import HistoryGoneError
 from shared.gmail.gateway import Gmail
 from shared.logs import get_logger
+from shared.ports import HoldsAccounts, HoldsLeases, Queues, ReachesGmail
 from shared.store.accounts import Account
+
+
+class Reauthorises(HoldsAccounts, ReachesGmail, Protocol):
+    """What marking a mailbox as needing re-consent uses."""
+
+
+class Ports(Queues, HoldsAccounts, HoldsLeases, ReachesGmail, Protocol):
+    """What sync uses of the composition root."""
+
 
 log = get_logger("sync")
 LEASE = timedelta(minutes=9)
@@ -36,7 +46,7 @@ def batch_id_for(mailbox: str, trigger: str, start: int, ids: list[str]) -> str:
 
 
 def queue_batch(
-    deps: Deps, mailbox: str, trigger: Trigger, start: int, ids: list[str]
+    deps: Queues, mailbox: str, trigger: Trigger, start: int, ids: list[str]
 ) -> str | None:
     """Create a batch for ``ids`` and publish its chunks; returns the batch id."""
     if not ids:
@@ -66,7 +76,7 @@ def queue_batch(
     return batch_id
 
 
-def _round(deps: Deps, gmail: Gmail, account: Account, job: SyncJob, full: bool) -> int:
+def _round(deps: Ports, gmail: Gmail, account: Account, job: SyncJob, full: bool) -> int:
     """One look at the mailbox; queues what is new and moves the in-memory cursor."""
     start = account.history_id
     if not full:
@@ -89,7 +99,7 @@ def _round(deps: Deps, gmail: Gmail, account: Account, job: SyncJob, full: bool)
 class _Cursor:
     """Writes the cursor forward after chunks are published, at most every few seconds."""
 
-    def __init__(self, deps: Deps, account: Account) -> None:
+    def __init__(self, deps: Ports, account: Account) -> None:
         self.deps, self.account = deps, account
         self.saved, self.at = account.history_id, time.monotonic()
 
@@ -102,7 +112,7 @@ class _Cursor:
             self.saved, self.at = self.account.history_id, time.monotonic()
 
 
-def sync_mailbox(deps: Deps, job: SyncJob) -> int:
+def sync_mailbox(deps: Ports, job: SyncJob) -> int:
     """Run one sync job; returns how many emails were queued."""
     account = deps.accounts.get(job.mailbox)
     if account is None or account.state != "connected":
@@ -131,7 +141,7 @@ def sync_mailbox(deps: Deps, job: SyncJob) -> int:
     return queued
 
 
-def mark_needs_reauth(deps: Deps, account: Account, reason: str) -> None:
+def mark_needs_reauth(deps: Reauthorises, account: Account, reason: str) -> None:
     """The token was revoked or expired: stop work for the mailbox until it reconnects."""
     deps.forget_gmail(account)
     deps.accounts.update(account.mailbox, state="needs_reauth", reason=reason)

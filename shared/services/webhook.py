@@ -3,17 +3,23 @@
 from __future__ import annotations
 
 import json
+from typing import Protocol
 
 from shared.auth import require_service_account
-from shared.bootstrap import Deps
 from shared.errors import MalformedPayloadError
 from shared.events import SyncJob, gmail_notification
 from shared.logs import get_logger
+from shared.ports import Configured, HoldsAccounts, Publishes, Verifies
+
+
+class Ports(Configured, Verifies, HoldsAccounts, Publishes, Protocol):
+    """What webhook uses of the composition root."""
+
 
 log = get_logger("webhook")
 
 
-def handle_push(deps: Deps, authorization: str | None, body: bytes) -> str:
+def handle_push(deps: Ports, authorization: str | None, body: bytes) -> str:
     """Handle one push; returns what happened. Raises 401/403 errors for bad callers.
 
     ``authorization`` is the header Cloud Run's IAM checked (``auth.iam_checked``): the

@@ -9,12 +9,18 @@ from typing import Any
 import msgspec
 from werkzeug.exceptions import MethodNotAllowed
 
-from shared.bootstrap import Deps
 from shared.http import verify_user
 from shared.http_errors import envelope, to_http
 from shared.services.api import gmail_routes, lead_routes, openapi, processing_routes
 from shared.services.api.contract import encode_hook
-from shared.services.api.routing import Call, Route, build_map, decode_body, decode_query
+from shared.services.api.routing import (
+    ApiPorts,
+    Call,
+    Route,
+    build_map,
+    decode_body,
+    decode_query,
+)
 
 Reply = tuple[bytes, int, dict[str, str]]
 ROUTES: tuple[Route, ...] = (
@@ -31,7 +37,7 @@ def document() -> dict[str, Any]:
     return openapi.build(ROUTES)
 
 
-def cors_headers(deps: Deps, origin: str | None) -> dict[str, str]:
+def cors_headers(deps: ApiPorts, origin: str | None) -> dict[str, str]:
     """CORS headers for an allowed origin (none for others)."""
     if not origin or origin not in deps.settings.csv("FRONTEND_ORIGINS"):
         return {}
@@ -45,7 +51,7 @@ def cors_headers(deps: Deps, origin: str | None) -> dict[str, str]:
 
 
 def _dispatch(
-    deps: Deps,
+    deps: ApiPorts,
     method: str,
     path: str,
     headers: Mapping[str, str],
@@ -64,7 +70,7 @@ def _dispatch(
 
 
 def serve(
-    deps: Deps,
+    deps: ApiPorts,
     method: str,
     path: str,
     headers: Mapping[str, str],

@@ -7,13 +7,25 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, TypeVar, overload
+from typing import Any, Protocol, TypeVar, overload
 
 import msgspec
 from werkzeug.routing import BaseConverter, Map, Rule
 
-from shared.bootstrap import Deps
 from shared.errors import NotFoundError, ValidationError
+from shared.ports import (
+    Configured,
+    HoldsAccounts,
+    HoldsBatches,
+    HoldsLeads,
+    HoldsOAuthStates,
+    HoldsRetries,
+    HoldsSecrets,
+    Publishes,
+    QueriesLeads,
+    ReachesGmail,
+    Verifies,
+)
 from shared.services.api.contract import ID_PATTERN
 from shared.services.api.inputs import Body, Query
 from shared.store.accounts import Account
@@ -21,6 +33,23 @@ from shared.store.accounts import Account
 T = TypeVar("T")
 U = TypeVar("U")
 V = TypeVar("V")
+
+
+class ApiPorts(
+    Configured,
+    Verifies,
+    Publishes,
+    HoldsAccounts,
+    HoldsBatches,
+    HoldsRetries,
+    HoldsLeads,
+    QueriesLeads,
+    HoldsOAuthStates,
+    HoldsSecrets,
+    ReachesGmail,
+    Protocol,
+):
+    """What the API's routes use of the composition root."""
 
 
 class IdConverter(BaseConverter):
@@ -33,7 +62,7 @@ class IdConverter(BaseConverter):
 class Call:
     """One authenticated request, decoded."""
 
-    deps: Deps
+    deps: ApiPorts
     user: str
     accounts: list[Account]
     params: dict[str, str]
