@@ -47,7 +47,7 @@ class Deps:
         """Firestore client (the emulator when ``FIRESTORE_EMULATOR_HOST`` is set)."""
         from google.cloud import firestore
 
-        return firestore.Client(project=self.settings.text("GOOGLE_CLOUD_PROJECT"))
+        return firestore.Client(project=self.settings.google_cloud_project)
 
     @cached_property
     def accounts(self) -> AccountStore:
@@ -82,7 +82,7 @@ class Deps:
         """Retry list."""
         from shared.store.retries import RetryStore
 
-        return RetryStore(self.db, self.settings.integer("RETRY_MAX_ATTEMPTS"))
+        return RetryStore(self.db, self.settings.retry_max_attempts)
 
     @cached_property
     def leases(self) -> Leases:
@@ -103,7 +103,7 @@ class Deps:
         """The shared Gmail quota limiter."""
         from shared.store.quota import QuotaSlots
 
-        units = self.settings.integer("GMAIL_QUOTA_UNITS") * QUOTA_SHARE
+        units = self.settings.gmail_quota_units * QUOTA_SHARE
         return QuotaSlots(self.db, units, block_units=5 * QUOTA_BLOCK_MESSAGES)
 
     @cached_property
@@ -113,21 +113,19 @@ class Deps:
 
         from shared.pubsub import PubSubPublisher
 
-        return PubSubPublisher(
-            pubsub_v1.PublisherClient(), self.settings.text("GOOGLE_CLOUD_PROJECT")
-        )
+        return PubSubPublisher(pubsub_v1.PublisherClient(), self.settings.google_cloud_project)
 
     @cached_property
     def secrets(self) -> SecretStore:
         """Secret store chosen by ``SECRETS_BACKEND``."""
         from shared.secrets import LocalSecretStore, SecretManagerStore
 
-        if self.settings.text("SECRETS_BACKEND") == "local":
-            return LocalSecretStore(self.settings.text("LOCAL_SECRETS_DIR"))
+        if self.settings.secrets_backend == "local":
+            return LocalSecretStore(self.settings.local_secrets_dir)
         from google.cloud import secretmanager
 
-        project = self.settings.text("GOOGLE_CLOUD_PROJECT")
-        endpoint = self.settings.text("SECRET_MANAGER_ENDPOINT")
+        project = self.settings.google_cloud_project
+        endpoint = self.settings.secret_manager_endpoint
         if not endpoint:
             return SecretManagerStore(secretmanager.SecretManagerServiceClient(), project)
         from google.auth.credentials import AnonymousCredentials
@@ -144,9 +142,7 @@ class Deps:
         """ID-token verifier for the configured issuer."""
         from shared.auth import TokenVerifier
 
-        return TokenVerifier(
-            self.settings.text("OIDC_ISSUER"), self.settings.text("OIDC_CERTS_URL")
-        )
+        return TokenVerifier(self.settings.oidc_issuer, self.settings.oidc_certs_url)
 
     def gmail_for(self, account: Account) -> Gmail:
         """A Gmail client for the account.
@@ -164,9 +160,9 @@ class Deps:
             if creds is None:
                 creds = credentials(
                     self.secrets.get(account.secret_name),
-                    s.text("OAUTH_CLIENT_ID"),
-                    s.text("OAUTH_CLIENT_SECRET"),
-                    s.text("OAUTH_TOKEN_URI"),
+                    s.oauth_client_id,
+                    s.oauth_client_secret,
+                    s.oauth_token_uri,
                 )
                 self._creds[key] = creds
         clients: dict[tuple[str, str], tuple[Any, Gmail]] = self._local.__dict__.setdefault(
@@ -174,7 +170,7 @@ class Deps:
         )
         cached = clients.get(key)
         if cached is None or cached[0] is not creds:
-            endpoint = s.text("GMAIL_API_ENDPOINT")
+            endpoint = s.gmail_api_endpoint
             cached = (creds, GoogleGmail(gmail_service(creds, endpoint), endpoint))
             clients[key] = cached
         return cached[1]
@@ -184,7 +180,7 @@ class Deps:
         from shared.gmail.client import gmail_service
         from shared.gmail.gateway import GoogleGmail
 
-        endpoint = self.settings.text("GMAIL_API_ENDPOINT")
+        endpoint = self.settings.gmail_api_endpoint
         return GoogleGmail(gmail_service(credentials, endpoint), endpoint)
 
     def forget_gmail(self, account: Account) -> None:

@@ -10,6 +10,7 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cache
+from typing import get_type_hints
 
 from shared.errors import ConfigError
 
@@ -64,50 +65,76 @@ PRODUCTION_DEFAULTS = frozenset(
 FROM_SECRETS = frozenset({"OAUTH_CLIENT_SECRET"})
 
 
-def _int(env: Mapping[str, str], name: str) -> int:
-    raw = env.get(name) or SETTINGS[name][0]
-    try:
-        return int(raw)
-    except ValueError as exc:
-        raise ConfigError(f"{name} must be an integer") from exc
+Csv = tuple[str, ...]
 
 
-def _list(env: Mapping[str, str], name: str) -> tuple[str, ...]:
-    raw = env.get(name, SETTINGS[name][0])
-    return tuple(part.strip() for part in raw.split(",") if part.strip())
+def _convert(name: str, raw: str, kind: object) -> object:
+    if kind is int:
+        try:
+            return int(raw)
+        except ValueError as exc:
+            raise ConfigError(f"{name} must be an integer") from exc
+    if kind == Csv:
+        return tuple(part.strip() for part in raw.split(",") if part.strip())
+    return raw
 
 
 @dataclass(frozen=True)
 class Settings:
-    """Typed settings; build with :func:`load` (or :func:`get` for the cached process copy)."""
+    """Typed settings, one attribute per entry of ``SETTINGS`` (a test keeps them equal), so a
+    misspelt name fails type checking. Build with :func:`load` (or :func:`get`)."""
 
-    env: Mapping[str, str]
-
-    def text(self, name: str) -> str:
-        """A string setting, its default when unset."""
-        if name not in SETTINGS:
-            raise ConfigError(f"unknown setting {name}")
-        return self.env.get(name) or SETTINGS[name][0]
-
-    def integer(self, name: str) -> int:
-        """An integer setting."""
-        return _int(self.env, name)
-
-    def csv(self, name: str) -> tuple[str, ...]:
-        """A comma-separated setting as a tuple."""
-        return _list(self.env, name)
+    google_cloud_project: str
+    lead_label: str
+    mailbox_tz: str
+    gmail_api_endpoint: str
+    oauth_auth_uri: str
+    oauth_token_uri: str
+    oauth_revoke_uri: str
+    oauth_client_id: str
+    oauth_client_secret: str
+    oauth_redirect_uri: str
+    oidc_issuer: str
+    oidc_certs_url: str
+    push_audience: str
+    push_service_account: str
+    scheduler_service_account: str
+    scheduler_audience: Csv
+    api_audience: str
+    allowed_users: Csv
+    allowed_domains: Csv
+    frontend_url: str
+    frontend_origins: Csv
+    topic_gmail: str
+    topic_sync: str
+    topic_batches: str
+    chunk_size: int
+    retry_max_attempts: int
+    gmail_quota_units: int
+    secrets_backend: str
+    local_secrets_dir: str
+    secret_manager_endpoint: str
 
     def require(self, name: str) -> str:
-        """A setting that must be non-empty, else :class:`ConfigError`."""
-        value = self.text(name)
+        """A string setting that must be non-empty, else :class:`ConfigError`."""
+        value = getattr(self, name.lower(), None)
+        if not isinstance(value, str):
+            raise ConfigError(f"unknown setting {name}")
         if not value:
             raise ConfigError(f"setting {name} is required")
         return value
 
 
 def load(env: Mapping[str, str] | None = None) -> Settings:
-    """Settings from ``env`` (default: a snapshot of ``os.environ``)."""
-    return Settings(dict(os.environ if env is None else env))
+    """Settings from ``env`` (default: a snapshot of ``os.environ``); an empty value counts as
+    unset."""
+    source = os.environ if env is None else env
+    kinds = get_type_hints(Settings)
+    values = {
+        name.lower(): _convert(name, source.get(name) or default, kinds[name.lower()])
+        for name, (default, _) in SETTINGS.items()
+    }
+    return Settings(**values)  # type: ignore[arg-type]  # built from the table; a test checks it
 
 
 @cache

@@ -23,7 +23,7 @@ def _trace() -> dict[str, str]:
     if not flask.has_request_context():
         return {}
     headers = dict(flask.request.headers)
-    return trace_of(headers, settings().text("GOOGLE_CLOUD_PROJECT"))
+    return trace_of(headers, settings().google_cloud_project)
 
 
 def run_event(

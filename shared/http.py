@@ -24,7 +24,7 @@ def reply(body: Any, status: int = 200) -> Reply:
 
 def request_context(function: str, headers: Mapping[str, str]) -> AbstractContextManager[None]:
     """The log context of one HTTP request: its Cloud Run trace and the function's label."""
-    return log_context(function, trace_of(headers, settings().text("GOOGLE_CLOUD_PROJECT")))
+    return log_context(function, trace_of(headers, settings().google_cloud_project))
 
 
 def guarded(function: str, headers: Mapping[str, str], action: Callable[[], Reply]) -> Reply:
@@ -53,12 +53,12 @@ def verify_scheduler(deps: Verifying, authorization: str | None) -> None:
     ``authorization`` is the header Cloud Run's IAM checked (``auth.iam_checked``).
     """
     s = deps.settings
-    claims = deps.verifier.verify_behind_iam(authorization, s.csv("SCHEDULER_AUDIENCE"))
-    require_service_account(claims, s.text("SCHEDULER_SERVICE_ACCOUNT"))
+    claims = deps.verifier.verify_behind_iam(authorization, s.scheduler_audience)
+    require_service_account(claims, s.scheduler_service_account)
 
 
 def verify_user(deps: Verifying, authorization: str | None) -> str:
     """The signed-in frontend user's email: a valid ID token for the API, allow-listed."""
     s = deps.settings
-    claims = deps.verifier.verify(authorization, [s.text("API_AUDIENCE")])
-    return require_user(claims, s.csv("ALLOWED_USERS"), s.csv("ALLOWED_DOMAINS"))
+    claims = deps.verifier.verify(authorization, [s.api_audience])
+    return require_user(claims, s.allowed_users, s.allowed_domains)

@@ -13,7 +13,7 @@ from shared.services.connect import complete, consent_url
 
 
 def _callback(request: flask.Request) -> Reply:
-    front = deps().settings.text("FRONTEND_URL")
+    front = deps().settings.frontend_url
     try:
         complete(deps(), request.args.get("code", ""), request.args.get("state", ""))
     except ValidationError:

@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import secrets as pysecrets
-import time
 from collections.abc import Callable
 from typing import Any, Protocol, TypeVar
 
 from google_auth_oauthlib.flow import Flow
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
+from shared.backoff import Backoff
 from shared.clock import utcnow
 from shared.errors import (
     ForbiddenError,
@@ -59,10 +59,10 @@ def _flow(deps: Ports, redirect_uri: str | None = None, verifier: str | None = N
     s = deps.settings
     config = {
         "web": {
-            "client_id": s.text("OAUTH_CLIENT_ID"),
-            "client_secret": s.text("OAUTH_CLIENT_SECRET"),
-            "auth_uri": s.text("OAUTH_AUTH_URI"),
-            "token_uri": s.text("OAUTH_TOKEN_URI"),
+            "client_id": s.oauth_client_id,
+            "client_secret": s.oauth_client_secret,
+            "auth_uri": s.oauth_auth_uri,
+            "token_uri": s.oauth_token_uri,
         }
     }
     return Flow.from_client_config(
@@ -85,16 +85,12 @@ def consent_url(deps: Ports, user: str) -> str:
     return str(url)
 
 
-def patiently(call: Callable[[], T], attempts: int = 5) -> T:
+USER_WAITS = Backoff(base_s=0.2, cap_s=2.0, attempts=5)
+
+
+def patiently(call: Callable[[], T]) -> T:
     """Retry a Gmail call on transient errors (the user is waiting on this request)."""
-    for n in range(attempts):
-        try:
-            return call()
-        except RetryableError:
-            if n == attempts - 1:
-                raise
-            time.sleep(0.2 * 2**n)
-    raise AssertionError("unreachable")
+    return USER_WAITS.call(call, (RetryableError,))
 
 
 def _find_label(labels: list[dict[str, Any]], wanted: str) -> dict[str, Any]:
@@ -140,7 +136,7 @@ def connect_with_code(
         raise ValidationError("Google returned no refresh token")
     gmail = deps.gmail_with(creds)
     mailbox, _ = patiently(gmail.profile)
-    label = _find_label(patiently(gmail.labels), deps.settings.text("LEAD_LABEL"))
+    label = _find_label(patiently(gmail.labels), deps.settings.lead_label)
     secret_name = deps.secrets.put(mailbox, creds.refresh_token)
     history_id, expiry = patiently(lambda: gmail.watch(gmail_topic(deps), label["id"]))
     previous = deps.accounts.get(mailbox)
@@ -161,7 +157,7 @@ def connect_with_code(
     if previous:
         deps.forget_gmail(previous)
     unpark(deps, mailbox)
-    topic = deps.settings.text("TOPIC_SYNC")
+    topic = deps.settings.topic_sync
     deps.publisher.publish(topic, [SyncJob(mailbox=mailbox, trigger="backfill", full=True)])
     log.info("mailbox connected", extra={"fields": {"mailbox": mailbox, "label": label["id"]}})
     return mailbox

@@ -29,9 +29,7 @@ def disconnect(deps: Ports, account: Account) -> dict[str, bool]:
     with contextlib.suppress(NotFoundError):
         token = deps.secrets.get(account.secret_name)
         with contextlib.suppress(requests.RequestException):
-            resp = requests.post(
-                deps.settings.text("OAUTH_REVOKE_URI"), data={"token": token}, timeout=10
-            )
+            resp = requests.post(deps.settings.oauth_revoke_uri, data={"token": token}, timeout=10)
             done["tokenRevoked"] = resp.status_code < 300
     deps.secrets.delete(account.secret_name)
     done["secretDeleted"] = True

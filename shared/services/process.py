@@ -11,6 +11,7 @@ import time
 from collections.abc import Callable
 from typing import Protocol
 
+from shared.backoff import Backoff
 from shared.clock import utcnow
 from shared.errors import (
     InvalidGrantError,
@@ -54,7 +55,7 @@ class Ports(
 
 log = get_logger("process")
 FETCH_ROUNDS = 3
-ROUND_PAUSE_S = 0.5
+ROUNDS = Backoff(base_s=0.5, cap_s=4.0)  # pause before refetching a chunk's throttled emails
 GET_UNITS = 5  # Gmail quota units of one messages.get
 
 
@@ -75,7 +76,7 @@ def _fetch(
         t1 = time.monotonic()
         fetched = gmail.get_raw_many(todo)
         t2 = time.monotonic()
-        again = store_fetched(fetched, deps.settings.text("MAILBOX_TZ"), save, failures)
+        again = store_fetched(fetched, deps.settings.mailbox_tz, save, failures)
         timings.update(
             quota_wait_s=round(waited, 3),
             reserve_s=round(t1 - t0 - waited, 3),
@@ -85,7 +86,7 @@ def _fetch(
         if not again:
             break
         todo = again
-        time.sleep(ROUND_PAUSE_S * 2**round_no)
+        time.sleep(ROUNDS.delay(round_no))
     return failures
 
 

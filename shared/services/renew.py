@@ -21,7 +21,7 @@ log = get_logger("renew")
 def gmail_topic(deps: Ports) -> str:
     """Full name of the topic Gmail publishes notifications to."""
     s = deps.settings
-    return f"projects/{s.text('GOOGLE_CLOUD_PROJECT')}/topics/{s.text('TOPIC_GMAIL')}"
+    return f"projects/{s.google_cloud_project}/topics/{s.topic_gmail}"
 
 
 def renew_watches(deps: Ports) -> dict[str, int]:
@@ -46,6 +46,6 @@ def renew_watches(deps: Ports) -> dict[str, int]:
         jobs.append(SyncJob(mailbox=account.mailbox, trigger="scheduled"))
         counts["renewed"] += 1
     if jobs:
-        deps.publisher.publish(deps.settings.text("TOPIC_SYNC"), jobs)
+        deps.publisher.publish(deps.settings.topic_sync, jobs)
     log.info("watches renewed", extra={"fields": counts})
     return counts

@@ -31,7 +31,7 @@ log = get_logger("reparse")
 
 def reparse_chunk(deps: Ports, job: ChunkJob) -> dict[str, str]:
     """Re-parse each email from its stored raw bytes (fetched again from Gmail if not stored)."""
-    tz = deps.settings.text("MAILBOX_TZ")
+    tz = deps.settings.mailbox_tz
     raws: dict[str, bytes | LeadHarvestError] = {}
     for gmail_id in dict.fromkeys(job.ids):
         raw = deps.leads.raw(job.mailbox, gmail_id)

@@ -26,7 +26,7 @@ def _requeue(deps: Ports, entries: list[dict[str, Any]]) -> int:
     groups: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     for entry in entries:
         groups[(entry["mailbox"], entry["batch_id"], entry["chunk_id"])].append(entry["message_id"])
-    size = deps.settings.integer("CHUNK_SIZE")
+    size = deps.settings.chunk_size
     jobs = [
         ChunkJob(
             batch_id=batch, chunk_id=chunk, mailbox=mailbox, ids=ids[i : i + size], trigger="retry"
@@ -35,7 +35,7 @@ def _requeue(deps: Ports, entries: list[dict[str, Any]]) -> int:
         for i in range(0, len(ids), size)
     ]
     if jobs:
-        deps.publisher.publish(deps.settings.text("TOPIC_BATCHES"), jobs)
+        deps.publisher.publish(deps.settings.topic_batches, jobs)
         # not due again while in flight; processing resolves or re-schedules them
         deps.retries.requeued(entries, utcnow() + IN_FLIGHT)
     return len(entries)

@@ -51,7 +51,7 @@ def queue_batch(
     """Create a batch for ``ids`` and publish its chunks; returns the batch id."""
     if not ids:
         return None
-    size = deps.settings.integer("CHUNK_SIZE")
+    size = deps.settings.chunk_size
     batch_id = batch_id_for(mailbox, trigger, start, ids)
     chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
     deps.batches.create(batch_id, mailbox, trigger, len(ids), len(chunks), utcnow())
@@ -61,7 +61,7 @@ def queue_batch(
         )
         for n, chunk in enumerate(chunks)
     ]
-    deps.publisher.publish(deps.settings.text("TOPIC_BATCHES"), jobs)
+    deps.publisher.publish(deps.settings.topic_batches, jobs)
     log.info(
         "batch queued",
         extra={

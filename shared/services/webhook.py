@@ -30,8 +30,8 @@ def handle_push(deps: Ports, authorization: str | None, body: bytes) -> str:
     not help); a publish failure raises so Pub/Sub redelivers.
     """
     s = deps.settings
-    claims = deps.verifier.verify_behind_iam(authorization, [s.text("PUSH_AUDIENCE")])
-    require_service_account(claims, s.text("PUSH_SERVICE_ACCOUNT"))
+    claims = deps.verifier.verify_behind_iam(authorization, [s.push_audience])
+    require_service_account(claims, s.push_service_account)
     try:
         note = gmail_notification(json.loads(body or b"null"))
     except (MalformedPayloadError, ValueError, UnicodeDecodeError) as exc:
@@ -45,7 +45,7 @@ def handle_push(deps: Ports, authorization: str | None, body: bytes) -> str:
         )
         return "unknown_mailbox"
     deps.publisher.publish(
-        s.text("TOPIC_SYNC"),
+        s.topic_sync,
         [SyncJob(mailbox=note.mailbox, trigger="push", history_id=note.history_id)],
     )
     log.info(

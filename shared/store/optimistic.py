@@ -8,13 +8,12 @@ loser gets a conflict at once, re-reads and tries again.
 
 from __future__ import annotations
 
-import random
-import time
 from collections.abc import Callable
 from typing import Any, TypeVar
 
 from google.api_core import exceptions as gexc
 
+from shared.backoff import Backoff
 from shared.errors import StoreContentionError
 
 T = TypeVar("T")
@@ -33,14 +32,15 @@ def unchanged_since(db: Any, snapshot: Any) -> Any:
     return db.write_option(last_update_time=snapshot.update_time)
 
 
+CONFLICT_BACKOFF = Backoff(base_s=0.02, cap_s=1.0, attempts=ATTEMPTS)
+
+
 def retry_on_conflict(attempt: Callable[[], T], what: str) -> T:
-    """Run ``attempt`` until it does not hit a conflict (with a short jittered pause)."""
-    for n in range(ATTEMPTS):
-        try:
-            return attempt()
-        except CONFLICTS:
-            time.sleep(random.uniform(0, 0.02 * 2**n))  # noqa: S311 - jitter, not crypto
-    raise StoreContentionError(f"{what}: still conflicting after {ATTEMPTS} attempts")
+    """Run ``attempt`` until it does not hit a conflict (``CONFLICT_BACKOFF``)."""
+    try:
+        return CONFLICT_BACKOFF.call(attempt, CONFLICTS)
+    except CONFLICTS as exc:
+        raise StoreContentionError(f"{what}: still conflicting after {ATTEMPTS} attempts") from exc
 
 
 def put(db: Any, batch: Any, ref: Any, snapshot: Any, data: dict[str, Any]) -> None:

@@ -13,19 +13,20 @@ from typing import Any
 
 from google.cloud import firestore
 
+from shared.backoff import Backoff
 from shared.store.errors import store_errors
 from shared.store.lead_records import message_key
 from shared.store.optimistic import put, retry_on_conflict
 
 COLLECTION = "retries"
-BASE_DELAY_S = 30.0
-MAX_DELAY_S = 3600.0
+# When a failed email is tried again: full jitter between 5 s and 30 s x 2^(attempts-1),
+# capped at 1 h (the floor keeps a retry from running before the failure is recorded).
+SCHEDULE = Backoff(base_s=30.0, cap_s=3600.0, floor_s=5.0)
 
 
 def backoff(attempts: int, rng: random.Random | None = None) -> timedelta:
-    """Exponential backoff with full jitter: up to ``30 s x 2^(attempts-1)``, capped at 1 h."""
-    ceiling = min(MAX_DELAY_S, BASE_DELAY_S * 2 ** max(0, attempts - 1))
-    return timedelta(seconds=(rng or random).uniform(ceiling / 2, ceiling))
+    """Wait before the next attempt of an email that failed ``attempts`` times."""
+    return timedelta(seconds=SCHEDULE.delay(max(0, attempts - 1), rng))
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,7 @@ def document() -> dict[str, Any]:
 
 def cors_headers(deps: ApiPorts, origin: str | None) -> dict[str, str]:
     """CORS headers for an allowed origin (none for others)."""
-    if not origin or origin not in deps.settings.csv("FRONTEND_ORIGINS"):
+    if not origin or origin not in deps.settings.frontend_origins:
         return {}
     return {
         "Access-Control-Allow-Origin": origin,

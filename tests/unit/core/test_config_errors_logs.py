@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import logging
 from pathlib import Path
@@ -24,15 +25,22 @@ def test_every_setting_is_in_the_readme_table() -> None:
 
 def test_settings_defaults_overrides_and_errors() -> None:
     settings = config.load({"CHUNK_SIZE": "10", "FRONTEND_ORIGINS": "https://a, https://b"})
-    assert settings.integer("CHUNK_SIZE") == 10
-    assert settings.text("LEAD_LABEL") == "Processed lead"
-    assert settings.csv("FRONTEND_ORIGINS") == ("https://a", "https://b")
+    assert settings.chunk_size == 10
+    assert settings.lead_label == "Processed lead"
+    assert settings.frontend_origins == ("https://a", "https://b")
+    assert config.load({"LEAD_LABEL": ""}).lead_label == "Processed lead"  # empty is unset
     with pytest.raises(errors.ConfigError):
-        config.load({"CHUNK_SIZE": "ten"}).integer("CHUNK_SIZE")
+        config.load({"CHUNK_SIZE": "ten"})
     with pytest.raises(errors.ConfigError):
         settings.require("PUSH_AUDIENCE")
     with pytest.raises(errors.ConfigError):
-        settings.text("NOT_A_SETTING")
+        settings.require("NOT_A_SETTING")
+
+
+def test_every_setting_has_a_typed_attribute_and_back() -> None:
+    """The table (README, Terraform checks) and the typed attributes name the same settings."""
+    fields = {f.name for f in dataclasses.fields(config.Settings)}
+    assert fields == {name.lower() for name in config.SETTINGS}
 
 
 def test_error_tree_knows_no_http_and_one_mapper_does() -> None:

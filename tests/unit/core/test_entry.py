@@ -86,8 +86,7 @@ def test_status_and_one_structured_entry(
     assert not bare, "a traceback was logged outside the JSON entry"
     for entry in entries:
         assert entry["logging.googleapis.com/trace"] == (
-            f"projects/{config.get().text('GOOGLE_CLOUD_PROJECT')}/traces/"
-            "0af7651916cd43dd8448eb211c80319c"
+            f"projects/{config.get().google_cloud_project}/traces/0af7651916cd43dd8448eb211c80319c"
         )
         assert entry["logging.googleapis.com/spanId"] == "42"
         assert entry["logging.googleapis.com/labels"] == {"function": "target"}
