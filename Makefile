@@ -39,7 +39,7 @@ LINT_DIRS := $(wildcard shared functions infra tests)
 lint: $(STAMP)
 	$(PY) -m ruff check $(LINT_DIRS)
 	$(PY) -m ruff format --check $(LINT_DIRS)
-	$(PY) -m mypy shared
+	$(PY) -m mypy shared functions infra tests
 
 demo: $(STAMP)
 	$(PY) -m infra.local.demo

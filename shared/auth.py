@@ -16,13 +16,13 @@ from __future__ import annotations
 import threading
 import time
 from collections.abc import Iterable
-from typing import Any
 
 import requests
 from google.auth import exceptions as gauth_exceptions
 from google.auth import jwt
 
 from shared.errors import ForbiddenError, RetryableError, UnauthenticatedError
+from shared.types import JsonObject
 
 CERTS_TTL_S = 300
 SKEW_S = 10
@@ -53,7 +53,7 @@ def signature_removed(token: str) -> bool:
     return token.rpartition(".")[2] == SIGNATURE_REMOVED
 
 
-def _claims_in_time(claims: dict[str, Any]) -> None:
+def _claims_in_time(claims: JsonObject) -> None:
     now = time.time()
     exp, iat = claims.get("exp"), claims.get("iat")
     if not isinstance(exp, int | float) or not isinstance(iat, int | float):
@@ -84,7 +84,7 @@ class TokenVerifier:
                 self._fetched = time.monotonic()
             return self._certs
 
-    def verify(self, header: str | None, audiences: Iterable[str]) -> dict[str, Any]:
+    def verify(self, header: str | None, audiences: Iterable[str]) -> JsonObject:
         """Claims of a valid, signed token for one of ``audiences``; 401 otherwise.
 
         For publicly invokable functions: a token whose signature was removed is refused.
@@ -94,7 +94,7 @@ class TokenVerifier:
             raise UnauthenticatedError("unsigned token (accepted only behind Cloud Run IAM)")
         return self._verify_signed(token, audiences)
 
-    def verify_behind_iam(self, header: str | None, audiences: Iterable[str]) -> dict[str, Any]:
+    def verify_behind_iam(self, header: str | None, audiences: Iterable[str]) -> JsonObject:
         """Claims of a token Cloud Run's IAM check already verified; 401 otherwise.
 
         Only for functions whose invokers are restricted by IAM (never ``allUsers``): the
@@ -116,13 +116,13 @@ class TokenVerifier:
         _claims_in_time(claims)
         return self._issuer_checked(claims)
 
-    def _issuer_checked(self, claims: dict[str, Any]) -> dict[str, Any]:
+    def _issuer_checked(self, claims: JsonObject) -> JsonObject:
         issuers = {self.issuer, *(GOOGLE_ISSUERS if self.issuer in GOOGLE_ISSUERS else ())}
         if claims.get("iss") not in issuers:
             raise UnauthenticatedError("token from an unexpected issuer")
         return claims
 
-    def _verify_signed(self, token: str, audiences: Iterable[str]) -> dict[str, Any]:
+    def _verify_signed(self, token: str, audiences: Iterable[str]) -> JsonObject:
         allowed = [a for a in audiences if a]
         if not allowed:
             raise UnauthenticatedError("no audience configured")
@@ -141,13 +141,13 @@ class TokenVerifier:
         return self._issuer_checked(dict(claims))
 
 
-def require_service_account(claims: dict[str, Any], email: str) -> None:
+def require_service_account(claims: JsonObject, email: str) -> None:
     """403 unless the token is the expected service account's, with a verified email."""
     if not email or claims.get("email") != email or claims.get("email_verified") is not True:
         raise ForbiddenError("caller is not the expected service account")
 
 
-def require_user(claims: dict[str, Any], users: Iterable[str], domains: Iterable[str]) -> str:
+def require_user(claims: JsonObject, users: Iterable[str], domains: Iterable[str]) -> str:
     """The caller's email if allow-listed (by address or domain); 403 otherwise."""
     email = str(claims.get("email", "")).lower()
     if not email or claims.get("email_verified") is not True:

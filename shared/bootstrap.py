@@ -9,9 +9,10 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from shared import config
+from shared.types import Sdk
 
 if TYPE_CHECKING:
     from shared.auth import TokenVerifier
@@ -38,12 +39,12 @@ class Deps:
     """Everything the services use; built on first access."""
 
     settings: config.Settings
-    _creds: dict[tuple[str, str], Any] = field(default_factory=dict)
+    _creds: dict[tuple[str, str], Sdk] = field(default_factory=dict)
     _local: threading.local = field(default_factory=threading.local)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
     @cached_property
-    def db(self) -> Any:
+    def db(self) -> Sdk:
         """Firestore client (the emulator when ``FIRESTORE_EMULATOR_HOST`` is set)."""
         from google.cloud import firestore
 
@@ -165,7 +166,7 @@ class Deps:
                     s.oauth_token_uri,
                 )
                 self._creds[key] = creds
-        clients: dict[tuple[str, str], tuple[Any, Gmail]] = self._local.__dict__.setdefault(
+        clients: dict[tuple[str, str], tuple[Sdk, Gmail]] = self._local.__dict__.setdefault(
             "gmail", {}
         )
         cached = clients.get(key)
@@ -175,7 +176,7 @@ class Deps:
             clients[key] = cached
         return cached[1]
 
-    def gmail_with(self, credentials: Any) -> Gmail:
+    def gmail_with(self, credentials: Sdk) -> Gmail:
         """A Gmail client for fresh OAuth credentials (a mailbox being connected)."""
         from shared.gmail.client import gmail_service
         from shared.gmail.gateway import GoogleGmail

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 import flask
 from werkzeug.exceptions import InternalServerError, ServiceUnavailable
@@ -13,6 +13,7 @@ from shared.config import get as settings
 from shared.errors import PermanentError, RetryableError
 from shared.events import pubsub_data
 from shared.logs import get_logger, log_context, trace_of
+from shared.types import JsonObject, Sdk
 
 log = get_logger("entry")
 Job = TypeVar("Job")
@@ -28,8 +29,8 @@ def _trace() -> dict[str, str]:
 
 def run_event(
     function: str,
-    event: Any,
-    decode: Callable[[dict[str, Any]], Job],
+    event: Sdk,
+    decode: Callable[[JsonObject], Job],
     handle: Callable[[Deps, Job], object],
 ) -> None:
     """Decode the CloudEvent's Pub/Sub message and run ``handle`` in the function's log

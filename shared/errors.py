@@ -7,7 +7,7 @@ entry points decide by branch, never by SDK type. The errors know nothing of HTT
 
 from __future__ import annotations
 
-from typing import Any
+from shared.types import Json
 
 
 class LeadHarvestError(Exception):
@@ -21,7 +21,7 @@ class LeadHarvestError(Exception):
     code = "internal"
     retryable = False
 
-    def __init__(self, message: str, *, details: Any = None) -> None:
+    def __init__(self, message: str, *, details: Json = None) -> None:
         super().__init__(message)
         self.message = message
         self.details = details

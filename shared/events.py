@@ -6,9 +6,10 @@ import base64
 import binascii
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Any, Literal
+from typing import Literal
 
 from shared.errors import MalformedPayloadError
+from shared.types import Json, JsonObject
 
 Trigger = Literal["push", "backfill", "manual", "retry", "scheduled", "reparse"]
 TRIGGERS = ("push", "backfill", "manual", "retry", "scheduled", "reparse")
@@ -48,7 +49,7 @@ def encode(job: SyncJob | ChunkJob) -> bytes:
     return json.dumps(asdict(job), separators=(",", ":")).encode()
 
 
-def _b64json(data: Any) -> dict[str, Any]:
+def _b64json(data: Json) -> JsonObject:
     if not isinstance(data, str | bytes):
         raise MalformedPayloadError("message data is missing")
     try:
@@ -61,14 +62,14 @@ def _b64json(data: Any) -> dict[str, Any]:
     return value
 
 
-def pubsub_data(envelope: Any) -> dict[str, Any]:
+def pubsub_data(envelope: Json) -> JsonObject:
     """The JSON object inside a Pub/Sub push envelope or CloudEvent data ``{"message": …}``."""
     if not isinstance(envelope, dict) or not isinstance(envelope.get("message"), dict):
         raise MalformedPayloadError("not a Pub/Sub envelope")
     return _b64json(envelope["message"].get("data"))
 
 
-def gmail_notification(envelope: Any) -> GmailNotification:
+def gmail_notification(envelope: Json) -> GmailNotification:
     """Decode Gmail's ``{"emailAddress", "historyId"}`` from a push envelope."""
     data = pubsub_data(envelope)
     mailbox, history = data.get("emailAddress"), data.get("historyId")
@@ -83,7 +84,7 @@ def gmail_notification(envelope: Any) -> GmailNotification:
     return GmailNotification(mailbox=mailbox.lower(), history_id=history_id)
 
 
-def sync_job(data: dict[str, Any]) -> SyncJob:
+def sync_job(data: JsonObject) -> SyncJob:
     """Decode a sync job."""
     try:
         job = SyncJob(
@@ -99,7 +100,7 @@ def sync_job(data: dict[str, Any]) -> SyncJob:
     return job
 
 
-def chunk_job(data: dict[str, Any]) -> ChunkJob:
+def chunk_job(data: JsonObject) -> ChunkJob:
     """Decode a chunk job."""
     try:
         ids = [str(i) for i in data["ids"]]

@@ -5,29 +5,33 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Mapping
 from contextlib import AbstractContextManager
-from typing import Any, Protocol
+from typing import Protocol
+
+from werkzeug.datastructures import Headers
 
 from shared.auth import iam_checked, require_service_account, require_user
 from shared.config import get as settings
 from shared.http_errors import to_http
 from shared.logs import log_context, trace_of
 from shared.ports import Configured, Verifies
+from shared.types import Json
 
 Reply = tuple[str, int, dict[str, str]]
+RequestHeaders = Mapping[str, str] | Headers  # a plain mapping, or Flask's request.headers
 JSON = {"Content-Type": "application/json"}
 
 
-def reply(body: Any, status: int = 200) -> Reply:
+def reply(body: Json, status: int = 200) -> Reply:
     """A JSON response tuple for Flask / functions-framework."""
     return json.dumps(body, default=str), status, JSON
 
 
-def request_context(function: str, headers: Mapping[str, str]) -> AbstractContextManager[None]:
+def request_context(function: str, headers: RequestHeaders) -> AbstractContextManager[None]:
     """The log context of one HTTP request: its Cloud Run trace and the function's label."""
-    return log_context(function, trace_of(headers, settings().google_cloud_project))
+    return log_context(function, trace_of(dict(headers.items()), settings().google_cloud_project))
 
 
-def guarded(function: str, headers: Mapping[str, str], action: Callable[[], Reply]) -> Reply:
+def guarded(function: str, headers: RequestHeaders, action: Callable[[], Reply]) -> Reply:
     """Run an HTTP entry point's action inside its log context (trace, labels); any error
     becomes its status and envelope (``to_http``, which logs bugs with their stack)."""
     with request_context(function, headers):
@@ -38,7 +42,7 @@ def guarded(function: str, headers: Mapping[str, str], action: Callable[[], Repl
             return reply(body, status)
 
 
-def iam_token(headers: Mapping[str, str]) -> str | None:
+def iam_token(headers: RequestHeaders) -> str | None:
     """The authorization header Cloud Run's IAM checked on this request."""
     return iam_checked(headers.get("Authorization"), headers.get("X-Serverless-Authorization"))
 

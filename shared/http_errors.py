@@ -3,8 +3,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from werkzeug.exceptions import HTTPException
 
 from shared.errors import (
@@ -19,6 +17,7 @@ from shared.errors import (
     UnauthenticatedError,
 )
 from shared.logs import get_logger
+from shared.types import Json, JsonObject
 
 log = get_logger("http")
 # Most specific first: the first class an error is an instance of gives its status.
@@ -35,12 +34,12 @@ STATUS: tuple[tuple[type[LeadHarvestError], int], ...] = (
 ROUTING_CODES = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
 
 
-def envelope(code: str, message: str, details: Any = None) -> dict[str, Any]:
+def envelope(code: str, message: str, details: Json = None) -> JsonObject:
     """The error body every HTTP entry point answers with."""
     return {"error": {"code": code, "message": message, "details": details}}
 
 
-def to_http(exc: BaseException) -> tuple[int, dict[str, Any]]:
+def to_http(exc: BaseException) -> tuple[int, JsonObject]:
     """Status and envelope for ``exc``; logs once (a bug: ERROR with its stack)."""
     if isinstance(exc, LeadHarvestError):
         status = next((s for kind, s in STATUS if isinstance(exc, kind)), 500)

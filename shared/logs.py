@@ -18,7 +18,8 @@ import sys
 from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from datetime import UTC, datetime
-from typing import Any
+
+from shared.types import Json, JsonObject
 
 _SECRET_KEY = re.compile(r"token|secret|password|authorization|cookie|code_verifier|raw", re.I)
 _EMAIL = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+)")
@@ -57,7 +58,7 @@ def log_context(
         _context.reset(token)
 
 
-def scrub(value: Any) -> Any:
+def scrub(value: Json) -> Json:
     """Mask personal data in a log value and drop credential-like keys from mappings."""
     if isinstance(value, str):
         return _PHONE.sub("[phone]", _EMAIL.sub(r"\1***@\2", value))
@@ -75,7 +76,7 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         """Render the record; extra fields come from ``extra={"fields": {...}}``."""
-        entry: dict[str, Any] = {
+        entry: JsonObject = {
             "severity": record.levelname,
             "message": scrub(record.getMessage()),
             "logger": record.name,

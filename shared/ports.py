@@ -4,7 +4,9 @@ a test can pass anything that has just those members."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, Protocol
+from typing import TYPE_CHECKING, Protocol
+
+from shared.types import Sdk
 
 if TYPE_CHECKING:
     from shared.auth import TokenVerifier
@@ -85,7 +87,7 @@ class HoldsSecrets(Protocol):
 class ReachesGmail(Protocol):
     def gmail_for(self, account: Account) -> Gmail: ...
 
-    def gmail_with(self, credentials: Any) -> Gmail: ...
+    def gmail_with(self, credentials: Sdk) -> Gmail: ...
 
     def forget_gmail(self, account: Account) -> None: ...
 

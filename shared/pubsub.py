@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, Protocol
+from typing import Protocol
 
 from shared.errors import PublishError
 from shared.events import ChunkJob, SyncJob, encode
+from shared.types import Sdk
 
 PUBLISH_TIMEOUT_S = 30
 
@@ -20,7 +21,7 @@ class Publisher(Protocol):
 class PubSubPublisher:
     """:class:`Publisher` over google-cloud-pubsub; waits for every message id."""
 
-    def __init__(self, client: Any, project: str) -> None:
+    def __init__(self, client: Sdk, project: str) -> None:
         self._client = client
         self._project = project
 

@@ -6,11 +6,12 @@ import contextlib
 import hashlib
 import json
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Protocol
 
 from google.api_core import exceptions as gexc
 
 from shared.errors import NotFoundError, RetryableError
+from shared.types import Sdk
 
 
 def secret_id(mailbox: str) -> str:
@@ -56,7 +57,7 @@ class LocalSecretStore:
 class SecretManagerStore:
     """Secret Manager: a secret per mailbox, a new version when the token changes."""
 
-    def __init__(self, client: Any, project: str) -> None:
+    def __init__(self, client: Sdk, project: str) -> None:
         self._client = client
         self._project = project
 

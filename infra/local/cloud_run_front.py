@@ -43,7 +43,8 @@ class Certs:
     """The issuer's signing certificates, cached for five minutes."""
 
     def __init__(self, url: str) -> None:
-        self.url, self._certs, self._at, self._lock = url, {}, 0.0, threading.Lock()
+        self.url, self._at, self._lock = url, 0.0, threading.Lock()
+        self._certs: dict[str, str] = {}
 
     def get(self) -> dict[str, str]:
         """Current certificates."""

@@ -102,12 +102,12 @@ class Driver:
 
     def outcomes(self, mailbox: str) -> Counter[str]:
         """Outcome of every processed email of the mailbox."""
-        return Counter(r.get("outcome") for r in self.records(mailbox, "outcome").values())
+        return Counter(str(r.get("outcome")) for r in self.records(mailbox, "outcome").values())
 
     def retry_states(self) -> Counter[str]:
         """Retry-list entries by state."""
         return Counter(
-            (d.to_dict() or {}).get("state")
+            str((d.to_dict() or {}).get("state"))
             for d in self.db().collection("retries").select(["state"]).stream()
         )
 

@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import google_auth_httplib2
 import httplib2
 from google.oauth2.credentials import Credentials
 from googleapiclient.discovery import build
 from googleapiclient.http import BatchHttpRequest
+
+from shared.types import Sdk
 
 SCOPES = ("https://www.googleapis.com/auth/gmail.readonly",)
 HTTP_TIMEOUT_S = 30
@@ -28,7 +28,7 @@ def credentials(
     )
 
 
-def gmail_service(creds: Credentials, endpoint: str) -> Any:
+def gmail_service(creds: Credentials, endpoint: str) -> Sdk:
     """A ``gmail v1`` service from the bundled discovery document (no discovery fetch).
 
     Args:

@@ -5,13 +5,14 @@ from __future__ import annotations
 import base64
 import re
 from datetime import UTC, datetime
-from typing import Any, Protocol
+from typing import Protocol
 
 from googleapiclient.errors import HttpError
 
 from shared.errors import LeadHarvestError
 from shared.gmail.client import new_batch
 from shared.gmail.errors import HistoryGoneError, map_error
+from shared.types import JsonObject, Sdk
 
 BATCH_MAX = 50
 PAGE = 500
@@ -21,17 +22,17 @@ class Gmail(Protocol):
     """What the pipeline needs from one mailbox."""
 
     def profile(self) -> tuple[str, int]: ...  # (address, history id)
-    def labels(self) -> list[dict[str, Any]]: ...
-    def label(self, label_id: str) -> dict[str, Any]: ...
+    def labels(self) -> list[JsonObject]: ...
+    def label(self, label_id: str) -> JsonObject: ...
     def list_ids(
         self, label_id: str | None, q: str | None = None, limit: int | None = None
     ) -> list[str]: ...
     def list_page(
         self, label_id: str | None, q: str | None, page_token: str | None, max_results: int
-    ) -> dict[str, Any]: ...
+    ) -> JsonObject: ...
     def history_ids(self, start: int, label_id: str) -> tuple[list[str], int]: ...
     def get_raw_many(self, ids: list[str]) -> dict[str, bytes | LeadHarvestError]: ...
-    def get_metadata(self, gmail_id: str) -> dict[str, Any]: ...
+    def get_metadata(self, gmail_id: str) -> JsonObject: ...
     def watch(self, topic: str, label_id: str) -> tuple[int, datetime]: ...
     def stop(self) -> None: ...
 
@@ -44,11 +45,11 @@ def normalise_label(name: str) -> str:
 class GoogleGmail:
     """:class:`Gmail` over google-api-python-client; errors mapped at this boundary."""
 
-    def __init__(self, service: Any, endpoint: str) -> None:
+    def __init__(self, service: Sdk, endpoint: str) -> None:
         self._users = service.users()
         self._endpoint = endpoint
 
-    def _run(self, request: Any, what: str) -> Any:
+    def _run(self, request: Sdk, what: str) -> Sdk:
         try:
             return request.execute(num_retries=0)
         except Exception as exc:
@@ -59,19 +60,19 @@ class GoogleGmail:
         data = self._run(self._users.getProfile(userId="me"), "getProfile")
         return str(data["emailAddress"]).lower(), int(data["historyId"])
 
-    def labels(self) -> list[dict[str, Any]]:
+    def labels(self) -> list[JsonObject]:
         """Every label of the mailbox."""
         return list(self._run(self._users.labels().list(userId="me"), "labels.list")["labels"])
 
-    def label(self, label_id: str) -> dict[str, Any]:
+    def label(self, label_id: str) -> JsonObject:
         """One label with its message counts."""
         return dict(self._run(self._users.labels().get(userId="me", id=label_id), "labels.get"))
 
     def list_page(
         self, label_id: str | None, q: str | None, page_token: str | None, max_results: int
-    ) -> dict[str, Any]:
+    ) -> JsonObject:
         """One page of messages.list."""
-        kwargs: dict[str, Any] = {"userId": "me", "maxResults": max_results}
+        kwargs: JsonObject = {"userId": "me", "maxResults": max_results}
         if label_id:
             kwargs["labelIds"] = [label_id]
         if q:
@@ -126,7 +127,7 @@ class GoogleGmail:
         """``format=raw`` for each id in batch requests; per-id bytes or mapped error."""
         out: dict[str, bytes | LeadHarvestError] = {}
 
-        def collect(request_id: str, response: Any, exc: Exception | None) -> None:
+        def collect(request_id: str, response: Sdk, exc: Exception | None) -> None:
             if exc is not None:
                 out[request_id] = map_error(exc, "messages.get")
             else:
@@ -146,7 +147,7 @@ class GoogleGmail:
                 raise map_error(exc, "batch messages.get") from exc
         return out
 
-    def get_metadata(self, gmail_id: str) -> dict[str, Any]:
+    def get_metadata(self, gmail_id: str) -> JsonObject:
         """A message's headers and snippet (``format=metadata``)."""
         request = self._users.messages().get(
             userId="me", id=gmail_id, format="metadata", metadataHeaders=["From", "Subject", "Date"]

@@ -5,13 +5,13 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
 
 from shared.parsing.parse import DEFAULT_TZ, parse_email
 from shared.parsing.record import Lead
+from shared.types import JsonObject
 
 
-def parse_file(path: str, tz: str) -> dict[str, Any]:
+def parse_file(path: str, tz: str) -> JsonObject:
     """Parse one file; any failure becomes ``is_lead: false`` with an ``error``."""
     try:
         with open(path, "rb") as handle:

@@ -7,6 +7,7 @@ import re
 from collections.abc import Sequence
 
 from shared.parsing.labels import trim_block
+from shared.parsing.text import NO_ANSWER
 
 SITE_TEXT = re.compile(
     r"^(?:Reply(?: to [A-Z]\S{0,40}| on Zillow)?|Send (?:an )?[Aa]pplication|Call [A-Z]\S{0,40}|"
@@ -56,4 +57,4 @@ def unquote(text: str | None) -> str | None:
 
 def is_unanswered_message(text: str | None) -> bool:
     """True for messages that say nothing (``NA``, ``None``, ``N/A``)."""
-    return text is None or text.strip().lower().rstrip(".") in {"na", "n/a", "none", "null", "-"}
+    return text is None or text.strip().lower().rstrip(".") in NO_ANSWER

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from typing import Any, Literal, get_args
+from typing import Literal, get_args
+
+from shared.types import JsonObject
 
 Source = Literal[
     "zillow", "realtor", "apartments", "rentmarketplace", "apartmentlist", "avail", "other"
@@ -75,7 +77,7 @@ class Lead:
     error: str | None = None
     limits_hit: tuple[str, ...] = ()
 
-    def to_dict(self) -> dict[str, Any]:
+    def to_dict(self) -> JsonObject:
         """Return the JSON-ready record (dates as ISO strings, amounts as numbers)."""
         out = asdict(self)
         out["move_in_date"] = self.move_in_date.isoformat() if self.move_in_date else None

@@ -6,6 +6,24 @@ import re
 
 from shared.parsing.limits import MAX_LINE_CHARS, MAX_LINES
 
+# Answers that say nothing, in a name, a message or a form field (lower case, no full stop).
+NO_ANSWER = frozenset(
+    {
+        "",
+        "na",
+        "n/a",
+        "none",
+        "none given",
+        "null",
+        "-",
+        "--",
+        "not answered",
+        "not provided",
+        "not specified",
+        "unknown",
+    }
+)
+
 _TAIL = re.compile(r"<(?:mailto|tel|sms|https?):[^<>\s]{0,500}>", re.I)
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _QUOTE_OPEN = re.compile(r"^On .{4,300}\bwrote:\s*$")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import secrets as pysecrets
 from collections.abc import Callable
-from typing import Any, Protocol, TypeVar
+from typing import Protocol, TypeVar
 
 from google_auth_oauthlib.flow import Flow
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
@@ -35,6 +35,7 @@ from shared.ports import (
 from shared.services.renew import gmail_topic
 from shared.services.retry import unpark
 from shared.store.accounts import Account
+from shared.types import JsonObject
 
 
 class Ports(
@@ -93,7 +94,7 @@ def patiently(call: Callable[[], T]) -> T:
     return USER_WAITS.call(call, (RetryableError,))
 
 
-def _find_label(labels: list[dict[str, Any]], wanted: str) -> dict[str, Any]:
+def _find_label(labels: list[JsonObject], wanted: str) -> JsonObject:
     for label in labels:
         if normalise_label(str(label.get("name", ""))) == normalise_label(wanted):
             return label

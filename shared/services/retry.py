@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import timedelta
-from typing import Any, Protocol
+from typing import Protocol
 
 from shared.clock import utcnow
 from shared.events import ChunkJob
 from shared.logs import get_logger
 from shared.ports import Configured, HoldsAccounts, HoldsRetries, Publishes
+from shared.types import JsonObject
 
 
 class Ports(Configured, Publishes, HoldsRetries, HoldsAccounts, Protocol):
@@ -21,7 +22,7 @@ SWEEP_LIMIT = 1000
 IN_FLIGHT = timedelta(minutes=10)
 
 
-def _requeue(deps: Ports, entries: list[dict[str, Any]]) -> int:
+def _requeue(deps: Ports, entries: list[JsonObject]) -> int:
     """Publish entries as chunks with their original chunk ids, so outcomes are overwritten."""
     groups: dict[tuple[str, str, str], list[str]] = defaultdict(list)
     for entry in entries:

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from google.cloud import firestore
 
 from shared.store.errors import store_errors
 from shared.store.optimistic import retry_on_conflict, unchanged_since
+from shared.types import JsonObject, Sdk
 
 State = Literal["connected", "needs_reauth", "disconnected"]
 COLLECTION = "accounts"
@@ -31,13 +32,19 @@ class Account:
     reason: str | None = None
 
 
+def _account(data: JsonObject | None) -> Account:
+    """An account from its stored document (fields it does not know are ignored)."""
+    fields = Account.__dataclass_fields__
+    return Account(**{k: v for k, v in (data or {}).items() if k in fields})
+
+
 class AccountStore:
     """Reads and writes accounts; the cursor only moves forward, in a transaction."""
 
     def __init__(self, db: firestore.Client) -> None:
         self._db = db
 
-    def _ref(self, mailbox: str) -> Any:
+    def _ref(self, mailbox: str) -> Sdk:
         return self._db.collection(COLLECTION).document(mailbox.lower())
 
     def get(self, mailbox: str) -> Account | None:
@@ -46,16 +53,14 @@ class AccountStore:
             snap = self._ref(mailbox).get()
         if not snap.exists:
             return None
-        data = snap.to_dict() or {}
-        fields = Account.__dataclass_fields__
-        return Account(**{k: v for k, v in data.items() if k in fields})
+        return _account(snap.to_dict())
 
     def save(self, account: Account) -> None:
         """Create or replace the account document."""
         with store_errors("save account"):
             self._ref(account.mailbox).set(asdict(account))
 
-    def update(self, mailbox: str, **fields: Any) -> None:
+    def update(self, mailbox: str, **fields: Sdk) -> None:
         """Merge fields into the account."""
         with store_errors("update account"):
             self._ref(mailbox).set(fields, merge=True)
@@ -86,13 +91,7 @@ class AccountStore:
                 .where(filter=firestore.FieldFilter("state", "==", "connected"))
                 .stream()
             )
-            out = []
-            for snap in snaps:
-                data = snap.to_dict() or {}
-                out.append(
-                    Account(**{k: v for k, v in data.items() if k in Account.__dataclass_fields__})
-                )
-            return out
+            return [_account(snap.to_dict()) for snap in snaps]
 
     def owned_by(self, user: str) -> list[Account]:
         """Accounts connected by ``user`` (the frontend only ever sees its own)."""
@@ -102,8 +101,4 @@ class AccountStore:
                 .where(filter=firestore.FieldFilter("owner", "==", user.lower()))
                 .stream()
             )
-            fields = Account.__dataclass_fields__
-            return [
-                Account(**{k: v for k, v in (s.to_dict() or {}).items() if k in fields})
-                for s in snaps
-            ]
+            return [_account(snap.to_dict()) for snap in snaps]

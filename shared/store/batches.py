@@ -10,13 +10,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
 from google.api_core.exceptions import AlreadyExists
 from google.cloud import firestore
 
 from shared.errors import NotFoundError
 from shared.store.errors import store_errors
+from shared.types import JsonObject, Sdk
 
 COLLECTION = "batches"
 SUCCEEDED = ("lead", "merged", "not_lead")
@@ -75,7 +75,7 @@ class BatchStore:
     def __init__(self, db: firestore.Client) -> None:
         self._db = db
 
-    def _ref(self, batch_id: str) -> Any:
+    def _ref(self, batch_id: str) -> Sdk:
         return self._db.collection(COLLECTION).document(batch_id)
 
     def create(
@@ -131,9 +131,9 @@ class BatchStore:
             out.completed_at = max((t for t in times if t), default=None)
         return out
 
-    def recent(self, limit: int, mailbox: str | None = None) -> list[dict[str, Any]]:
+    def recent(self, limit: int, mailbox: str | None = None) -> list[JsonObject]:
         """Batch documents, newest first."""
-        query: Any = self._db.collection(COLLECTION)
+        query: Sdk = self._db.collection(COLLECTION)
         if mailbox:
             query = query.where(filter=firestore.FieldFilter("mailbox", "==", mailbox))
         query = query.order_by("created_at", direction=firestore.Query.DESCENDING).limit(limit)
@@ -142,14 +142,14 @@ class BatchStore:
 
     def history(
         self, mailbox: str, limit: int, cursor: str | None
-    ) -> tuple[list[dict[str, Any]], int, str | None]:
+    ) -> tuple[list[JsonObject], int, str | None]:
         """A page of ``mailbox``'s batches, newest first, the true total and the next cursor."""
         query = self._db.collection(COLLECTION).where(
             filter=firestore.FieldFilter("mailbox", "==", mailbox)
         )
         page = query.order_by("created_at", direction=firestore.Query.DESCENDING)
         with store_errors("list batches"):
-            counter: Any = query.count()  # SDK aggregation; get() → [[AggregationResult]]
+            counter: Sdk = query.count()  # SDK aggregation; get() → [[AggregationResult]]
             total = int(counter.get()[0][0].value)
             if cursor:
                 snap = self._ref(cursor).get()

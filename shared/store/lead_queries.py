@@ -4,12 +4,12 @@ its update, and the emails to re-parse. Every call is inside the store's error m
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from google.cloud import firestore
 
 from shared.errors import NotFoundError
 from shared.store.errors import store_errors
+from shared.types import JsonObject
 
 LEADS, MESSAGES = "leads", "messages"
 
@@ -31,7 +31,7 @@ class LeadQueries:
 
     def page(
         self, mailbox: str, where: LeadFilter, limit: int, cursor: str | None
-    ) -> tuple[list[tuple[str, dict[str, Any]]], str | None]:
+    ) -> tuple[list[tuple[str, JsonObject]], str | None]:
         """Leads of ``mailbox`` newest-updated first: ``(id, data)`` and the next cursor."""
         query = self._db.collection(LEADS).where(
             filter=firestore.FieldFilter("mailbox", "==", mailbox)
@@ -50,7 +50,7 @@ class LeadQueries:
             docs = [(d.id, d.to_dict() or {}) for d in query.limit(limit).stream()]
         return docs, docs[-1][0] if len(docs) == limit else None
 
-    def owned(self, lead_id: str, mailboxes: set[str]) -> dict[str, Any]:
+    def owned(self, lead_id: str, mailboxes: set[str]) -> JsonObject:
         """One lead if it belongs to one of ``mailboxes``; 404 otherwise (also for others')."""
         with store_errors("read lead"):
             snap = self._db.collection(LEADS).document(lead_id).get()
@@ -59,7 +59,7 @@ class LeadQueries:
             raise NotFoundError("no such lead")
         return data
 
-    def update(self, lead_id: str, fields: dict[str, Any]) -> None:
+    def update(self, lead_id: str, fields: JsonObject) -> None:
         """Change fields of a lead (its ownership was checked by :meth:`owned`)."""
         with store_errors("update lead"):
             self._db.collection(LEADS).document(lead_id).update(fields)

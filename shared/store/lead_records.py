@@ -5,9 +5,10 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, Literal
+from typing import Literal
 
 from shared.parsing.record import Lead
+from shared.types import Json, JsonObject
 
 Outcome = Literal["lead", "merged", "not_lead"]
 LeadStatus = Literal["new", "contacted", "qualified", "closed"]  # a lead's place in the CRM
@@ -32,11 +33,11 @@ def lead_id_for(key: str) -> str:
     return hashlib.sha256(key.encode()).hexdigest()[:24]
 
 
-def _same(a: Any, b: Any) -> bool:
+def _same(a: Json, b: Json) -> bool:
     return not a or not b or str(a).casefold() == str(b).casefold()
 
 
-def same_person(lead: dict[str, Any], first: str | None, last: str | None) -> bool:
+def same_person(lead: JsonObject, first: str | None, last: str | None) -> bool:
     """A shared phone or email means the same renter only if the names do not disagree.
 
     Fictional or recycled numbers and shared family phones must not merge strangers.
@@ -53,7 +54,7 @@ class Stored:
     batch_id: str
 
 
-def inquiry_of(lead: Lead, mailbox: str, gmail_id: str) -> dict[str, Any]:
+def inquiry_of(lead: Lead, mailbox: str, gmail_id: str) -> JsonObject:
     data = lead.to_dict()
     keep = (
         "source",
@@ -78,7 +79,7 @@ def inquiry_of(lead: Lead, mailbox: str, gmail_id: str) -> dict[str, Any]:
     }
 
 
-def review_state(inquiries: list[dict[str, Any]]) -> dict[str, Any]:
+def review_state(inquiries: list[JsonObject]) -> JsonObject:
     """A lead needs review while one of its inquiries does and nobody has cleared it."""
     open_ = [i for i in inquiries if i.get("needs_review") and not i.get("reviewed")]
     reasons = sorted({r for i in open_ for r in i.get("review_reasons", [])})
@@ -86,8 +87,8 @@ def review_state(inquiries: list[dict[str, Any]]) -> dict[str, Any]:
 
 
 def merged_lead(
-    existing: dict[str, Any], lead: Lead, inquiry: dict[str, Any], keys: list[str], now: datetime
-) -> dict[str, Any]:
+    existing: JsonObject, lead: Lead, inquiry: JsonObject, keys: list[str], now: datetime
+) -> JsonObject:
     inquiries = [
         i for i in existing.get("inquiries", []) if i["message_id"] != inquiry["message_id"]
     ]

@@ -10,7 +10,6 @@ lead with two inquiries; a redelivered email finds its record and changes nothin
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Any
 
 from google.cloud import firestore
 
@@ -27,6 +26,7 @@ from shared.store.lead_records import (
     same_person,
 )
 from shared.store.optimistic import put, retry_on_conflict, unchanged_since
+from shared.types import JsonObject, Sdk
 
 
 class LeadStore:
@@ -35,11 +35,11 @@ class LeadStore:
     def __init__(self, db: firestore.Client) -> None:
         self._db = db
 
-    def record(self, mailbox: str, gmail_id: str) -> Any:
+    def record(self, mailbox: str, gmail_id: str) -> Sdk:
         """Reference to an email's idempotency record."""
         return self._db.collection("messages").document(message_key(mailbox, gmail_id))
 
-    def _doc(self, collection: str, doc_id: str) -> Any:
+    def _doc(self, collection: str, doc_id: str) -> Sdk:
         return self._db.collection(collection).document(doc_id)
 
     def store(
@@ -82,7 +82,7 @@ class LeadStore:
             return retry_on_conflict(attempt, "upsert lead")
 
     def _upsert(
-        self, batch: Any, lead: Lead, mailbox: str, gmail_id: str, now: datetime
+        self, batch: Sdk, lead: Lead, mailbox: str, gmail_id: str, now: datetime
     ) -> tuple[str, Outcome]:
         """Add the lead's guarded writes to ``batch``; returns its id and the outcome."""
         keys = dedup_keys(lead)
@@ -193,8 +193,8 @@ class LeadStore:
     @staticmethod
     def _new_id(
         keys: list[str],
-        snaps: dict[str, Any],
-        direct: list[Any],
+        snaps: JsonObject,
+        direct: list[Sdk],
         lead: Lead,
         mailbox: str,
         gmail_id: str,
@@ -205,7 +205,7 @@ class LeadStore:
             return lead_id_for(keys[0])
         return lead_id_for(f"{keys[0]}|{lead.first_name}|{lead.last_name}".casefold())
 
-    def existing(self, mailbox: str, ids: list[str]) -> dict[str, dict[str, Any]]:
+    def existing(self, mailbox: str, ids: list[str]) -> dict[str, JsonObject]:
         """Idempotency records that already exist for these emails, by Gmail id."""
         refs = [self.record(mailbox, i) for i in ids]
         with store_errors("read records"):

@@ -6,7 +6,6 @@ import contextlib
 import uuid
 from collections.abc import Iterator
 from datetime import timedelta
-from typing import Any
 
 from google.api_core import exceptions as gexc
 from google.cloud import firestore
@@ -15,6 +14,7 @@ from shared.clock import utcnow
 from shared.errors import RetryableError
 from shared.store.errors import store_errors
 from shared.store.optimistic import unchanged_since
+from shared.types import Sdk
 
 COLLECTION = "locks"
 
@@ -34,7 +34,7 @@ class Leases:
     @contextlib.contextmanager
     def hold(self, name: str, ttl: timedelta) -> Iterator[str]:
         """Hold the lease ``name`` for the block; raises :class:`LockHeldError` if taken."""
-        ref: Any = self._db.collection(COLLECTION).document(name)
+        ref: Sdk = self._db.collection(COLLECTION).document(name)
         holder = uuid.uuid4().hex
         with store_errors("acquire lease"):
             self._acquire(ref, holder, ttl)
@@ -46,7 +46,7 @@ class Leases:
                 if snap.exists and (snap.to_dict() or {}).get("holder") == holder:
                     ref.delete(option=unchanged_since(self._db, snap))
 
-    def _acquire(self, ref: Any, holder: str, ttl: timedelta) -> None:
+    def _acquire(self, ref: Sdk, holder: str, ttl: timedelta) -> None:
         doc = {"holder": holder, "expires_at": utcnow() + ttl}
         try:
             ref.create(doc)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from datetime import datetime, timedelta
-from typing import Any
 
 from google.api_core import exceptions as gexc
 from google.cloud import firestore
@@ -11,6 +10,7 @@ from google.cloud import firestore
 from shared.errors import ValidationError
 from shared.store.errors import store_errors
 from shared.store.optimistic import unchanged_since
+from shared.types import JsonObject
 
 COLLECTION = "oauth_states"
 TTL = timedelta(minutes=10)
@@ -34,7 +34,7 @@ class OAuthStates:
                 }
             )
 
-    def consume(self, state: str, now: datetime) -> dict[str, Any]:
+    def consume(self, state: str, now: datetime) -> JsonObject:
         """Use a state once; raises :class:`ValidationError` if missing, used or expired."""
         if not state or len(state) > 200 or "/" in state:
             raise ValidationError("missing or malformed OAuth state")

@@ -9,12 +9,13 @@ loser gets a conflict at once, re-reads and tries again.
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import TypeVar
 
 from google.api_core import exceptions as gexc
 
 from shared.backoff import Backoff
 from shared.errors import StoreContentionError
+from shared.types import JsonObject, Sdk
 
 T = TypeVar("T")
 ATTEMPTS = 8
@@ -27,7 +28,7 @@ CONFLICTS = (
 )
 
 
-def unchanged_since(db: Any, snapshot: Any) -> Any:
+def unchanged_since(db: Sdk, snapshot: Sdk) -> Sdk:
     """Write option: the document still has the update time it had when read."""
     return db.write_option(last_update_time=snapshot.update_time)
 
@@ -43,7 +44,7 @@ def retry_on_conflict(attempt: Callable[[], T], what: str) -> T:
         raise StoreContentionError(f"{what}: still conflicting after {ATTEMPTS} attempts") from exc
 
 
-def put(db: Any, batch: Any, ref: Any, snapshot: Any, data: dict[str, Any]) -> None:
+def put(db: Sdk, batch: Sdk, ref: Sdk, snapshot: Sdk, data: JsonObject) -> None:
     """Add a guarded write of ``data`` to ``batch``: create if absent, else replace if unchanged."""
     if snapshot is not None and snapshot.exists:  # every field is written: update == replace
         batch.update(ref, data, option=unchanged_since(db, snapshot))

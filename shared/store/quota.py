@@ -12,7 +12,6 @@ from __future__ import annotations
 import math
 import time
 from datetime import timedelta
-from typing import Any
 
 from google.api_core.exceptions import AlreadyExists
 from google.cloud import firestore
@@ -20,6 +19,7 @@ from google.cloud import firestore
 from shared.clock import utcnow
 from shared.errors import GmailRateLimitError
 from shared.store.errors import store_errors
+from shared.types import Sdk
 
 COLLECTION = "quota_slots"
 
@@ -50,7 +50,7 @@ class QuotaSlots:
         """Reserve blocks for ``units`` and sleep until the first one starts; returns the wait."""
         need = max(1, math.ceil(units / self.block_units))
         first = math.floor(time.time() / self.block_s)
-        col: Any = self._db.collection(COLLECTION)
+        col: Sdk = self._db.collection(COLLECTION)
         expires = utcnow() + timedelta(minutes=10)
         got: list[int] = []
         for n in range(first, first + self.max_blocks):

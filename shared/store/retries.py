@@ -9,7 +9,6 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Any
 
 from google.cloud import firestore
 
@@ -17,6 +16,7 @@ from shared.backoff import Backoff
 from shared.store.errors import store_errors
 from shared.store.lead_records import message_key
 from shared.store.optimistic import put, retry_on_conflict
+from shared.types import JsonObject, Sdk
 
 COLLECTION = "retries"
 # When a failed email is tried again: full jitter between 5 s and 30 s x 2^(attempts-1),
@@ -45,7 +45,7 @@ class RetryStore:
         self._db = db
         self.max_attempts = max_attempts
 
-    def _ref(self, mailbox: str, gmail_id: str) -> Any:
+    def _ref(self, mailbox: str, gmail_id: str) -> Sdk:
         return self._db.collection(COLLECTION).document(message_key(mailbox, gmail_id))
 
     def fail(
@@ -97,7 +97,7 @@ class RetryStore:
                 if snap.exists and (snap.to_dict() or {}).get("state") != "resolved":
                     snap.reference.update({"state": "resolved", "updated_at": now})
 
-    def due(self, now: datetime, limit: int) -> list[dict[str, Any]]:
+    def due(self, now: datetime, limit: int) -> list[JsonObject]:
         """Pending entries whose next attempt is due, oldest first."""
         query = (
             self._db.collection(COLLECTION)
@@ -109,7 +109,7 @@ class RetryStore:
         with store_errors("find due retries"):
             return [s.to_dict() or {} for s in query.stream()]
 
-    def for_batch(self, batch_id: str, states: tuple[str, ...]) -> list[dict[str, Any]]:
+    def for_batch(self, batch_id: str, states: tuple[str, ...]) -> list[JsonObject]:
         """Entries of one batch in the given states."""
         query = (
             self._db.collection(COLLECTION)
@@ -119,7 +119,7 @@ class RetryStore:
         with store_errors("read batch retries"):
             return [s.to_dict() or {} for s in query.stream()]
 
-    def for_mailbox(self, mailbox: str, state: str) -> list[dict[str, Any]]:
+    def for_mailbox(self, mailbox: str, state: str) -> list[JsonObject]:
         """Entries of one mailbox in one state (e.g. ``parked``)."""
         query = (
             self._db.collection(COLLECTION)
@@ -129,7 +129,7 @@ class RetryStore:
         with store_errors("read mailbox retries"):
             return [s.to_dict() or {} for s in query.stream()]
 
-    def requeued(self, entries: list[dict[str, Any]], until: datetime) -> None:
+    def requeued(self, entries: list[JsonObject], until: datetime) -> None:
         """Entries handed back to processing: pending, not due again before ``until``."""
         with store_errors("requeue retries"):
             for entry in entries:

@@ -77,7 +77,7 @@ def fake_stats(d: Driver) -> Counter[str]:
 
 def figures(
     d: Driver, folder: Path, n: int, start: float, end: float, before: Counter[str]
-) -> dict[str, float]:
+) -> dict[str, float | str]:
     """Ratios per email for one run."""
     evs = events(folder, start, end + 2)
     writes = [e for e in evs if e["kind"] == "write"]
@@ -98,7 +98,7 @@ def figures(
     }
 
 
-def push_run(d: Driver, folder: Path, n: int, run: int) -> dict[str, float]:
+def push_run(d: Driver, folder: Path, n: int, run: int) -> dict[str, float | str]:
     """Connect an empty mailbox, then Gmail receives ``n`` lead emails in a burst."""
     mailbox = f"bench-push-{run}@example.com"
     d.create_mailbox(mailbox, LABEL)
@@ -121,7 +121,7 @@ def push_run(d: Driver, folder: Path, n: int, run: int) -> dict[str, float]:
     }
 
 
-def backfill_run(d: Driver, folder: Path, n: int) -> dict[str, float]:
+def backfill_run(d: Driver, folder: Path, n: int) -> dict[str, float | str]:
     """A mailbox holding ``n`` lead emails is connected and backfilled."""
     mailbox = "bench-backfill@example.com"
     d.create_mailbox(mailbox, LABEL)

@@ -50,7 +50,9 @@ def batches_complete(d: Driver, mailbox: str) -> bool:
     return True
 
 
-def check(d: Driver, mailbox: str, lead_ids: set[str], dead: set[str] = frozenset()) -> None:
+def check(
+    d: Driver, mailbox: str, lead_ids: set[str], dead: frozenset[str] | set[str] = frozenset()
+) -> None:
     """Every lead email became exactly one inquiry on exactly one lead; batch counts exact;
     nothing failed, parked or dead but ``dead``."""
     assert wait_until(lambda: batches_complete(d, mailbox), 60), "a batch is still in flight"

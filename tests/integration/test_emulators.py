@@ -6,7 +6,7 @@ import uuid
 
 import pytest
 from google.api_core.exceptions import AlreadyExists
-from google.cloud import firestore, pubsub_v1
+from google.cloud import firestore, pubsub_v1  # type: ignore[attr-defined]
 
 from infra.local.emulators import Emulators
 

@@ -11,7 +11,7 @@ import pytest
 import requests
 from google.auth.exceptions import RefreshError
 from google.auth.transport.requests import Request
-from google.cloud import pubsub_v1
+from google.cloud import pubsub_v1  # type: ignore[attr-defined]
 from google.oauth2 import id_token
 from googleapiclient.errors import HttpError
 
@@ -35,7 +35,7 @@ def _mailbox(fake: FakeGoogle, n: int) -> tuple[str, Any]:
 
 def _label_id(service: Any) -> str:
     labels = service.users().labels().list(userId="me").execute()["labels"]
-    return next(lbl["id"] for lbl in labels if lbl["name"] == LABEL)
+    return str(next(lbl["id"] for lbl in labels if lbl["name"] == LABEL))
 
 
 def test_list_pages_through_every_message_and_get_raw(fake_google: FakeGoogle) -> None:

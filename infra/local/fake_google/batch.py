@@ -51,6 +51,8 @@ def handle_batch(api: GmailApi, content_type: str, body: bytes) -> tuple[int, st
     boundary = f"batch_{uuid.uuid4().hex}"
     out: list[str] = []
     for part in parts:
+        if not isinstance(part, email.message.Message):
+            continue
         content_id = str(part.get("Content-ID", "<x + 0>")).strip()
         payload = part.get_payload()
         try:

@@ -90,4 +90,4 @@ class SigningKey:
             "exp": now + expires_in,
             **extra,
         }
-        return jwt.encode(self._signer, payload).decode()
+        return str(jwt.encode(self._signer, payload).decode())

@@ -24,7 +24,7 @@ class Notifier:
     def _client(self) -> Any:
         with self._lock:
             if self._publisher is None:
-                from google.cloud import pubsub_v1  # noqa: PLC0415 - only when a watch is set
+                from google.cloud import pubsub_v1  # type: ignore[attr-defined]  # noqa: PLC0415
 
                 self._publisher = pubsub_v1.PublisherClient()
             return self._publisher

@@ -5,26 +5,9 @@ from __future__ import annotations
 import re
 
 from shared.parsing.record import Pets
+from shared.parsing.text import NO_ANSWER
 
-UNANSWERED = frozenset(
-    {
-        "",
-        "na",
-        "n/a",
-        "none given",
-        "not answered",
-        "not provided",
-        "not specified",
-        "unknown",
-        "null",
-        "-",
-        "--",
-        "flexible",
-        "asap",
-        "tbd",
-        "not sure",
-    }
-)
+UNANSWERED = NO_ANSWER | {"flexible", "asap", "tbd", "not sure"}  # also for dates and pets
 _NO = re.compile(r"^(?:no\b|none\b|0\b|zero\b|no pets)", re.I)
 _YES = re.compile(r"^(?:yes\b|y\b|\d+\s*\w*|(?:a|one|two|three)\s+\w+|dogs?\b|cats?\b)", re.I)
 _HAS_NO = re.compile(r"\b(?:has no|no) pets?\b", re.I)

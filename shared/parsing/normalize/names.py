@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import re
 
+from shared.parsing.text import NO_ANSWER
+
 _PLATFORM = re.compile(
     r"zillow|realtor|apartments\.com|rentmarketplace|rent\.com|^rent\.?$|no-?reply|"
     r"rental manager|customer|support",
     re.I,
 )
 _BAD = re.compile(r"[\d@<>:/\\|{}\[\]=_]")
-_UNANSWERED = {"", "na", "n/a", "none", "not provided", "not answered", "unknown", "null"}
 
 
 def clean_name(value: str | None) -> str | None:
@@ -25,7 +26,7 @@ def clean_name(value: str | None) -> str | None:
     if not value:
         return None
     name = " ".join(value.replace("\u00a0", " ").split()).strip(" \"'.,;")
-    if name.lower() in _UNANSWERED or _BAD.search(name) or _PLATFORM.search(name):
+    if name.lower() in NO_ANSWER or _BAD.search(name) or _PLATFORM.search(name):
         return None
     return name or None
 

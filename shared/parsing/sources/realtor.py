@@ -6,7 +6,6 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import replace
-from typing import Any
 
 from shared.parsing.common import clean_property_name, read_common, read_labels
 from shared.parsing.message import unquote
@@ -18,6 +17,7 @@ from shared.parsing.normalize.phones import to_e164
 from shared.parsing.record import Lead, Property
 from shared.parsing.sources.base import SourceParser
 from shared.parsing.view import LeadMail, real_email
+from shared.types import Json, JsonObject
 
 _SUBJECT = re.compile(r"new realtor\.com lead {0,2}[-–:] {0,2}(.{1,120})$", re.I)
 _MOVE_SUBJECT = re.compile(r"Prospective Resident for (.{1,120}?) from realtor", re.I)
@@ -40,7 +40,7 @@ def _is_inquiry(mail: LeadMail) -> bool:
     )
 
 
-def _prospect(body: str) -> dict[str, Any] | None:
+def _prospect(body: str) -> JsonObject | None:
     start = body.find("prospect:", 0, 200_000)
     brace = body.find("{", start, start + 200) if start >= 0 else -1
     if brace < 0:
@@ -61,11 +61,11 @@ def _property(mail: LeadMail) -> Property:
     return Property()
 
 
-def _str(value: Any) -> str | None:
+def _str(value: Json) -> str | None:
     return None if value is None else str(value)
 
 
-def _from_json(mail: LeadMail, data: dict[str, Any], prop: Property) -> Lead:
+def _from_json(mail: LeadMail, data: JsonObject, prop: Property) -> Lead:
     first, last = name_parts(_str(data.get("firstName")), _str(data.get("lastName")))
     if first and not last and " " in first:
         first, last = split_name(first)

@@ -4,12 +4,11 @@ generated OpenAPI document."""
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any
 
 import msgspec
 from werkzeug.exceptions import MethodNotAllowed
 
-from shared.http import verify_user
+from shared.http import RequestHeaders, verify_user
 from shared.http_errors import envelope, to_http
 from shared.services.api import gmail_routes, lead_routes, openapi, processing_routes
 from shared.services.api.contract import encode_hook
@@ -21,6 +20,7 @@ from shared.services.api.routing import (
     decode_body,
     decode_query,
 )
+from shared.types import JsonObject
 
 Reply = tuple[bytes, int, dict[str, str]]
 ROUTES: tuple[Route, ...] = (
@@ -32,7 +32,7 @@ URLS = build_map(list(ROUTES))
 _encoder = msgspec.json.Encoder(enc_hook=encode_hook)
 
 
-def document() -> dict[str, Any]:
+def document() -> JsonObject:
     """The served OpenAPI document."""
     return openapi.build(ROUTES)
 
@@ -54,7 +54,7 @@ def _dispatch(
     deps: ApiPorts,
     method: str,
     path: str,
-    headers: Mapping[str, str],
+    headers: RequestHeaders,
     args: Mapping[str, str],
     raw: bytes,
 ) -> tuple[int, msgspec.Struct]:
@@ -73,7 +73,7 @@ def serve(
     deps: ApiPorts,
     method: str,
     path: str,
-    headers: Mapping[str, str],
+    headers: RequestHeaders,
     args: Mapping[str, str],
     raw: bytes,
 ) -> Reply:

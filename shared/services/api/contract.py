@@ -4,13 +4,14 @@ imported from where the domain defines them)."""
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Annotated, Any, Literal
+from typing import Annotated, Literal
 
 import msgspec
 
 from shared.parsing.record import ReviewReason, Source
 from shared.store.accounts import State as AccountState
 from shared.store.lead_records import LeadStatus
+from shared.types import Json
 
 __all__ = ["AccountState", "LeadStatus", "ReviewReason", "Source"]
 
@@ -24,12 +25,11 @@ Limit = Annotated[int, msgspec.Meta(ge=1, le=100)]
 BatchLimit = Annotated[int, msgspec.Meta(ge=1, le=1000)]
 Flag = Literal["true", "false"]
 Time = datetime | None
-Json = dict[str, Any]  # a stored document passed through as is (an inquiry)
 # ``true`` is the only value: a bool constrained in the document, checked on decode
 TrueOnly = Annotated[bool, msgspec.Meta(extra_json_schema={"const": True})]
 
 
-def encode_hook(value: Any) -> Any:
+def encode_hook(value: Json) -> Json:
     """Types msgspec does not encode itself: Firestore's datetime subclass."""
     if isinstance(value, datetime):
         return datetime.fromtimestamp(value.timestamp(), value.tzinfo or UTC)

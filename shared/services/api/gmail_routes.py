@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 from msgspec import UNSET
 
 from shared.errors import NotFoundError
@@ -30,6 +28,7 @@ from shared.services.api.routing import Call, Route
 from shared.services.connect import connect_with_code, consent_url
 from shared.services.disconnect import disconnect
 from shared.services.sync import queue_batch
+from shared.types import JsonObject
 
 NO_MAILBOX = GmailStatus(
     connected=False,
@@ -81,7 +80,7 @@ def labels(call: Call) -> Labels:
     return Labels(labels=out)
 
 
-def _header(message: dict[str, Any], name: str) -> str | None:
+def _header(message: JsonObject, name: str) -> str | None:
     for header in message.get("payload", {}).get("headers", []):
         if header["name"].lower() == name.lower():
             return str(header["value"])

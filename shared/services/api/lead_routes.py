@@ -3,8 +3,6 @@ re-parse."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from msgspec import UNSET
 
 from shared.clock import utcnow
@@ -15,12 +13,13 @@ from shared.services.api.routing import Call, Route
 from shared.services.sync import queue_batch
 from shared.store.lead_queries import LeadFilter
 from shared.store.lead_records import review_state
+from shared.types import JsonObject
 
 MAX_REPARSE = 10_000
 _NAME_FIELDS = ("first_name", "last_name", "email", "phone")
 
 
-def _summary(lead_id: str, data: dict[str, Any]) -> dict[str, Any]:
+def _summary(lead_id: str, data: JsonObject) -> JsonObject:
     prop = data.get("property")
     return {
         "id": lead_id,
@@ -71,7 +70,7 @@ def patch_lead(call: Call) -> Lead:
     body = call.body_as(LeadPatch)
     lead_id = call.params["leadId"]
     data = call.deps.lead_queries.owned(lead_id, {a.mailbox for a in call.accounts})
-    update: dict[str, Any] = {"updated_at": utcnow()}
+    update: JsonObject = {"updated_at": utcnow()}
     if body.status is not UNSET:
         update["status"] = body.status
     if body.notes is not UNSET:

@@ -5,13 +5,13 @@ from __future__ import annotations
 
 import re
 from functools import cache
-from typing import Any
 
 import msgspec
 
 from shared.services.api.contract import ID_PATTERN
 from shared.services.api.outputs import Error
 from shared.services.api.routing import Route
+from shared.types import Json, JsonObject
 
 REF = "#/components/schemas/{name}"
 _PARAM = re.compile(r"<(?:(\w+):)?(\w+)>")
@@ -21,11 +21,11 @@ def _path(rule: str) -> str:
     return _PARAM.sub(r"{\2}", rule)
 
 
-def _json(schema: dict[str, Any]) -> dict[str, Any]:
+def _json(schema: JsonObject) -> JsonObject:
     return {"content": {"application/json": {"schema": schema}}}
 
 
-def _operation(route: Route, refs: dict[type, dict[str, Any]], comps: dict[str, Any]) -> Any:
+def _operation(route: Route, refs: dict[type, JsonObject], comps: JsonObject) -> Json:
     params = [
         {
             "name": name,
@@ -41,7 +41,7 @@ def _operation(route: Route, refs: dict[type, dict[str, Any]], comps: dict[str, 
             {"name": name, "in": "query", "required": name in spec["required"], "schema": schema}
             for name, schema in spec["properties"].items()
         ]
-    op: dict[str, Any] = {
+    op: JsonObject = {
         "summary": route.summary,
         "operationId": route.handler.__name__,
         "parameters": params,
@@ -60,7 +60,7 @@ def _operation(route: Route, refs: dict[type, dict[str, Any]], comps: dict[str, 
 
 
 @cache
-def build(routes: tuple[Route, ...]) -> dict[str, Any]:
+def build(routes: tuple[Route, ...]) -> JsonObject:
     """The document for ``routes``."""
     kinds: list[type] = [Error]
     for r in routes:
@@ -71,7 +71,7 @@ def build(routes: tuple[Route, ...]) -> dict[str, Any]:
     for kind in kinds:  # a body needing some fields says so
         if least := getattr(kind, "min_fields", 0):
             comps[kind.__name__]["minProperties"] = least
-    paths: dict[str, Any] = {}
+    paths: JsonObject = {}
     for route in routes:
         paths.setdefault(_path(route.rule), {})[route.method.lower()] = _operation(
             route, refs, comps

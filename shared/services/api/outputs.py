@@ -7,7 +7,8 @@ from typing import Literal
 
 import msgspec
 
-from shared.services.api.contract import AccountState, Json, LeadStatus, ReviewReason, Source, Time
+from shared.services.api.contract import AccountState, LeadStatus, ReviewReason, Source, Time
+from shared.types import JsonObject
 
 
 class Out(msgspec.Struct, kw_only=True, rename="camel"):
@@ -17,7 +18,7 @@ class Out(msgspec.Struct, kw_only=True, rename="camel"):
 class ErrorDetail(Out):
     code: str
     message: str
-    details: Json | None
+    details: JsonObject | None
 
 
 class Error(Out):
@@ -166,7 +167,7 @@ class LeadSummary(msgspec.Struct, kw_only=True):
 
 class Lead(LeadSummary, kw_only=True):
     notes: str
-    inquiries: list[Json]
+    inquiries: list[JsonObject]
 
 
 class LeadList(Out):

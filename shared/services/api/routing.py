@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Protocol, TypeVar, overload
+from typing import Protocol, TypeVar, overload
 
 import msgspec
 from werkzeug.routing import BaseConverter, Map, Rule
@@ -29,6 +29,7 @@ from shared.ports import (
 from shared.services.api.contract import ID_PATTERN
 from shared.services.api.inputs import Body, Query
 from shared.store.accounts import Account
+from shared.types import Json, JsonObject
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -86,7 +87,7 @@ class Call:
     def body_as(self, kind: type[T], other: type[U], /) -> T | U: ...
     @overload
     def body_as(self, kind: type[T], other: type[U], third: type[V], /) -> T | U | V: ...
-    def body_as(self, *kinds: type[Any]) -> Any:
+    def body_as(self, *kinds: type[Json]) -> Json:
         """The decoded body, one of the models the route declared."""
         assert isinstance(self.body, kinds)
         return self.body
@@ -144,13 +145,13 @@ def _names(kind: type[Body]) -> set[str]:
     return {f.encode_name for f in msgspec.structs.fields(kind)}
 
 
-def _fit(kind: type[Body], data: dict[str, Any]) -> tuple[bool, int]:
+def _fit(kind: type[Body], data: JsonObject) -> tuple[bool, int]:
     """How well a body fits a model: all its required fields given, then shared names."""
     required = {f.encode_name for f in msgspec.structs.fields(kind) if f.required}
     return required <= set(data), len(_names(kind) & set(data))
 
 
-def _integral(value: Any) -> Any:
+def _integral(value: Json) -> Json:
     """JSON Schema counts 2.0 as an integer; so does the API."""
     if isinstance(value, float) and value.is_integer():
         return int(value)

@@ -209,7 +209,8 @@ def test_renew_watch_renews_and_queues_a_safety_net_sync(pipeline: Pipeline) -> 
     p.deps.accounts.update(p.mailbox, watch_expiration=utcnow())
     assert renew_watches(p.deps) == {"renewed": 1, "needs_reauth": 0, "failed": 0}
     account = p.deps.accounts.get(p.mailbox)
-    assert account is not None and account.watch_expiration > utcnow() + timedelta(days=6)
+    assert account is not None and account.watch_expiration is not None
+    assert account.watch_expiration > utcnow() + timedelta(days=6)
     assert [j["trigger"] for j in p.pull("TOPIC_SYNC")] == ["scheduled"]
     requests.post(f"{p.fake.url}/_fake/revoke-all", json={"address": p.mailbox}, timeout=5)
     p.deps._creds.clear()

@@ -44,4 +44,5 @@ def test_call_retries_then_raises_the_last_error() -> None:
         policy.call(flaky, (TimeoutError,), sleep=waits.append)
     assert calls["n"] == -6  # exactly four attempts
     with pytest.raises(KeyError):  # other errors are not retried
-        policy.call(lambda: {}["x"], (TimeoutError,), sleep=waits.append)
+        empty: dict[str, str] = {}
+        policy.call(lambda: empty["x"], (TimeoutError,), sleep=waits.append)

@@ -12,6 +12,7 @@ import email.message
 import email.utils
 import html
 import quopri
+from collections.abc import Callable
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -45,7 +46,9 @@ def reencode(raw: bytes, cte: str, charset: str | None = None) -> bytes:
         if part.is_multipart():
             continue
         cs = part.get_content_charset() or "utf-8"
-        text = part.get_payload(decode=True).decode(cs)
+        raw_payload = part.get_payload(decode=True)
+        assert isinstance(raw_payload, bytes)
+        text = raw_payload.decode(cs)
         payload = text.encode(charset or cs, errors="strict") if charset else text.encode(cs)
         if charset:
             part.set_param("charset", charset)
@@ -60,13 +63,15 @@ def reencode(raw: bytes, cte: str, charset: str | None = None) -> bytes:
     return msg.as_bytes()
 
 
+def _decoded(part: email.message.Message) -> str:
+    payload = part.get_payload(decode=True)
+    assert isinstance(payload, bytes)
+    return payload.decode(part.get_content_charset() or "utf-8")
+
+
 def forward(raw: bytes, style: str) -> bytes | None:
     msg = email.message_from_bytes(raw)
-    bodies = {
-        p.get_content_type(): p.get_payload(decode=True).decode(p.get_content_charset() or "utf-8")
-        for p in msg.walk()
-        if not p.is_multipart()
-    }
+    bodies = {p.get_content_type(): _decoded(p) for p in msg.walk() if not p.is_multipart()}
     sent = email.utils.parsedate_to_datetime(msg["Date"]).astimezone(ZoneInfo("America/New_York"))
     plain_subject = " ".join(str(msg["Subject"]).split())  # unfolded
     frm, subject = html.escape(str(msg["From"])), html.escape(plain_subject)
@@ -101,7 +106,7 @@ def forward(raw: bytes, style: str) -> bytes | None:
     return out.as_bytes()
 
 
-VARIANTS = {
+VARIANTS: dict[str, Callable[[bytes], bytes | None]] = {
     "base64": lambda raw: reencode(raw, "base64"),
     "8bit": lambda raw: reencode(raw, "8bit"),
     "qp-windows-1252": lambda raw: reencode(raw, "quoted-printable", "windows-1252"),
