@@ -53,6 +53,7 @@ bench-parse: $(STAMP)
 	$(PY) -m tests.bench.parse_bench
 
 bench: bench-parse $(STAMP)
+	$(PY) -m tests.bench.cold_import
 	$(PY) -m tests.bench.pipeline_bench
 
 api-spec: $(STAMP)
