@@ -5,7 +5,7 @@ import functions_framework
 
 from shared.bootstrap import deps
 from shared.http import request_context
-from shared.services.api.app import Reply, serve
+from shared.services.api.app import Reply, Request, serve
 
 
 @functions_framework.http
@@ -14,9 +14,11 @@ def api(request: flask.Request) -> Reply:
     with request_context("api", request.headers):
         return serve(
             deps(),
-            request.method,
-            request.path,
-            request.headers,
-            request.args.to_dict(),
-            request.get_data(),
+            Request(
+                request.method,
+                request.path,
+                request.headers,
+                request.args.to_dict(),
+                request.get_data(),
+            ),
         )

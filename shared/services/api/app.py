@@ -4,6 +4,7 @@ generated OpenAPI document."""
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass
 
 import msgspec
 from werkzeug.exceptions import MethodNotAllowed
@@ -50,44 +51,43 @@ def cors_headers(deps: ApiPorts, origin: str | None) -> dict[str, str]:
     }
 
 
-def _dispatch(
-    deps: ApiPorts,
-    method: str,
-    path: str,
-    headers: RequestHeaders,
-    args: Mapping[str, str],
-    raw: bytes,
-) -> tuple[int, msgspec.Struct]:
-    endpoint, params = URLS.bind("api").match(path, method=method)
+@dataclass(frozen=True)
+class Request:
+    """One HTTP request to the API, as the entry point received it."""
+
+    method: str
+    path: str
+    headers: RequestHeaders
+    args: Mapping[str, str]
+    raw: bytes
+
+
+def _dispatch(deps: ApiPorts, request: Request) -> tuple[int, msgspec.Struct]:
+    endpoint, params = URLS.bind("api").match(request.path, method=request.method)
     route = ROUTES[endpoint]
-    user = verify_user(deps, headers.get("Authorization"))
+    user = verify_user(deps, request.headers.get("Authorization"))
     call = Call(deps, user, deps.accounts.owned_by(user), {k: str(v) for k, v in params.items()})
     if route.query is not None:
-        call.query = decode_query(route.query, args)
+        call.query = decode_query(route.query, request.args)
     if route.body:
-        call.body = decode_body(route.body, raw)
+        call.body = decode_body(route.body, request.raw)
     return route.status, route.handler(call)
 
 
-def serve(
-    deps: ApiPorts,
-    method: str,
-    path: str,
-    headers: RequestHeaders,
-    args: Mapping[str, str],
-    raw: bytes,
-) -> Reply:
+def serve(deps: ApiPorts, request: Request) -> Reply:
     """Answer one API request: preflight, the document, a route, or the error envelope."""
-    cors = cors_headers(deps, headers.get("Origin"))
+    cors = cors_headers(deps, request.headers.get("Origin"))
     base = {"Content-Type": "application/json", **cors}
-    if method == "OPTIONS":
-        if headers.get("Origin") and not cors:
+    if request.method == "OPTIONS":
+        if request.headers.get("Origin") and not cors:
             return _encoder.encode(envelope("permission_denied", "origin not allowed")), 403, base
         return b"", 204, cors
-    if method == "GET" and path.rstrip("/") == "/openapi.json":  # public: the API's description
+    if (
+        request.method == "GET" and request.path.rstrip("/") == "/openapi.json"
+    ):  # public: the API's description
         return _encoder.encode(document()), 200, base
     try:
-        status, answer = _dispatch(deps, method, path, headers, args, raw)
+        status, answer = _dispatch(deps, request)
     except Exception as exc:  # noqa: BLE001 - to_http logs bugs with their stack
         code, body = to_http(exc)
         if isinstance(exc, MethodNotAllowed) and exc.valid_methods:

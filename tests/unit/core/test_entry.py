@@ -4,9 +4,11 @@ structured log entry each time, never a bare traceback."""
 from __future__ import annotations
 
 import base64
+import contextlib
 import io
 import json
 import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -32,6 +34,20 @@ def handle(deps, what):
 def target(event):
     run_event("target", event, lambda data: data, lambda deps, job: handle(deps, job["what"]))
 """
+
+
+@contextlib.contextmanager
+def json_logs() -> Iterator[io.StringIO]:
+    """What the project's loggers emit, as the JSON lines Cloud Logging would read."""
+    out = io.StringIO()
+    handler = logging.StreamHandler(out)
+    handler.setFormatter(JsonFormatter())
+    get_logger("entry")
+    logging.getLogger("leadharvest").addHandler(handler)
+    try:
+        yield out
+    finally:
+        logging.getLogger("leadharvest").removeHandler(handler)
 
 
 def push(what: str) -> dict[str, object]:
@@ -63,19 +79,12 @@ def test_status_and_one_structured_entry(
     monkeypatch.setattr("shared.entry.deps", lambda: None)
     (tmp_path / "main.py").write_text(SOURCE)
     client = create_app("target", str(tmp_path / "main.py"), "cloudevent").test_client()
-    out = io.StringIO()
-    handler = logging.StreamHandler(out)
-    handler.setFormatter(JsonFormatter())
-    get_logger("entry")
-    logging.getLogger("leadharvest").addHandler(handler)
-    try:
+    with json_logs() as out:
         resp = client.post(
             "/",
             json=push(what),
             headers={"X-Cloud-Trace-Context": "0af7651916cd43dd8448eb211c80319c/42;o=1"},
         )
-    finally:
-        logging.getLogger("leadharvest").removeHandler(handler)
     assert resp.status_code == status
     entries = [json.loads(line) for line in out.getvalue().splitlines()]
     if severity is None:
@@ -112,16 +121,10 @@ def target(request):
 def test_http_entry_bug_is_one_json_entry_with_stack_and_trace(tmp_path: Path) -> None:
     (tmp_path / "main.py").write_text(HTTP_SOURCE)
     client = create_app("target", str(tmp_path / "main.py")).test_client()
-    out = io.StringIO()
-    handler = logging.StreamHandler(out)
-    handler.setFormatter(JsonFormatter())
-    get_logger("http")
-    logging.getLogger("leadharvest").addHandler(handler)
-    try:
-        ok = client.get("/", headers={"traceparent": f"00-{'ab' * 16}-{'0' * 15}f-01"})
-        bug = client.get("/?what=bug", headers={"traceparent": f"00-{'ab' * 16}-{'0' * 15}f-01"})
-    finally:
-        logging.getLogger("leadharvest").removeHandler(handler)
+    traced = {"traceparent": f"00-{'ab' * 16}-{'0' * 15}f-01"}
+    with json_logs() as out:
+        ok = client.get("/", headers=traced)
+        bug = client.get("/?what=bug", headers=traced)
     assert ok.status_code == 200 and bug.status_code == 500
     assert bug.get_json()["error"]["code"] == "internal"
     [entry] = [json.loads(line) for line in out.getvalue().splitlines()]
