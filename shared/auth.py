@@ -25,6 +25,7 @@ from shared.errors import ForbiddenError, RetryableError, UnauthenticatedError
 from shared.types import JsonObject
 
 CERTS_TTL_S = 300
+REFETCH_EVERY_S = 60
 SKEW_S = 10
 MAX_LIFETIME_S = 3600 + 300  # Google's ID tokens live one hour
 GOOGLE_ISSUERS = ("https://accounts.google.com", "accounts.google.com")
@@ -72,9 +73,16 @@ class TokenVerifier:
         self._fetched = 0.0
         self._lock = threading.Lock()
 
+    def _may_refetch(self) -> bool:
+        """An unknown key id refetches the certs at most once a minute per instance (so bad
+        tokens cannot turn every request into a fetch under the lock)."""
+        with self._lock:
+            return time.monotonic() - self._fetched > REFETCH_EVERY_S
+
     def _certs_now(self, refresh: bool = False) -> dict[str, str]:
         with self._lock:
-            if refresh or not self._certs or time.monotonic() - self._fetched > CERTS_TTL_S:
+            stale = not self._fetched or time.monotonic() - self._fetched > CERTS_TTL_S
+            if refresh or stale:
                 try:
                     resp = requests.get(self.certs_url, timeout=10)
                     resp.raise_for_status()
@@ -130,7 +138,7 @@ class TokenVerifier:
             try:
                 claims = jwt.decode(
                     token,
-                    certs=self._certs_now(refresh=attempt == 1),
+                    certs=self._certs_now(refresh=attempt == 1 and self._may_refetch()),
                     audience=allowed,
                     clock_skew_in_seconds=SKEW_S,
                 )

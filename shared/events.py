@@ -9,6 +9,8 @@ from dataclasses import asdict, dataclass, field
 from typing import Literal
 
 from shared.errors import MalformedPayloadError
+from shared.ids import is_doc_id, is_mailbox
+from shared.jsonio import PUSH_BODY_MAX, decode_json
 from shared.types import Json, JsonObject
 
 Trigger = Literal["push", "backfill", "manual", "retry", "scheduled", "reparse"]
@@ -54,9 +56,9 @@ def _b64json(data: Json) -> JsonObject:
         raise MalformedPayloadError("message data is missing")
     try:
         raw = base64.b64decode(data, validate=True) if isinstance(data, str) else data
-        value = json.loads(raw)
-    except (binascii.Error, ValueError, UnicodeDecodeError) as exc:
-        raise MalformedPayloadError("message data is not base64 JSON") from exc
+    except (binascii.Error, ValueError) as exc:
+        raise MalformedPayloadError("message data is not base64") from exc
+    value = decode_json(raw, PUSH_BODY_MAX)
     if not isinstance(value, dict):
         raise MalformedPayloadError("message data is not a JSON object")
     return value
@@ -73,7 +75,7 @@ def gmail_notification(envelope: Json) -> GmailNotification:
     """Decode Gmail's ``{"emailAddress", "historyId"}`` from a push envelope."""
     data = pubsub_data(envelope)
     mailbox, history = data.get("emailAddress"), data.get("historyId")
-    if not isinstance(mailbox, str) or "@" not in mailbox or len(mailbox) > 320:
+    if not isinstance(mailbox, str) or not is_mailbox(mailbox.lower()):
         raise MalformedPayloadError("emailAddress missing or invalid")
     try:
         history_id = int(history)  # type: ignore[arg-type]
@@ -95,7 +97,7 @@ def sync_job(data: JsonObject) -> SyncJob:
         )
     except (KeyError, TypeError) as exc:
         raise MalformedPayloadError("sync job is missing fields") from exc
-    if job.trigger not in TRIGGERS or "@" not in job.mailbox:
+    if job.trigger not in TRIGGERS or not is_mailbox(job.mailbox):
         raise MalformedPayloadError("sync job has an invalid trigger or mailbox")
     return job
 
@@ -113,6 +115,8 @@ def chunk_job(data: JsonObject) -> ChunkJob:
         )
     except (KeyError, TypeError) as exc:
         raise MalformedPayloadError("chunk job is missing fields") from exc
+    if not is_mailbox(job.mailbox) or not is_doc_id(job.batch_id):
+        raise MalformedPayloadError("chunk job names an invalid mailbox or batch")
     if job.trigger not in TRIGGERS or not job.ids or len(job.ids) > 100:
         raise MalformedPayloadError("chunk job has an invalid trigger or id list")
     return job

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import json
 from typing import Protocol
 
 from shared.auth import require_service_account
 from shared.errors import MalformedPayloadError
 from shared.events import SyncJob, gmail_notification
+from shared.jsonio import PUSH_BODY_MAX, decode_json
 from shared.logs import get_logger
 from shared.ports import Configured, HoldsAccounts, Publishes, Verifies
 
@@ -33,8 +33,8 @@ def handle_push(deps: Ports, authorization: str | None, body: bytes) -> str:
     claims = deps.verifier.verify_behind_iam(authorization, [s.push_audience])
     require_service_account(claims, s.push_service_account)
     try:
-        note = gmail_notification(json.loads(body or b"null"))
-    except (MalformedPayloadError, ValueError, UnicodeDecodeError) as exc:
+        note = gmail_notification(decode_json(body or b"null", PUSH_BODY_MAX))
+    except MalformedPayloadError as exc:
         log.warning("malformed push acknowledged", extra={"fields": {"error": str(exc)[:200]}})
         return "malformed"
     account = deps.accounts.get(note.mailbox)

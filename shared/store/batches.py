@@ -15,6 +15,7 @@ from google.api_core.exceptions import AlreadyExists
 from google.cloud import firestore
 
 from shared.errors import NotFoundError
+from shared.ids import is_doc_id
 from shared.store.errors import store_errors
 from shared.types import JsonObject, Sdk
 
@@ -106,6 +107,8 @@ class BatchStore:
 
     def summary(self, batch_id: str) -> BatchSummary | None:
         """The batch and its figures, or None if unknown."""
+        if not is_doc_id(batch_id):
+            return None
         with store_errors("read batch"):
             snap = self._ref(batch_id).get()
             if not snap.exists:
@@ -152,6 +155,8 @@ class BatchStore:
             counter: Sdk = query.count()  # SDK aggregation; get() → [[AggregationResult]]
             total = int(counter.get()[0][0].value)
             if cursor:
+                if not is_doc_id(cursor):
+                    raise NotFoundError("unknown cursor", details={"fields": {"cursor": "unknown"}})
                 snap = self._ref(cursor).get()
                 if not snap.exists or (snap.to_dict() or {}).get("mailbox") != mailbox:
                     raise NotFoundError("unknown cursor", details={"fields": {"cursor": "unknown"}})

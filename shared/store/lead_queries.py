@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from google.cloud import firestore
 
 from shared.errors import NotFoundError
+from shared.ids import is_doc_id
 from shared.store.errors import store_errors
 from shared.types import JsonObject
 
@@ -43,6 +44,8 @@ class LeadQueries:
         query = query.order_by("updated_at", direction=firestore.Query.DESCENDING)
         with store_errors("list leads"):
             if cursor:
+                if not is_doc_id(cursor):
+                    raise NotFoundError("unknown cursor", details={"fields": {"cursor": "unknown"}})
                 snap = self._db.collection(LEADS).document(cursor).get()
                 if not snap.exists or (snap.to_dict() or {}).get("mailbox") != mailbox:
                     raise NotFoundError("unknown cursor", details={"fields": {"cursor": "unknown"}})
@@ -52,6 +55,8 @@ class LeadQueries:
 
     def owned(self, lead_id: str, mailboxes: set[str]) -> JsonObject:
         """One lead if it belongs to one of ``mailboxes``; 404 otherwise (also for others')."""
+        if not is_doc_id(lead_id):
+            raise NotFoundError("no such lead")
         with store_errors("read lead"):
             snap = self._db.collection(LEADS).document(lead_id).get()
         data = (snap.to_dict() or {}) if snap.exists else {}

@@ -8,6 +8,7 @@ from google.api_core import exceptions as gexc
 from google.cloud import firestore
 
 from shared.errors import ValidationError
+from shared.ids import is_doc_id
 from shared.store.errors import store_errors
 from shared.store.optimistic import unchanged_since
 from shared.types import JsonObject
@@ -36,7 +37,7 @@ class OAuthStates:
 
     def consume(self, state: str, now: datetime) -> JsonObject:
         """Use a state once; raises :class:`ValidationError` if missing, used or expired."""
-        if not state or len(state) > 200 or "/" in state:
+        if not is_doc_id(state):
             raise ValidationError("missing or malformed OAuth state")
         ref = self._db.collection(COLLECTION).document(state)
         with store_errors("consume oauth state"):

@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 import msgspec
-from werkzeug.exceptions import MethodNotAllowed
+from werkzeug.exceptions import MethodNotAllowed, RequestEntityTooLarge
 
 from shared.http import RequestHeaders, verify_user
 from shared.http_errors import envelope, to_http
@@ -24,6 +24,7 @@ from shared.services.api.routing import (
 from shared.types import JsonObject
 
 Reply = tuple[bytes, int, dict[str, str]]
+BODY_MAX = 256 * 1024  # the largest body (1,000 message ids) is ~25 KiB
 ROUTES: tuple[Route, ...] = (
     *gmail_routes.ROUTES,
     *processing_routes.ROUTES,
@@ -63,6 +64,8 @@ class Request:
 
 
 def _dispatch(deps: ApiPorts, request: Request) -> tuple[int, msgspec.Struct]:
+    if len(request.raw) > BODY_MAX:
+        raise RequestEntityTooLarge(f"request bodies are at most {BODY_MAX} bytes")
     endpoint, params = URLS.bind("api").match(request.path, method=request.method)
     route = ROUTES[endpoint]
     user = verify_user(deps, request.headers.get("Authorization"))

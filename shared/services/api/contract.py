@@ -8,6 +8,7 @@ from typing import Annotated, Literal
 
 import msgspec
 
+from shared.ids import DOC_ID_PATTERN
 from shared.parsing.record import ReviewReason, Source
 from shared.store.accounts import State as AccountState
 from shared.store.lead_records import LeadStatus
@@ -15,7 +16,7 @@ from shared.types import Json
 
 __all__ = ["AccountState", "LeadStatus", "ReviewReason", "Source"]
 
-ID_PATTERN = r"[A-Za-z0-9_:@.+-]{1,200}"  # a Firestore-safe document id (path and body)
+ID_PATTERN = DOC_ID_PATTERN  # a Firestore-safe document id (path and body)
 GMAIL_ID_PATTERN = r"[A-Za-z0-9]{1,32}"
 
 Id = Annotated[str, msgspec.Meta(pattern=f"^{ID_PATTERN}$")]

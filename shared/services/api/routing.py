@@ -11,8 +11,10 @@ from typing import Protocol, TypeVar, overload
 
 import msgspec
 from werkzeug.routing import BaseConverter, Map, Rule
+from werkzeug.routing import ValidationError as RoutingValidationError
 
 from shared.errors import NotFoundError, ValidationError
+from shared.ids import is_doc_id
 from shared.ports import (
     Configured,
     HoldsAccounts,
@@ -54,9 +56,15 @@ class ApiPorts(
 
 
 class IdConverter(BaseConverter):
-    """A path segment that is a safe document id."""
+    """A path segment that is a safe document id (reserved names match no route: 404)."""
 
     regex = ID_PATTERN
+
+    def to_python(self, value: str) -> str:
+        """The id, if Firestore may store it."""
+        if not is_doc_id(value):
+            raise RoutingValidationError()
+        return value
 
 
 @dataclass
@@ -166,8 +174,8 @@ def decode_body(kinds: tuple[type[Body], ...], raw: bytes) -> Body:
     """The JSON body as the one model it matches; 400 naming the fields otherwise."""
     try:
         data = _integral(msgspec.json.decode(raw)) if raw else None
-    except msgspec.DecodeError as exc:
-        raise ValidationError("request body is not JSON") from exc
+    except (msgspec.DecodeError, RecursionError) as exc:
+        raise ValidationError("request body is not JSON, or nested too deep") from exc
     if not isinstance(data, dict):
         raise ValidationError("request body must be a JSON object", details={"fields": {}})
     # the model sharing the most names with the body explains the error best

@@ -34,8 +34,24 @@ def _bodies() -> st.SearchStrategy[bytes]:
         ),
         st.dictionaries(TEXT, JSONISH, max_size=3),
     )
+    hostile = st.sampled_from(["__a@b__", "a@b/c", ".", "..", "x" * 400 + "@b.c", "A@B.C"]).map(
+        lambda address: json.dumps(
+            {
+                "message": {
+                    "data": base64.b64encode(
+                        json.dumps({"emailAddress": address, "historyId": 7}).encode()
+                    ).decode()
+                }
+            }
+        ).encode()
+    )
+    deep = st.integers(min_value=500, max_value=60_000).map(lambda n: b"[" * n + b"]" * n)
     return st.one_of(
-        st.binary(max_size=300), JSONISH.map(lambda v: json.dumps(v).encode()), envelope
+        st.binary(max_size=300),
+        JSONISH.map(lambda v: json.dumps(v).encode()),
+        envelope,
+        hostile,
+        deep,
     )
 
 
@@ -73,7 +89,17 @@ def test_entry_points_never_fail_on_arbitrary_input(
     @given(
         body=_bodies(),
         headers=_headers(),
-        path=st.sampled_from(["/", "/start", "/callback", "/callback?state=x&code=y"]),
+        path=st.sampled_from(
+            [
+                "/",
+                "/start",
+                "/callback",
+                "/callback?state=x&code=y",
+                "/callback?state=__x__&code=y",
+                "/callback?state=..&code=y",
+                "/callback?state=a%2Fb&code=y",
+            ]
+        ),
         use_good=st.booleans(),
     )
     def run(body: bytes, headers: dict[str, str], path: str, use_good: bool) -> None:

@@ -62,3 +62,28 @@ def test_good_claims_pass_behind_iam_but_never_on_a_public_entry() -> None:
 def test_bad_or_hostile_tokens_are_401(header: str | None) -> None:
     with pytest.raises(UnauthenticatedError):
         verifier().verify_behind_iam(header, [AUD])
+
+
+def test_unknown_key_ids_refetch_the_certs_at_most_once_a_minute(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    fetches: list[str] = []
+
+    class Resp:
+        def raise_for_status(self) -> None:
+            return None
+
+        def json(self) -> dict[str, str]:
+            return {}
+
+    def fake_get(url: str, timeout: float) -> Resp:
+        fetches.append(url)
+        return Resp()
+
+    monkeypatch.setattr("shared.auth.requests.get", fake_get)
+    signed = token().removesuffix(SIGNATURE_REMOVED) + "c2lnbmF0dXJl"
+    v = verifier()
+    for _ in range(50):
+        with pytest.raises(UnauthenticatedError):
+            v.verify(signed, [AUD])
+    assert len(fetches) == 1  # the first fetch; no refetch per bad key id
