@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import sys
 
+from infra.deploy_check import permissions
 from infra.deploy_check.code_rules import all_problems, secret_problems
 from infra.deploy_check.deploy_rules import all_deploy_problems
 from infra.deploy_check.mutations import MUTATIONS, caught
@@ -29,6 +30,7 @@ def main() -> int:
             print(f"- {mutation.name}\n    {verdict}")
         return 1 if missed else 0
     problems = all_problems(load()) + all_deploy_problems(load()) + secret_problems()
+    problems += permissions.main_problems()
     for problem in problems:
         print(f"problem: {problem}")
     print(f"deploy rules: {len(problems)} problem(s)")

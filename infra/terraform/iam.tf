@@ -8,9 +8,14 @@ resource "google_service_account" "function" {
   depends_on   = [google_project_service.apis]
 }
 
+# Every function reads and writes Firestore and writes logs (README "Least privilege").
+locals {
+  function_project_roles = ["roles/datastore.user", "roles/logging.logWriter"]
+}
+
 resource "google_project_iam_member" "function_roles" {
   for_each = {
-    for pair in setproduct(local.function_names, ["roles/datastore.user", "roles/logging.logWriter"]) :
+    for pair in setproduct(local.function_names, local.function_project_roles) :
     "${pair[0]} ${pair[1]}" => { fn = pair[0], role = pair[1] }
   }
   project = var.project_id
@@ -64,9 +69,13 @@ locals {
     writer  = ["secretmanager.versions.add", "secretmanager.versions.list", "secretmanager.versions.destroy"]
     remover = ["secretmanager.secrets.delete"]
   }
+  # oauth and api (POST /gmail/token) connect mailboxes: create the secret, add a version,
+  # destroy the replaced ones; api (disconnect) deletes it; readers refresh access tokens.
   token_grants = {
     oauth_creator         = { fn = "oauth", role = "creator", conditioned = false }
     oauth_writer          = { fn = "oauth", role = "writer", conditioned = true }
+    api_creator           = { fn = "api", role = "creator", conditioned = false }
+    api_writer            = { fn = "api", role = "writer", conditioned = true }
     api_remover           = { fn = "api", role = "remover", conditioned = true }
     api_reader            = { fn = "api", role = "reader", conditioned = true }
     sync_mailbox_reader   = { fn = "sync_mailbox", role = "reader", conditioned = true }

@@ -21,7 +21,11 @@ log = get_logger("disconnect")
 
 
 def disconnect(deps: Ports, account: Account) -> dict[str, bool]:
-    """Best effort on Google's side (a revoked token cannot stop a watch); ours always happens."""
+    """Stop the watch and revoke the grant (best effort on Google's side: a revoked token
+    cannot stop a watch), then delete the token's secret; only then is the mailbox
+    ``disconnected``. If the secret cannot be deleted the account stays ``disconnecting`` with
+    the reason, and the error is raised (a retry finishes the job)."""
+    deps.accounts.update(account.mailbox, state="disconnecting", reason="disconnect in progress")
     done = {"watchStopped": False, "tokenRevoked": False, "secretDeleted": False}
     with contextlib.suppress(LeadHarvestError):
         deps.gmail_for(account).stop()
@@ -31,7 +35,12 @@ def disconnect(deps: Ports, account: Account) -> dict[str, bool]:
         with contextlib.suppress(requests.RequestException):
             resp = requests.post(deps.settings.oauth_revoke_uri, data={"token": token}, timeout=10)
             done["tokenRevoked"] = resp.status_code < 300
-    deps.secrets.delete(account.secret_name)
+    try:
+        deps.secrets.delete(account.secret_name)
+    except LeadHarvestError as exc:
+        reason = f"the token's secret could not be deleted ({exc.code}); disconnect again"
+        deps.accounts.update(account.mailbox, reason=reason)
+        raise
     done["secretDeleted"] = True
     deps.forget_gmail(account)
     deps.accounts.update(

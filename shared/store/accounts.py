@@ -12,7 +12,9 @@ from shared.store.errors import store_errors
 from shared.store.optimistic import retry_on_conflict, unchanged_since
 from shared.types import JsonObject, Sdk
 
-State = Literal["connected", "needs_reauth", "disconnected"]
+# "disconnecting": the token is being revoked and its secret deleted; if that fails the
+# account stays here, with the reason, until a disconnect succeeds.
+State = Literal["connected", "needs_reauth", "disconnecting", "disconnected"]
 COLLECTION = "accounts"
 
 

@@ -1,0 +1,69 @@
+"""The README's least-privilege table against the Terraform's grants, in both directions."""
+
+from __future__ import annotations
+
+import re
+
+from infra.deploy_check.terraform import load
+from shared.types import JsonObject
+
+Grant = tuple[str, str, str]  # function, role, what it is granted on
+_ROW = re.compile(r"^\| (.+?) \| .+? \| `([^`]+)` \| (.+?) \|$", re.M)
+
+
+def readme_grants(readme: str, functions: list[str]) -> set[Grant]:
+    """Rows of the README's "Least privilege" table, one grant per function named."""
+    section = readme.split("### Least privilege", 1)[-1].split("\n### ", 1)[0]
+    section = section.split("\n## ", 1)[0]
+    out: set[Grant] = set()
+    for who, role, where in _ROW.findall(section):
+        names = functions if who == "every function" else re.findall(r"`(\w+)`", who)
+        out |= {(name, role, where.replace("`", "").strip()) for name in names}
+    return out
+
+
+def terraform_grants(tf: JsonObject) -> set[Grant]:
+    """What ``iam.tf`` and ``pubsub.tf`` grant each function's account."""
+    loc = tf["locals"]
+    functions = list(loc["functions_http"]) + list(loc["functions_event"])
+    out: set[Grant] = set()
+    project_roles = re.findall(r"roles/[\w.]+", str(loc.get("function_project_roles", "")))
+    resources = tf["resource"]
+    if "function_roles" in resources.get("google_project_iam_member", {}):
+        out |= {(f, role, "project") for f in functions for role in project_roles}
+    reader = resources.get("google_secret_manager_secret_iam_member", {}).get("oauth_client_reader")
+    if reader and "local.function_names" in str(reader.get("for_each")):
+        out |= {(f, "roles/secretmanager.secretAccessor", "oauth-client-secret") for f in functions}
+    if "token" in resources.get("google_project_iam_member", {}):
+        for grant in loc.get("token_grants", {}).values():
+            role = (
+                "roles/secretmanager.secretAccessor"
+                if grant["role"] == "reader"
+                else f"leadharvestToken{str(grant['role']).title()}"
+            )
+            out.add((grant["fn"], role, "gmail-refresh-*" if grant["conditioned"] else "project"))
+    if "publishers" in resources.get("google_pubsub_topic_iam_member", {}):
+        for grant in loc.get("publishers", {}).values():
+            topic = loc["topics"][grant["topic"]]
+            out.add((grant["fn"], "roles/pubsub.publisher", f"topic {topic}"))
+    return out
+
+
+def permission_problems(tf: JsonObject, readme: str) -> list[str]:
+    """Grants the README lists that Terraform lacks, and the other way round."""
+    loc = tf["locals"]
+    functions = list(loc["functions_http"]) + list(loc["functions_event"])
+    documented, granted = readme_grants(readme, functions), terraform_grants(tf)
+    return [
+        f"README lists {g} but Terraform does not grant it" for g in sorted(documented - granted)
+    ] + [
+        f"Terraform grants {g} but the README does not list it"
+        for g in sorted(granted - documented)
+    ]
+
+
+def main_problems() -> list[str]:
+    """The check on the repository's own README and Terraform."""
+    from infra.deploy_check.terraform import ROOT  # noqa: PLC0415
+
+    return permission_problems(load(), (ROOT / "README.md").read_text())
