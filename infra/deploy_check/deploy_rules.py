@@ -211,6 +211,11 @@ def invoker_problems(tf: dict[str, Any]) -> list[str]:
             problems.append(f"{address} grants invocation outside local.invokers")
     if not grants:
         problems.append("no invoker bindings")
+    ingress = str(tf["locals"].get("ingress", ""))
+    if not re.search(r'who == "public" \? "ALLOW_ALL" : "ALLOW_INTERNAL_ONLY"', ingress) or (
+        str(tf["module"].get("function", {}).get("ingress")) != "${local.ingress[each.value]}"
+    ):
+        problems.append("functions only Pub/Sub or Scheduler call are not internal-only")
     return problems
 
 

@@ -108,6 +108,11 @@ MUTATIONS = (
         ),
     ),
     Mutation(
+        "every function open to the internet",
+        rules.invoker_problems,
+        (("main.tf", '"ALLOW_ALL" : "ALLOW_INTERNAL_ONLY"', '"ALLOW_ALL" : "ALLOW_ALL"'),),
+    ),
+    Mutation(
         "webhook made public while its code trusts signature-removed tokens",
         rules.invoker_problems,
         (("main.tf", 'gmail_webhook  = "push"', 'gmail_webhook  = "public"'),),

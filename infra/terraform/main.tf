@@ -27,6 +27,12 @@ locals {
     renew_watch    = "scheduler"
   }
 
+  # Functions only Pub/Sub push or Cloud Scheduler call take internal-only ingress (Cloud
+  # Run's "internal" admits both from the same project); the public ones stay reachable.
+  ingress = {
+    for fn, who in local.invokers : fn => who == "public" ? "ALLOW_ALL" : "ALLOW_INTERNAL_ONLY"
+  }
+
   # Request timeout of each function (seconds). A push subscription's ack deadline is at least
   # its target's timeout, or Pub/Sub redelivers work that is still running.
   timeouts = {
@@ -131,6 +137,7 @@ module "function" {
   service_account_email = google_service_account.function[each.value].email
   build_service_account = google_service_account.build.id
   timeout_seconds       = local.timeouts[each.value]
+  ingress               = local.ingress[each.value]
 
   # Everything a new instance needs exists before it starts: the APIs, the function's roles,
   # its access to the OAuth client secret, and the build account's roles.

@@ -1,17 +1,27 @@
 # Topics, dead letters, and the push subscription from Gmail's topic to the webhook.
 
 resource "google_pubsub_topic" "topic" {
-  #checkov:skip=CKV_GCP_83:messages carry mailbox addresses and Gmail ids only, never email content; Google-managed encryption at rest
-  for_each   = local.topics
-  name       = each.value
-  depends_on = [google_project_service.apis]
+  #checkov:skip=CKV_GCP_83:customer-managed keys are an option (var.kms_key_name); messages carry mailbox addresses and Gmail ids only
+  for_each     = local.topics
+  name         = each.value
+  kms_key_name = var.kms_key_name == "" ? null : var.kms_key_name
+  depends_on   = [google_project_service.apis, google_kms_crypto_key_iam_member.pubsub_agent]
 }
 
 resource "google_pubsub_topic" "dead_letter" {
-  #checkov:skip=CKV_GCP_83:messages carry mailbox addresses and Gmail ids only, never email content; Google-managed encryption at rest
-  for_each   = local.topics
-  name       = "${each.value}-dead-letter"
-  depends_on = [google_project_service.apis]
+  #checkov:skip=CKV_GCP_83:customer-managed keys are an option (var.kms_key_name); messages carry mailbox addresses and Gmail ids only
+  for_each     = local.topics
+  name         = "${each.value}-dead-letter"
+  kms_key_name = var.kms_key_name == "" ? null : var.kms_key_name
+  depends_on   = [google_project_service.apis, google_kms_crypto_key_iam_member.pubsub_agent]
+}
+
+# With a customer-managed key, Pub/Sub's service agent must be able to use it.
+resource "google_kms_crypto_key_iam_member" "pubsub_agent" {
+  count         = var.kms_key_name == "" ? 0 : 1
+  crypto_key_id = var.kms_key_name
+  role          = "roles/cloudkms.cryptoKeyEncrypterDecrypter"
+  member        = local.pubsub_agent
 }
 
 # Gmail publishes change notifications as this system account.

@@ -83,3 +83,9 @@ variable "renew_schedule" {
   type        = string
   default     = "17 3 * * *"
 }
+
+variable "kms_key_name" {
+  description = "Optional Cloud KMS key (projects/…/cryptoKeys/…) to encrypt the Pub/Sub topics with; empty: Google-managed keys."
+  type        = string
+  default     = ""
+}

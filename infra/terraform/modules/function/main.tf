@@ -14,7 +14,7 @@ resource "google_storage_bucket_object" "bundle" {
 }
 
 resource "google_cloudfunctions2_function" "this" {
-  #checkov:skip=CKV_GCP_124:Pub/Sub push and Cloud Scheduler reach the functions on their public endpoint (no VPC Service Controls perimeter here); IAM (run.invoker) limits who may call
+  #checkov:skip=CKV_GCP_124:ingress comes from var.ingress: internal-only except the public api and oauth (README "Least privilege")
   name     = replace(var.name, "_", "-")
   location = var.region
 
@@ -36,7 +36,7 @@ resource "google_cloudfunctions2_function" "this" {
     timeout_seconds                = var.timeout_seconds
     max_instance_count             = var.max_instances
     available_memory               = var.memory
-    ingress_settings               = "ALLOW_ALL"
+    ingress_settings               = var.ingress
     all_traffic_on_latest_revision = true
 
     dynamic "secret_environment_variables" {

@@ -61,3 +61,12 @@ variable "secret_environment" {
   type        = map(string)
   default     = {}
 }
+
+variable "ingress" {
+  description = "ALLOW_INTERNAL_ONLY for functions only Pub/Sub or Cloud Scheduler call; ALLOW_ALL for public ones."
+  type        = string
+  validation {
+    condition     = contains(["ALLOW_ALL", "ALLOW_INTERNAL_ONLY"], var.ingress)
+    error_message = "ingress is ALLOW_ALL or ALLOW_INTERNAL_ONLY."
+  }
+}
