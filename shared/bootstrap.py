@@ -76,7 +76,7 @@ class Deps:
         """Lead and message-record repository."""
         from shared.store.leads import LeadStore
 
-        return LeadStore(self.db)
+        return LeadStore(self.db, self.settings.raw_retention_days)
 
     @cached_property
     def retries(self) -> RetryStore:

@@ -40,6 +40,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "TOPIC_SYNC": ("mailbox-sync", "Topic of mailbox sync jobs"),
     "TOPIC_BATCHES": ("email-batches", "Topic of message-id chunks to process"),
     "CHUNK_SIZE": ("25", "Message ids per processing chunk"),
+    "RAW_RETENTION_DAYS": ("365", "Days a kept raw email lives (Firestore TTL); 0 keeps it"),
     "RETRY_MAX_ATTEMPTS": ("5", "Attempts before a failed message becomes dead"),
     "GMAIL_QUOTA_UNITS": ("250", "Gmail quota units per user per second"),
     "SECRETS_BACKEND": ("secretmanager", "`secretmanager`, or `local` for development"),
@@ -109,6 +110,7 @@ class Settings:
     topic_sync: str
     topic_batches: str
     chunk_size: int
+    raw_retention_days: int
     retry_max_attempts: int
     gmail_quota_units: int
     secrets_backend: str

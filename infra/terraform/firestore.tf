@@ -27,6 +27,7 @@ locals {
     oauth_states = "expires_at"
     locks        = "expires_at"
     quota_slots  = "expires_at"
+    raw_emails   = "expires_at"
   }
 }
 

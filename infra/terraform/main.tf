@@ -84,6 +84,7 @@ locals {
     TOPIC_SYNC                = local.topics.sync
     TOPIC_BATCHES             = local.topics.batch
     CHUNK_SIZE                = tostring(var.chunk_size)
+    RAW_RETENTION_DAYS        = tostring(var.raw_retention_days)
     RETRY_MAX_ATTEMPTS        = tostring(var.retry_max_attempts)
     GMAIL_QUOTA_UNITS         = "250"
     SECRETS_BACKEND           = "secretmanager"

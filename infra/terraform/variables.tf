@@ -89,3 +89,9 @@ variable "kms_key_name" {
   type        = string
   default     = ""
 }
+
+variable "raw_retention_days" {
+  description = "Days a kept raw email (leads and mail from known sites) lives before Firestore's TTL deletes it; 0 keeps it."
+  type        = number
+  default     = 365
+}

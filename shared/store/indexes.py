@@ -31,4 +31,9 @@ for _mask in range(2 ** len(_LEAD_FILTERS)):
         ),
     )
 
-TTL_FIELDS = {"oauth_states": "expires_at", "locks": "expires_at", "quota_slots": "expires_at"}
+TTL_FIELDS = {
+    "oauth_states": "expires_at",
+    "locks": "expires_at",
+    "quota_slots": "expires_at",
+    "raw_emails": "expires_at",  # kept raw emails, RAW_RETENTION_DAYS after they were stored
+}

@@ -9,7 +9,7 @@ lead with two inquiries; a redelivered email finds its record and changes nothin
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from google.cloud import firestore
 
@@ -28,12 +28,28 @@ from shared.store.lead_records import (
 from shared.store.optimistic import put, retry_on_conflict, unchanged_since
 from shared.types import JsonObject, Sdk
 
+RAW_EMAILS = "raw_emails"
+RAW_MAX = 900_000  # bytes: a kept raw email fits its document
+
 
 class LeadStore:
     """Upserts leads and records processed emails."""
 
-    def __init__(self, db: firestore.Client) -> None:
+    def __init__(self, db: firestore.Client, raw_retention_days: int = 0) -> None:
         self._db = db
+        self._retention = timedelta(days=raw_retention_days) if raw_retention_days > 0 else None
+
+    def _keep_raw(
+        self, batch: Sdk, mailbox: str, gmail_id: str, lead: Lead, raw: bytes, now: datetime
+    ) -> None:
+        """Keep the raw email (re-parse needs it) only for a lead or mail from a known site,
+        in its own document that Firestore's TTL deletes after the retention period."""
+        if not (lead.is_lead or lead.source not in (None, "other")) or len(raw) >= RAW_MAX:
+            return
+        doc = {"mailbox": mailbox, "gmail_id": gmail_id, "raw": raw, "stored_at": now}
+        if self._retention is not None:
+            doc["expires_at"] = now + self._retention
+        batch.set(self._doc(RAW_EMAILS, message_key(mailbox, gmail_id)), doc)
 
     def record(self, mailbox: str, gmail_id: str) -> Sdk:
         """Reference to an email's idempotency record."""
@@ -61,7 +77,6 @@ class LeadStore:
             "parser_version": lead.parser_version,
             "inquiry_at": lead.inquiry_at,
             "processed_at": now,
-            "raw": raw if len(raw) < 900_000 else None,
         }
 
         def attempt() -> Stored:
@@ -75,6 +90,7 @@ class LeadStore:
             if lead.is_lead:
                 lead_id, outcome = self._upsert(batch, lead, mailbox, gmail_id, now)
             batch.create(rec_ref, {**record, "outcome": outcome, "lead_id": lead_id})
+            self._keep_raw(batch, mailbox, gmail_id, lead, raw, now)
             batch.commit()
             return Stored(outcome, lead_id, batch_id)
 
@@ -177,6 +193,7 @@ class LeadStore:
                 },
                 option=unchanged_since(self._db, rec),
             )
+            self._keep_raw(batch, mailbox, gmail_id, lead, raw, now)
             batch.commit()
             return Stored(outcome, lead_id, data.get("batch_id", ""))
 
@@ -184,10 +201,12 @@ class LeadStore:
             return retry_on_conflict(attempt, "reparse")
 
     def raw(self, mailbox: str, gmail_id: str) -> bytes | None:
-        """The stored raw email, if it was small enough to keep."""
+        """The kept raw email (or the one an earlier version kept on the record), if any."""
         with store_errors("read raw email"):
-            snap = self.record(mailbox, gmail_id).get(field_paths=["raw"])
-        value = (snap.to_dict() or {}).get("raw") if snap.exists else None
+            kept = self._doc(RAW_EMAILS, message_key(mailbox, gmail_id)).get()
+            if not kept.exists:
+                kept = self.record(mailbox, gmail_id).get(field_paths=["raw"])
+        value = (kept.to_dict() or {}).get("raw") if kept.exists else None
         return bytes(value) if value else None
 
     @staticmethod

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from msgspec import UNSET
 
-from shared.errors import NotFoundError
+from shared.errors import MessageGoneError, NotFoundError
+from shared.gmail.gateway import Gmail
 from shared.services.api.inputs import (
     BatchByIds,
-    BatchByLabel,
     BatchByQuery,
     MessagesQuery,
     TokenRequest,
@@ -112,19 +112,29 @@ def messages(call: Call) -> Messages:
 
 
 def process_batch(call: Call) -> BatchAccepted:
-    """Queue chosen emails (ids, or a label and/or query with a limit) through the pipeline."""
-    body = call.body_as(BatchByIds, BatchByLabel, BatchByQuery)
+    """Queue emails of the mailbox's lead label (chosen ids, or the newest matching ``q``)
+    through the pipeline. Nothing outside the lead label is read: other ids are left out."""
+    body = call.body_as(BatchByIds, BatchByQuery)
     account = call.account()
+    gmail = call.deps.gmail_for(account)
     if isinstance(body, BatchByIds):
-        ids = list(dict.fromkeys(body.message_ids))
+        wanted = list(dict.fromkeys(body.message_ids))
+        ids = [i for i in wanted if account.label_id in _labels_of(gmail, i)]
     else:
-        label = body.label_id if isinstance(body, BatchByLabel) else None
         query = body.q if body.q is not UNSET else None
-        ids = list(reversed(call.deps.gmail_for(account).list_ids(label, query, body.limit)))
+        ids = list(reversed(gmail.list_ids(account.label_id, query, body.limit)))
     batch_id = queue_batch(call.deps, account.mailbox, "manual", account.history_id, ids)
     if batch_id is None:
-        raise NotFoundError("no emails matched")
+        raise NotFoundError("no emails of the lead label matched")
     return BatchAccepted(batch_id=batch_id)
+
+
+def _labels_of(gmail: Gmail, gmail_id: str) -> list[str]:
+    """The labels of one email (an unknown id has none)."""
+    try:
+        return list(gmail.get_metadata(gmail_id).get("labelIds", []))
+    except MessageGoneError:
+        return []
 
 
 def token(call: Call) -> Connected:
@@ -176,7 +186,7 @@ ROUTES = [
         "Queue emails for processing",
         BatchAccepted,
         status=202,
-        body=(BatchByIds, BatchByLabel, BatchByQuery),
+        body=(BatchByIds, BatchByQuery),
         errors=GMAIL,
     ),
 ]

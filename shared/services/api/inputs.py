@@ -63,14 +63,10 @@ class BatchByIds(Body, rename="camel"):
     message_ids: Annotated[list[GmailId], msgspec.Meta(min_length=1, max_length=1000)]
 
 
-class BatchByLabel(Body, rename="camel"):
-    label_id: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
-    q: Text | UnsetType = UNSET
-    limit: BatchLimit = 100
-
-
 class BatchByQuery(Body):
-    q: Annotated[str, msgspec.Meta(min_length=1, max_length=500)]
+    """The newest emails of the mailbox's lead label, ``q`` narrowing within it."""
+
+    q: Text | UnsetType = UNSET
     limit: BatchLimit = 100
 
 

@@ -9,7 +9,7 @@ import requests as http
 
 from infra.local.mailgen import stream
 from shared.errors import RetryableError
-from shared.events import SyncJob
+from shared.events import ChunkJob, SyncJob
 from shared.services.process import process_chunk
 from shared.services.sync import sync_mailbox
 from tests.helpers import consent_code
@@ -211,3 +211,35 @@ def test_reparse_rewrites_inquiries_and_recovers_missed_leads(pipeline: Pipeline
     assert (status["total"], status["succeeded"], status["failed"]) == (4, 4, 0)
     assert sum(len((d.to_dict() or {})["inquiries"]) for d in db.collection("leads").stream()) == 4
     assert api.post("/leads/reparse", json={"all": False}, headers=auth(p)).status_code == 400
+
+
+PRIVATE = b"""From: Clinic <results@clinic.example>
+To: owner@example.com
+Subject: Your test results
+Date: Tue, 24 Nov 2026 10:00:00 +0000
+Message-ID: <results-1@clinic.example>
+Content-Type: text/plain; charset=utf-8
+
+Your results are ready. Please call us.
+"""
+
+
+def test_only_the_lead_label_is_read_and_only_needed_raw_kept(pipeline: Pipeline, api: Any) -> None:
+    """Mail outside the lead label is never queued; unrelated mail keeps no raw body."""
+    p = pipeline
+    ids = connected(p, 2)
+    inbox = p.deliver(PRIVATE, labels=["INBOX"])
+    refused = api.post("/gmail/process-batch", json={"messageIds": [inbox]}, headers=auth(p))
+    assert refused.status_code == 404 and p.chunk_jobs() == []
+    mixed = api.post("/gmail/process-batch", json={"messageIds": [inbox, ids[0]]}, headers=auth(p))
+    assert mixed.status_code == 202
+    assert [job.ids for job in p.chunk_jobs()] == [[ids[0]]]
+    by_query = api.post("/gmail/process-batch", json={"q": "results"}, headers=auth(p))
+    assert by_query.status_code == 404  # "results" matches only the INBOX email
+    # an unrelated email inside the label is recorded without its raw body; a lead keeps it
+    labelled = p.deliver(PRIVATE.replace(b"results-1", b"results-2"))
+    process_chunk(p.deps, ChunkJob("manual-x", "c00000", p.mailbox, [labelled], "manual"))
+    assert p.deps.leads.existing(p.mailbox, [labelled])[labelled]["outcome"] == "not_lead"
+    assert p.deps.leads.raw(p.mailbox, labelled) is None
+    kept = p.deps.db.collection("raw_emails").document(f"{p.mailbox}:{ids[0]}").get()
+    assert kept.exists and kept.to_dict()["expires_at"] > kept.to_dict()["stored_at"]
