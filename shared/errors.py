@@ -110,3 +110,9 @@ class ConfigError(PermanentError):
     """A required setting is missing or invalid."""
 
     code = "config"
+
+
+class ConflictError(PermanentError):
+    """The request contradicts what is stored (a mailbox another user connected)."""
+
+    code = "conflict"

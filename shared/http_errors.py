@@ -7,6 +7,7 @@ from werkzeug.exceptions import HTTPException
 
 from shared.errors import (
     ConfigError,
+    ConflictError,
     ForbiddenError,
     InvalidGrantError,
     LeadHarvestError,
@@ -27,6 +28,7 @@ STATUS: tuple[tuple[type[LeadHarvestError], int], ...] = (
     (NotFoundError, 404),
     (MessageGoneError, 404),
     (InvalidGrantError, 409),
+    (ConflictError, 409),
     (ConfigError, 500),
     (RetryableError, 503),
     (PermanentError, 400),

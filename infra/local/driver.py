@@ -66,17 +66,18 @@ class Driver:
     def connect(self, mailbox: str, user: str = DEMO_USER) -> requests.Response:
         """The operator's browser: start → Google consent → callback; returns the final redirect."""
         requests.post(f"{self.fake}/_fake/consent", json={"address": mailbox}, timeout=10)
-        token = self.mint("fake-client", user)
-        start = requests.get(
+        start = requests.post(
             f"{self.fns.url('oauth')}/start",
+            data={"id_token": self.mint("fake-client", user)},
+            allow_redirects=False,
             timeout=30,
-            headers={"Authorization": f"Bearer {token}"},
         )
-        start.raise_for_status()
-        consent = requests.get(start.json()["url"], allow_redirects=False, timeout=30)
+        assert start.status_code == 303, start.text
+        cookie = start.headers["Set-Cookie"].split(";", 1)[0]  # Secure: sent by hand over http
+        consent = requests.get(start.headers["Location"], allow_redirects=False, timeout=30)
         callback = consent.headers["Location"]
         assert urlsplit(callback).path.endswith("/callback"), callback
-        return requests.get(callback, allow_redirects=False, timeout=60)
+        return requests.get(callback, allow_redirects=False, timeout=60, headers={"Cookie": cookie})
 
     def scheduler(self, name: str) -> requests.Response:
         """Cloud Scheduler calls an HTTP function with its OIDC token."""

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import contextlib
+import hashlib
 import secrets as pysecrets
 from collections.abc import Callable
 from typing import Protocol, TypeVar
 
+import requests
 from google_auth_oauthlib.flow import Flow
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
 from shared.backoff import Backoff
 from shared.clock import utcnow
 from shared.errors import (
+    ConflictError,
     ForbiddenError,
     GmailUnavailableError,
     NotFoundError,
@@ -75,14 +79,26 @@ def _flow(deps: Ports, redirect_uri: str | None = None, verifier: str | None = N
     )
 
 
-def consent_url(deps: Ports, user: str) -> str:
-    """Google's consent URL for ``user``: offline access, forced consent, PKCE, one state."""
+def start_url(deps: Ports) -> str:
+    """Where the browser goes (a top-level form POST with the user's ID token) to connect."""
+    return deps.settings.require("OAUTH_REDIRECT_URI").removesuffix("/callback") + "/start"
+
+
+def browser_hash(browser_key: str) -> str:
+    """What a state stores of the browser cookie that binds it (never the cookie itself)."""
+    return hashlib.sha256(browser_key.encode()).hexdigest()
+
+
+def consent_url(deps: Ports, user: str, browser_key: str) -> str:
+    """Google's consent URL for ``user``: offline access, forced consent, PKCE, one state,
+    bound to the browser holding ``browser_key`` (the cookie ``/start`` sets)."""
     flow = _flow(deps)
     state = pysecrets.token_urlsafe(32)
     url, _ = flow.authorization_url(
         access_type="offline", prompt="consent", state=state, include_granted_scopes="false"
     )
-    deps.oauth_states.create(state, user, str(flow.code_verifier), utcnow())
+    hashed = browser_hash(browser_key)
+    deps.oauth_states.create(state, user, str(flow.code_verifier), utcnow(), hashed)
     return str(url)
 
 
@@ -94,6 +110,11 @@ def patiently(call: Callable[[], T]) -> T:
     return USER_WAITS.call(call, (RetryableError,))
 
 
+def _revoke(deps: Ports, token: str) -> None:
+    with contextlib.suppress(requests.RequestException):
+        requests.post(deps.settings.oauth_revoke_uri, data={"token": token}, timeout=10)
+
+
 def _find_label(labels: list[JsonObject], wanted: str) -> JsonObject:
     for label in labels:
         if normalise_label(str(label.get("name", ""))) == normalise_label(wanted):
@@ -101,16 +122,21 @@ def _find_label(labels: list[JsonObject], wanted: str) -> JsonObject:
     raise NotFoundError(f"no Gmail label named like '{wanted}'")
 
 
-def complete(deps: Ports, code: str, state: str, redirect_uri: str | None = None) -> str:
-    """The OAuth callback: check the single-use state, then connect; returns the mailbox.
+def complete(
+    deps: Ports, code: str, state: str, browser_key: str, redirect_uri: str | None = None
+) -> str:
+    """The OAuth callback: check the single-use state and that this browser started it
+    (``browser_key``: the ``/start`` cookie), then connect; returns the mailbox.
 
     Raises:
-        ValidationError: missing, expired, reused or forged state, or a rejected code.
+        ValidationError: missing, expired, reused or forged state, another browser's consent.
+        ForbiddenError: Google refused the code.
+        ConflictError: the mailbox is connected by another user.
         NotFoundError: the mailbox has no label matching ``LEAD_LABEL``.
     """
     if not code or len(code) > 2048:
         raise ValidationError("missing authorization code")
-    grant = deps.oauth_states.consume(state, utcnow())
+    grant = deps.oauth_states.consume(state, utcnow(), browser_hash(browser_key))
     return connect_with_code(deps, grant["user"], code, redirect_uri, grant["code_verifier"])
 
 
@@ -137,10 +163,15 @@ def connect_with_code(
         raise ValidationError("Google returned no refresh token")
     gmail = deps.gmail_with(creds)
     mailbox, _ = patiently(gmail.profile)
+    previous = deps.accounts.get(mailbox)
+    if previous and previous.owner != user.lower() and previous.state != "disconnected":
+        _revoke(deps, creds.refresh_token)  # the grant just made must not linger unused
+        raise ConflictError(
+            f"{mailbox} is connected by another user; they must disconnect it first"
+        )
     label = _find_label(patiently(gmail.labels), deps.settings.lead_label)
     secret_name = deps.secrets.put(mailbox, creds.refresh_token)
     history_id, expiry = patiently(lambda: gmail.watch(gmail_topic(deps), label["id"]))
-    previous = deps.accounts.get(mailbox)
     cursor = previous.history_id if previous and previous.history_id else history_id
     deps.accounts.save(
         Account(

@@ -25,7 +25,7 @@ from shared.services.api.outputs import (
     Messages,
 )
 from shared.services.api.routing import Call, Route
-from shared.services.connect import connect_with_code, consent_url
+from shared.services.connect import connect_with_code, start_url
 from shared.services.disconnect import disconnect
 from shared.services.sync import queue_batch
 from shared.types import JsonObject
@@ -58,8 +58,9 @@ def status(call: Call) -> GmailStatus:
 
 
 def auth_url(call: Call) -> AuthUrl:
-    """Google's consent URL for the caller."""
-    return AuthUrl(url=consent_url(call.deps, call.user))
+    """Where to connect a mailbox: the browser submits a form (``POST``, field ``id_token``)
+    to this URL as a top-level navigation, so the consent is bound to that browser."""
+    return AuthUrl(url=start_url(call.deps))
 
 
 def labels(call: Call) -> Labels:
@@ -158,7 +159,7 @@ def disconnect_route(call: Call) -> Disconnected:
 GMAIL = (400, 401, 403, 404, 503)
 ROUTES = [
     Route("GET", "/gmail/status", status, "The caller's mailbox connection", GmailStatus),
-    Route("GET", "/gmail/auth-url", auth_url, "Google's consent URL", AuthUrl),
+    Route("GET", "/gmail/auth-url", auth_url, "Where the browser starts a connection", AuthUrl),
     Route(
         "POST",
         "/gmail/token",
@@ -166,7 +167,7 @@ ROUTES = [
         "Connect with an authorization code",
         Connected,
         body=(TokenRequest,),
-        errors=GMAIL,
+        errors=(*GMAIL, 409),
     ),
     Route("POST", "/gmail/disconnect", disconnect_route, "Disconnect (leads stay)", Disconnected),
     Route("GET", "/gmail/labels", labels, "Labels with counts", Labels, errors=GMAIL),

@@ -28,6 +28,7 @@ PUSH_SA = "push@test.iam.gserviceaccount.com"
 SCHED_SA = "scheduler@test.iam.gserviceaccount.com"
 USER = "owner@example.com"
 LABEL = "Processed lead"
+BROWSER = "cookie-of-the-browser-that-started"
 
 
 @dataclass
@@ -89,10 +90,10 @@ class Pipeline:
     def connect(self) -> str:
         """The OAuth flow in-process: consent URL, the fake's consent screen, callback."""
         requests.post(f"{self.fake.url}/_fake/consent", json={"address": self.mailbox}, timeout=5)
-        url = consent_url(self.deps, USER)
+        url = consent_url(self.deps, USER, BROWSER)
         location = requests.get(url, allow_redirects=False, timeout=10).headers["Location"]
         query = parse_qs(urlsplit(location).query)
-        return complete(self.deps, query["code"][0], query["state"][0])
+        return complete(self.deps, query["code"][0], query["state"][0], BROWSER)
 
     def faults(self, **faults: Any) -> None:
         requests.post(f"{self.fake.url}/_fake/faults", json=faults, timeout=5)
@@ -123,7 +124,7 @@ def pipeline(
         "SCHEDULER_AUDIENCE": "https://hooks.test/retry,https://hooks.test/renew",
         "SCHEDULER_SERVICE_ACCOUNT": SCHED_SA,
         "API_AUDIENCE": "fake-client",
-        "ALLOWED_USERS": USER,
+        "ALLOWED_USERS": f"{USER},partner@example.com",
         "SECRETS_BACKEND": "local",
         "LOCAL_SECRETS_DIR": str(tmp_path / "secrets"),
         "CHUNK_SIZE": "5",

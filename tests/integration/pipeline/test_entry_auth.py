@@ -8,10 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+import requests
 from functions_framework import create_app
 from google.cloud.firestore import FieldFilter
 
 from shared.clock import utcnow
+from tests.helpers import consent_code
 from tests.integration.pipeline.conftest import PUSH_SA, SCHED_SA, Pipeline
 
 ROOT = Path(__file__).resolve().parents[3]
@@ -143,7 +145,7 @@ def test_public_functions_refuse_signature_removed_tokens(pipeline: Pipeline) ->
     """The API and the OAuth flow are invokable by anyone: an unsigned token proves nothing."""
     owner = pipeline.token("fake-client", "owner@example.com")
     unsigned = {"Authorization": f"Bearer {removed(owner)}"}
-    resp = client("oauth").get("/start", headers=unsigned)
+    resp = client("oauth").post("/start", data={"id_token": removed(owner)})
     assert resp.status_code == 401 and "unsigned" in resp.get_json()["error"]["message"]
     assert client("api").get("/gmail/status", headers=unsigned).status_code == 401
     signed = {"Authorization": f"Bearer {owner}"}
@@ -185,14 +187,21 @@ def test_oauth_callback_rejects_bad_state_and_changes_nothing(pipeline: Pipeline
     assert [d.id for d in deps.db.collection("accounts").stream()] == [mailbox]
 
 
-def test_oauth_start_needs_an_allowed_user(pipeline: Pipeline) -> None:
+def test_oauth_start_needs_an_allowed_user_and_sets_the_browser_cookie(
+    pipeline: Pipeline,
+) -> None:
     fn = client("oauth")
-    assert fn.get("/start").status_code == 401
+    assert fn.get("/start").status_code == 405  # only a top-level form POST
+    assert fn.post("/start", data={}).status_code == 401
     stranger = pipeline.token("fake-client", "stranger@example.com")
-    assert fn.get("/start", headers={"Authorization": f"Bearer {stranger}"}).status_code == 403
+    assert fn.post("/start", data={"id_token": stranger}).status_code == 403
     owner = pipeline.token("fake-client", "owner@example.com")
-    resp = fn.get("/start", headers={"Authorization": f"Bearer {owner}"})
-    url = resp.get_json()["url"]
+    resp = fn.post("/start", data={"id_token": owner})
+    assert resp.status_code == 303
+    cookie = resp.headers["Set-Cookie"]
+    for attribute in ("lh_consent=", "HttpOnly", "Secure", "SameSite=Lax", "Max-Age=600"):
+        assert attribute in cookie
+    url = resp.headers["Location"]
     for part in (
         "access_type=offline",
         "prompt=consent",
@@ -202,3 +211,66 @@ def test_oauth_start_needs_an_allowed_user(pipeline: Pipeline) -> None:
         "state=",
     ):
         assert part in url
+
+
+def browser_with(cookie: str) -> Any:
+    """A browser (test client) holding the consent cookie ``/start`` set."""
+    fn = client("oauth")
+    fn.set_cookie("lh_consent", cookie)
+    return fn
+
+
+def _started(fn: Any, token: str) -> tuple[str, str]:
+    """``POST /start`` as a browser would: the consent URL and the cookie it set."""
+    resp = fn.post("/start", data={"id_token": token})
+    return resp.headers["Location"], resp.headers["Set-Cookie"].split(";", 1)[0].split("=", 1)[1]
+
+
+def _consented(pipeline: Pipeline, url: str, address: str) -> str:
+    """The fake Google's consent for ``address``; returns the callback path with its query."""
+    requests.post(f"{pipeline.fake.url}/_fake/consent", json={"address": address}, timeout=5)
+    location = requests.get(url, allow_redirects=False, timeout=10).headers["Location"]
+    return "/callback?" + location.split("?", 1)[1]
+
+
+def test_consent_link_sent_to_another_browser_changes_nothing(pipeline: Pipeline) -> None:
+    """User M starts a connection and sends the consent link to the mailbox's owner: the
+    owner's browser has no cookie of M's, so the callback is 400 and nothing changes."""
+    attackers_browser, victims_browser = client("oauth"), client("oauth")  # own cookie jars
+    attacker = pipeline.token("fake-client", "owner@example.com")  # an allow-listed user
+    url, attackers_cookie = _started(attackers_browser, attacker)
+    callback = _consented(pipeline, url, pipeline.mailbox)
+    victim = victims_browser.get(callback)  # the owner's browser: no cookie of the attacker's
+    assert victim.status_code == 400
+    assert "not started in this browser" in victim.get_json()["error"]["message"]
+    assert browser_with("someone-elses").get(callback).status_code == 400
+    assert pipeline.deps.accounts.get(pipeline.mailbox) is None
+    assert pipeline.pull("TOPIC_SYNC") == []
+    # the state was not used up: the browser that started it can still finish
+    done = browser_with(attackers_cookie).get(callback)
+    assert done.status_code == 302 and "gmail=connected" in done.headers["Location"]
+
+
+def test_a_mailbox_of_another_user_is_never_rebound(pipeline: Pipeline) -> None:
+    pipeline.connect()  # owner@example.com owns it
+    first = pipeline.deps.accounts.get(pipeline.mailbox)
+    assert first is not None and first.owner == "owner@example.com"
+    pipeline.pull("TOPIC_SYNC")
+    fn = client("oauth")
+    other = pipeline.token("fake-client", "partner@example.com")
+    url, cookie = _started(fn, other)
+    resp = browser_with(cookie).get(_consented(pipeline, url, pipeline.mailbox))
+    assert resp.status_code == 302 and "reason=conflict" in resp.headers["Location"]
+    code = consent_code(pipeline.fake.url, pipeline.mailbox, redirect_uri="postmessage")
+    by_code = client("api").post(
+        "/gmail/token",
+        json={"code": code, "redirect_uri": "postmessage"},
+        headers={"Authorization": f"Bearer {other}"},
+    )
+    assert by_code.status_code == 409
+    assert "another user" in by_code.get_json()["error"]["message"]
+    after = pipeline.deps.accounts.get(pipeline.mailbox)
+    assert after == first  # owner, secret and cursor untouched
+    assert pipeline.pull("TOPIC_SYNC") == []
+    # the same owner reconnecting works
+    assert pipeline.connect() == pipeline.mailbox
