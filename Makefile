@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PYTEST := $(PY) -m pytest
 CORPUS ?= ../shared/corpus
 
-.PHONY: help venv lock api-spec bundle deploy deploy-check preflight checkov test test-unit test-integration test-e2e lint demo score-parse bench bench-parse clean
+.PHONY: help venv lock api-spec bundle deploy deploy-check preflight checkov browser test test-unit test-integration test-e2e lint demo score-parse bench bench-parse clean
 
 help:
 	@echo "make demo | test | test-unit | test-integration | test-e2e | lint | score-parse | bench-parse | bench | deploy-check | deploy"
@@ -31,8 +31,16 @@ test-unit: $(STAMP)
 test-integration: $(STAMP)
 	$(call run_tier,tests/integration,)
 
-test-e2e: $(STAMP)
+test-e2e: $(STAMP) browser
 	$(call run_tier,tests/e2e,)
+
+# Headless Chromium for the browser e2e test: Debian's chromium and chromium-driver.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@command -v chromium >/dev/null && command -v chromedriver >/dev/null || { \
+	  $(SUDO) apt-get update -qq && \
+	  DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq chromium chromium-driver >/dev/null; }
+	@chromium --version 2>/dev/null
 
 LINT_DIRS := $(wildcard shared functions infra tests)
 

@@ -42,12 +42,13 @@ class Functions:
     extra_env: dict[str, str] = field(default_factory=dict)
     ack_deadline_s: int = ACK_DEADLINE_S
     twice: bool = False  # every Pub/Sub message delivered twice, copies late (relays)
+    host: str = "127.0.0.1"  # the functions' host name in their URLs ("localhost": another site)
     procs: dict[str, subprocess.Popen[bytes]] = field(default_factory=dict)
     _env: dict[str, str] = field(default_factory=dict)
 
     def url(self, name: str) -> str:
         """A function's URL: its Cloud Run front (what callers and token audiences use)."""
-        return f"http://127.0.0.1:{self.front_ports[name]}"
+        return f"http://{self.host}:{self.front_ports[name]}"
 
     def instance_url(self, name: str) -> str:
         """The function's own process, behind the front (only the stack itself uses it)."""
