@@ -4,20 +4,15 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
-from typing import Literal, get_args
+from typing import Literal
 
 from shared.types import JsonObject
+from shared.vocabulary import REVIEW_REASONS, SOURCES, ReviewReason, Source
 
-Source = Literal[
-    "zillow", "realtor", "apartments", "rentmarketplace", "apartmentlist", "avail", "other"
-]
+__all__ = ["REVIEW_REASONS", "SOURCES", "Lead", "Period", "Pets", "ReviewReason", "Source"]
+
 Pets = Literal["yes", "no", "unknown"]
 Period = Literal["annual", "monthly", "unknown"]
-ReviewReason = Literal[
-    "unknown_source", "no_contact", "no_name", "no_property", "partial", "doubtful"
-]
-SOURCES: tuple[str, ...] = get_args(Source)
-REVIEW_REASONS: tuple[str, ...] = get_args(ReviewReason)
 
 PARSER_VERSION = "2026.11.2"
 

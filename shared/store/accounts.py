@@ -4,17 +4,15 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from datetime import datetime
-from typing import Literal
 
 from google.cloud import firestore
 
 from shared.store.errors import store_errors
 from shared.store.optimistic import retry_on_conflict, unchanged_since
 from shared.types import JsonObject, Sdk
+from shared.vocabulary import AccountState
 
-# "disconnecting": the token is being revoked and its secret deleted; if that fails the
-# account stays here, with the reason, until a disconnect succeeds.
-State = Literal["connected", "needs_reauth", "disconnecting", "disconnected"]
+State = AccountState
 COLLECTION = "accounts"
 
 

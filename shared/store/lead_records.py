@@ -11,7 +11,6 @@ from shared.parsing.record import Lead
 from shared.types import Json, JsonObject
 
 Outcome = Literal["lead", "merged", "not_lead"]
-LeadStatus = Literal["new", "contacted", "qualified", "closed"]  # a lead's place in the CRM
 MAX_INQUIRIES = 500
 
 

@@ -9,10 +9,8 @@ from typing import Annotated, Literal
 import msgspec
 
 from shared.ids import DOC_ID_PATTERN
-from shared.parsing.record import ReviewReason, Source
-from shared.store.accounts import State as AccountState
-from shared.store.lead_records import LeadStatus
 from shared.types import Json
+from shared.vocabulary import AccountState, LeadStatus, ReviewReason, Source
 
 __all__ = ["AccountState", "LeadStatus", "ReviewReason", "Source"]
 

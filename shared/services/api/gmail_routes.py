@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from msgspec import UNSET
 
 from shared.errors import MessageGoneError, NotFoundError
-from shared.gmail.gateway import Gmail
 from shared.services.api.inputs import (
     BatchByIds,
     BatchByQuery,
@@ -25,10 +26,12 @@ from shared.services.api.outputs import (
     Messages,
 )
 from shared.services.api.routing import Call, Route
-from shared.services.connect import connect_with_code, start_url
 from shared.services.disconnect import disconnect
 from shared.services.sync import queue_batch
 from shared.types import JsonObject
+
+if TYPE_CHECKING:
+    from shared.gmail.gateway import Gmail
 
 NO_MAILBOX = GmailStatus(
     connected=False,
@@ -57,9 +60,14 @@ def status(call: Call) -> GmailStatus:
     )
 
 
+# ruff: noqa: PLC0415 - the OAuth flow's libraries load only for the routes that connect
+
+
 def auth_url(call: Call) -> AuthUrl:
     """Where to connect a mailbox: the browser submits a form (``POST``, field ``id_token``)
     to this URL as a top-level navigation, so the consent is bound to that browser."""
+    from shared.services.connect import start_url
+
     return AuthUrl(url=start_url(call.deps))
 
 
@@ -140,6 +148,8 @@ def _labels_of(gmail: Gmail, gmail_id: str) -> list[str]:
 
 def token(call: Call) -> Connected:
     """Connect with an authorization code from a popup or code client (never a raw token)."""
+    from shared.services.connect import connect_with_code
+
     body = call.body_as(TokenRequest)
     mailbox = connect_with_code(call.deps, call.user, body.code, body.redirect_uri)
     return Connected(connected=True, mailbox=mailbox)
