@@ -76,7 +76,8 @@ class Deps:
         """Lead and message-record repository."""
         from shared.store.leads import LeadStore
 
-        return LeadStore(self.db, self.settings.raw_retention_days)
+        s = self.settings
+        return LeadStore(self.db, s.lead_key_secret, s.raw_retention_days)
 
     @cached_property
     def retries(self) -> RetryStore:

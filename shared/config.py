@@ -24,6 +24,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "OAUTH_REVOKE_URI": ("https://oauth2.googleapis.com/revoke", "OAuth revoke endpoint"),
     "OAUTH_CLIENT_ID": ("", "OAuth web client id"),
     "OAUTH_CLIENT_SECRET": ("", "OAuth client secret (from Secret Manager via env)"),
+    "LEAD_KEY_SECRET": ("", "Key of the keyed hashes that index renters (from Secret Manager)"),
     "OAUTH_REDIRECT_URI": ("", "URL of the oauth function's callback"),
     "OIDC_ISSUER": ("https://accounts.google.com", "Issuer of push and frontend ID tokens"),
     "OIDC_CERTS_URL": ("https://www.googleapis.com/oauth2/v1/certs", "Issuer's signing certs"),
@@ -63,7 +64,7 @@ PRODUCTION_DEFAULTS = frozenset(
         "SECRET_MANAGER_ENDPOINT",
     }
 )
-FROM_SECRETS = frozenset({"OAUTH_CLIENT_SECRET"})
+FROM_SECRETS = frozenset({"OAUTH_CLIENT_SECRET", "LEAD_KEY_SECRET"})
 
 
 Csv = tuple[str, ...]
@@ -94,6 +95,7 @@ class Settings:
     oauth_revoke_uri: str
     oauth_client_id: str
     oauth_client_secret: str
+    lead_key_secret: str
     oauth_redirect_uri: str
     oidc_issuer: str
     oidc_certs_url: str

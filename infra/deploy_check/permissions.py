@@ -31,9 +31,14 @@ def terraform_grants(tf: JsonObject) -> set[Grant]:
     resources = tf["resource"]
     if "function_roles" in resources.get("google_project_iam_member", {}):
         out |= {(f, role, "project") for f in functions for role in project_roles}
-    reader = resources.get("google_secret_manager_secret_iam_member", {}).get("oauth_client_reader")
-    if reader and "local.function_names" in str(reader.get("for_each")):
-        out |= {(f, "roles/secretmanager.secretAccessor", "oauth-client-secret") for f in functions}
+    secrets = {
+        n: b["secret_id"] for n, b in tf["data"].get("google_secret_manager_secret", {}).items()
+    }
+    for grant in resources.get("google_secret_manager_secret_iam_member", {}).values():
+        ref = re.search(r"data\.google_secret_manager_secret\.(\w+)", str(grant.get("secret_id")))
+        if ref and "local.function_names" in str(grant.get("for_each")):
+            secret = str(secrets.get(ref.group(1), ref.group(1)))
+            out |= {(f, str(grant["role"]), secret) for f in functions}
     if "token" in resources.get("google_project_iam_member", {}):
         for grant in loc.get("token_grants", {}).values():
             role = (

@@ -46,6 +46,7 @@ class LocalStack:
             "OIDC_CERTS_URL": f"{self.fake_url}/oauth2/v1/certs",
             "OAUTH_CLIENT_ID": "fake-client",
             "OAUTH_CLIENT_SECRET": "fake-secret",
+            "LEAD_KEY_SECRET": "local-only-renter-index-key",
             "SECRETS_BACKEND": "secretmanager",
             "SECRET_MANAGER_ENDPOINT": self.fake_url,
         }

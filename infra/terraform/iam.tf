@@ -113,6 +113,13 @@ resource "google_secret_manager_secret_iam_member" "oauth_client_reader" {
   member    = "serviceAccount:${google_service_account.function[each.value].email}"
 }
 
+resource "google_secret_manager_secret_iam_member" "lead_key_reader" {
+  for_each  = toset(local.function_names)
+  secret_id = data.google_secret_manager_secret.lead_key.id
+  role      = "roles/secretmanager.secretAccessor"
+  member    = "serviceAccount:${google_service_account.function[each.value].email}"
+}
+
 # Invokers, from local.invokers (= shared/invokers.py). Pub/Sub push and Cloud Scheduler call
 # their targets through Cloud Run's IAM; the API and the OAuth flow are public and verify
 # tokens themselves (the browser opens the OAuth callback; the frontend sends ID tokens).

@@ -89,8 +89,11 @@ locals {
     GMAIL_QUOTA_UNITS         = "250"
     SECRETS_BACKEND           = "secretmanager"
   }
-  secret_environment = { OAUTH_CLIENT_SECRET = data.google_secret_manager_secret.oauth_client.secret_id }
-  token_secrets      = "resource.name.startsWith(\"projects/${data.google_project.this.number}/secrets/gmail-refresh-\")"
+  secret_environment = {
+    OAUTH_CLIENT_SECRET = data.google_secret_manager_secret.oauth_client.secret_id
+    LEAD_KEY_SECRET     = data.google_secret_manager_secret.lead_key.secret_id
+  }
+  token_secrets = "resource.name.startsWith(\"projects/${data.google_project.this.number}/secrets/gmail-refresh-\")"
   # Pub/Sub's service agent: it pushes, forwards dead letters and acks the originals.
   pubsub_agent = "serviceAccount:service-${data.google_project.this.number}@gcp-sa-pubsub.iam.gserviceaccount.com"
 }
@@ -124,6 +127,12 @@ data "google_secret_manager_secret" "oauth_client" {
   secret_id = "oauth-client-secret"
 }
 
+# The key of the keyed hashes that index renters per owner (random bytes, created by hand
+# like the client secret; replacing it would split each renter's later emails into new leads).
+data "google_secret_manager_secret" "lead_key" {
+  secret_id = "lead-key-secret"
+}
+
 module "function" {
   source   = "./modules/function"
   for_each = toset(local.function_names)
@@ -146,6 +155,7 @@ module "function" {
     google_project_service.apis,
     google_project_iam_member.function_roles,
     google_secret_manager_secret_iam_member.oauth_client_reader,
+    google_secret_manager_secret_iam_member.lead_key_reader,
     google_project_iam_member.build,
   ]
 }

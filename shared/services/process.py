@@ -110,7 +110,9 @@ def process_chunk(deps: Ports, job: ChunkJob) -> dict[str, str]:
     park = account.state != "connected"
 
     def save(gmail_id: str, lead: Lead, raw: bytes) -> None:
-        stored = deps.leads.store(job.mailbox, gmail_id, lead, raw, job.batch_id, utcnow())
+        stored = deps.leads.store(
+            job.mailbox, gmail_id, lead, raw, job.batch_id, utcnow(), owner=account.owner
+        )
         outcomes[gmail_id] = stored.outcome if stored.batch_id == job.batch_id else "duplicate"
 
     if todo and not park:

@@ -39,7 +39,9 @@ def reparse_chunk(deps: Ports, job: ChunkJob) -> dict[str, str]:
             raws[gmail_id] = raw
     missing = [i for i in dict.fromkeys(job.ids) if i not in raws]
     account = deps.accounts.get(job.mailbox)
-    if missing and account is not None and account.state == "connected":
+    if account is None:
+        return {}  # the mailbox was never connected: nothing of it to re-parse
+    if missing and account.state == "connected":
         raws.update(deps.gmail_for(account).get_raw_many(missing))
     outcomes: dict[str, str] = {}
     for gmail_id in dict.fromkeys(job.ids):
@@ -47,8 +49,9 @@ def reparse_chunk(deps: Ports, job: ChunkJob) -> dict[str, str]:
         try:
             if not isinstance(result, bytes):
                 raise result or ParseError("raw email is not stored and cannot be fetched")
+            lead = parse(result, tz)
             stored = deps.leads.reparse(
-                job.mailbox, gmail_id, parse(result, tz), result, job.batch_id, utcnow()
+                job.mailbox, gmail_id, lead, result, job.batch_id, utcnow(), owner=account.owner
             )
             outcomes[gmail_id] = stored.outcome
         except LeadHarvestError as exc:

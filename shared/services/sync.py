@@ -46,15 +46,17 @@ def batch_id_for(mailbox: str, trigger: str, start: int, ids: list[str]) -> str:
 
 
 def queue_batch(
-    deps: Queues, mailbox: str, trigger: Trigger, start: int, ids: list[str]
+    deps: Queues, account: Account, trigger: Trigger, start: int, ids: list[str]
 ) -> str | None:
-    """Create a batch for ``ids`` and publish its chunks; returns the batch id."""
+    """Create a batch of the account's mailbox (owned by its owner) for ``ids`` and publish
+    its chunks; returns the batch id."""
     if not ids:
         return None
+    mailbox = account.mailbox
     size = deps.settings.chunk_size
     batch_id = batch_id_for(mailbox, trigger, start, ids)
     chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
-    deps.batches.create(batch_id, mailbox, trigger, len(ids), len(chunks), utcnow())
+    deps.batches.create(batch_id, mailbox, trigger, len(ids), len(chunks), utcnow(), account.owner)
     jobs = [
         ChunkJob(
             batch_id=batch_id, chunk_id=f"c{n:05d}", mailbox=mailbox, ids=chunk, trigger=trigger
@@ -91,7 +93,7 @@ def _round(deps: Ports, gmail: Gmail, account: Account, job: SyncJob, full: bool
     if full:
         _, latest = gmail.profile()  # taken before listing: nothing added after is missed
         ids = list(reversed(gmail.list_ids(account.label_id)))
-    queue_batch(deps, account.mailbox, job.trigger, start, ids)
+    queue_batch(deps, account, job.trigger, start, ids)
     account.history_id = max(account.history_id, latest)
     return len(ids)
 

@@ -30,6 +30,7 @@ class BatchSummary:
 
     batch_id: str
     mailbox: str
+    owner: str
     trigger: str
     total: int
     created_at: datetime
@@ -80,7 +81,14 @@ class BatchStore:
         return self._db.collection(COLLECTION).document(batch_id)
 
     def create(
-        self, batch_id: str, mailbox: str, trigger: str, total: int, chunks: int, now: datetime
+        self,
+        batch_id: str,
+        mailbox: str,
+        trigger: str,
+        total: int,
+        chunks: int,
+        now: datetime,
+        owner: str,
     ) -> bool:
         """Create the batch; False if it already exists (a redelivered sync)."""
         try:
@@ -88,6 +96,7 @@ class BatchStore:
                 self._ref(batch_id).create(
                     {
                         "batch_id": batch_id,
+                        "owner": owner,
                         "mailbox": mailbox,
                         "trigger": trigger,
                         "total": total,
@@ -124,6 +133,7 @@ class BatchStore:
         out = BatchSummary(
             batch_id=batch_id,
             mailbox=data["mailbox"],
+            owner=str(data.get("owner", "")),
             trigger=data["trigger"],
             total=int(data["total"]),
             created_at=data["created_at"],
@@ -144,11 +154,14 @@ class BatchStore:
             return [s.to_dict() or {} for s in query.stream()]
 
     def history(
-        self, mailbox: str, limit: int, cursor: str | None
+        self, owner: str, mailbox: str, limit: int, cursor: str | None
     ) -> tuple[list[JsonObject], int, str | None]:
-        """A page of ``mailbox``'s batches, newest first, the true total and the next cursor."""
-        query = self._db.collection(COLLECTION).where(
-            filter=firestore.FieldFilter("mailbox", "==", mailbox)
+        """A page of the owner's batches of ``mailbox``, newest first, the true total and the
+        next cursor."""
+        query = (
+            self._db.collection(COLLECTION)
+            .where(filter=firestore.FieldFilter("owner", "==", owner))
+            .where(filter=firestore.FieldFilter("mailbox", "==", mailbox))
         )
         page = query.order_by("created_at", direction=firestore.Query.DESCENDING)
         with store_errors("list batches"):
@@ -158,7 +171,7 @@ class BatchStore:
                 if not is_doc_id(cursor):
                     raise NotFoundError("unknown cursor", details={"fields": {"cursor": "unknown"}})
                 snap = self._ref(cursor).get()
-                if not snap.exists or (snap.to_dict() or {}).get("mailbox") != mailbox:
+                if not snap.exists or (snap.to_dict() or {}).get("owner") != owner:
                     raise NotFoundError("unknown cursor", details={"fields": {"cursor": "unknown"}})
                 page = page.start_after(snap)
             docs = [d.to_dict() or {} for d in page.limit(limit).stream()]

@@ -15,18 +15,26 @@ INDEXES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "retries_mailbox": ("retries", (("mailbox", "ASCENDING"), ("state", "ASCENDING"))),
     # BatchStore.recent(mailbox=…): mailbox ==, order by created_at desc
     "batches_mailbox": ("batches", (("mailbox", "ASCENDING"), ("created_at", "DESCENDING"))),
-    # BatchStore.history: mailbox ==, order by created_at desc (same index as above)
+    # BatchStore.history: owner ==, mailbox == (its count), order by created_at desc (its page)
+    "batches_owner_count": ("batches", (("owner", "ASCENDING"), ("mailbox", "ASCENDING"))),
+    "batches_owner": (
+        "batches",
+        (("owner", "ASCENDING"), ("mailbox", "ASCENDING"), ("created_at", "DESCENDING")),
+    ),
 }
-# /leads: mailbox ==, then any of status ==, source ==, needs_review ==, order by updated_at
-# desc: one index per combination (LeadQueries.page).
-_LEAD_FILTERS = ("status", "source", "needs_review")
-for _mask in range(2 ** len(_LEAD_FILTERS)):
+# /leads: owner ==, then any of status ==, source ==, needs_review ==, mailboxes
+# array-contains, order by updated_at desc: one index per combination (LeadQueries.page).
+_LEAD_FILTERS = (("status", "ASCENDING"), ("source", "ASCENDING"), ("needs_review", "ASCENDING"))
+for _mask in range(2 ** (len(_LEAD_FILTERS) + 1)):
     _used = [f for i, f in enumerate(_LEAD_FILTERS) if _mask >> i & 1]
-    INDEXES["leads_" + ("_".join(u.removeprefix("needs_") for u in _used) or "recent")] = (
+    _in_mailbox = bool(_mask >> len(_LEAD_FILTERS) & 1)
+    _name = "_".join(f.removeprefix("needs_") for f, _ in _used) or "recent"
+    INDEXES[f"leads_{_name}" + ("_mailbox" if _in_mailbox else "")] = (
         "leads",
         (
-            ("mailbox", "ASCENDING"),
-            *((f, "ASCENDING") for f in _used),
+            ("owner", "ASCENDING"),
+            *_used,
+            *((("mailboxes", "CONTAINS"),) if _in_mailbox else ()),
             ("updated_at", "DESCENDING"),
         ),
     )

@@ -22,45 +22,48 @@ class LeadFilter:
     status: str | None = None
     source: str | None = None
     needs_review: bool | None = None
+    mailbox: str | None = None  # leads with an inquiry to this mailbox
 
 
 class LeadQueries:
-    """Lead reads for the API, scoped to the caller's mailboxes."""
+    """Lead reads and edits for the API, scoped to the owner (the signed-in user)."""
 
     def __init__(self, db: firestore.Client) -> None:
         self._db = db
 
     def page(
-        self, mailbox: str, where: LeadFilter, limit: int, cursor: str | None
+        self, owner: str, where: LeadFilter, limit: int, cursor: str | None
     ) -> tuple[list[tuple[str, JsonObject]], str | None]:
-        """Leads of ``mailbox`` newest-updated first: ``(id, data)`` and the next cursor."""
-        query = self._db.collection(LEADS).where(
-            filter=firestore.FieldFilter("mailbox", "==", mailbox)
-        )
+        """The owner's leads newest-updated first: ``(id, data)`` and the next cursor (a
+        cursor that is not one of the owner's leads is unknown: 404)."""
+        query = self._db.collection(LEADS).where(filter=firestore.FieldFilter("owner", "==", owner))
         for name in ("status", "source", "needs_review"):
             value = getattr(where, name)
             if value is not None:
                 query = query.where(filter=firestore.FieldFilter(name, "==", value))
+        if where.mailbox is not None:
+            contains = firestore.FieldFilter("mailboxes", "array_contains", where.mailbox)
+            query = query.where(filter=contains)
         query = query.order_by("updated_at", direction=firestore.Query.DESCENDING)
         with store_errors("list leads"):
             if cursor:
                 if not is_doc_id(cursor):
                     raise NotFoundError("unknown cursor", details={"fields": {"cursor": "unknown"}})
                 snap = self._db.collection(LEADS).document(cursor).get()
-                if not snap.exists or (snap.to_dict() or {}).get("mailbox") != mailbox:
+                if not snap.exists or (snap.to_dict() or {}).get("owner") != owner:
                     raise NotFoundError("unknown cursor", details={"fields": {"cursor": "unknown"}})
                 query = query.start_after(snap)
             docs = [(d.id, d.to_dict() or {}) for d in query.limit(limit).stream()]
         return docs, docs[-1][0] if len(docs) == limit else None
 
-    def owned(self, lead_id: str, mailboxes: set[str]) -> JsonObject:
-        """One lead if it belongs to one of ``mailboxes``; 404 otherwise (also for others')."""
+    def owned(self, lead_id: str, owner: str) -> JsonObject:
+        """One lead of ``owner``; 404 otherwise (another owner's lead is unknown too)."""
         if not is_doc_id(lead_id):
             raise NotFoundError("no such lead")
         with store_errors("read lead"):
             snap = self._db.collection(LEADS).document(lead_id).get()
         data = (snap.to_dict() or {}) if snap.exists else {}
-        if not data or data.get("mailbox") not in mailboxes:
+        if not data or data.get("owner") != owner:
             raise NotFoundError("no such lead")
         return data
 

@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
+import secrets
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
 
+from shared.errors import ConfigError
 from shared.parsing.record import Lead
 from shared.types import Json, JsonObject
 
@@ -27,9 +30,18 @@ def dedup_keys(lead: Lead) -> list[str]:
     return keys
 
 
-def lead_id_for(key: str) -> str:
-    """Deterministic lead id derived from the key a lead was created with."""
-    return hashlib.sha256(key.encode()).hexdigest()[:24]
+def key_id(secret: str, owner: str, key: str) -> str:
+    """Id of an owner's renter-key index document: a keyed hash (HMAC-SHA256) of the owner
+    and the key, so the id reveals neither the phone or email nor who is a lead anywhere."""
+    if not secret:
+        raise ConfigError("setting LEAD_KEY_SECRET is required")
+    message = f"{owner.lower()}\n{key}".encode()
+    return hmac.new(secret.encode(), message, hashlib.sha256).hexdigest()[:40]
+
+
+def new_lead_id() -> str:
+    """A random lead id (it carries no data)."""
+    return secrets.token_hex(12)
 
 
 def _same(a: Json, b: Json) -> bool:

@@ -1,10 +1,16 @@
-"""``leads/{id}``, ``lead_keys/{key}`` and ``messages/{mailbox}:{id}``: the atomic upsert.
+"""``leads/{id}``, ``lead_keys/{keyed id}`` and ``messages/{mailbox}:{id}``: the atomic upsert.
+
+Every lead belongs to one owner (the user who connected the mailbox): a renter's emails are
+merged within one owner's mailboxes, never across owners. Lead ids are random; a renter is
+found through ``lead_keys/{key_id(secret, owner, key)}``, keyed hashes of the owner and the
+normalised phone or email, so no id reveals personal data or who is a lead anywhere.
 
 One atomic write batch per email, guarded by preconditions: it creates the email's
 idempotency record (which must not exist), creates the lead or replaces it only if it is
 unchanged since it was read, and the same for the key index. A conflict means another
 worker got there first: read again and retry. Two emails of one renter racing give one
-lead with two inquiries; a redelivered email finds its record and changes nothing.
+lead with two inquiries (both try to create the key's index document; one retries and
+merges); a redelivered email finds its record and changes nothing.
 """
 
 from __future__ import annotations
@@ -20,23 +26,25 @@ from shared.store.lead_records import (
     Stored,
     dedup_keys,
     inquiry_of,
-    lead_id_for,
+    key_id,
     merged_lead,
     message_key,
+    new_lead_id,
     same_person,
 )
 from shared.store.optimistic import put, retry_on_conflict, unchanged_since
 from shared.types import JsonObject, Sdk
 
-RAW_EMAILS = "raw_emails"
+LEADS, KEYS, RAW_EMAILS = "leads", "lead_keys", "raw_emails"
 RAW_MAX = 900_000  # bytes: a kept raw email fits its document
 
 
 class LeadStore:
     """Upserts leads and records processed emails."""
 
-    def __init__(self, db: firestore.Client, raw_retention_days: int = 0) -> None:
+    def __init__(self, db: firestore.Client, key_secret: str, raw_retention_days: int = 0) -> None:
         self._db = db
+        self._secret = key_secret
         self._retention = timedelta(days=raw_retention_days) if raw_retention_days > 0 else None
 
     def _keep_raw(
@@ -59,15 +67,20 @@ class LeadStore:
         return self._db.collection(collection).document(doc_id)
 
     def store(
-        self, mailbox: str, gmail_id: str, lead: Lead, raw: bytes, batch_id: str, now: datetime
+        self,
+        mailbox: str,
+        gmail_id: str,
+        lead: Lead,
+        raw: bytes,
+        batch_id: str,
+        now: datetime,
+        *,
+        owner: str,
     ) -> Stored:
-        """Record the email and, for a lead, upsert the renter's lead (exactly once).
-
-        A lead created from key ``k`` has the id ``lead_id_for(k)``, so it is found without an
-        index document; other (lead, key) pairs are listed in ``lead_keys/{k}`` with names.
-        """
+        """Record the email and, for a lead, upsert the renter's lead of ``owner`` (once)."""
         rec_ref = self.record(mailbox, gmail_id)
         record = {
+            "owner": owner,
             "mailbox": mailbox,
             "gmail_id": gmail_id,
             "outcome": "not_lead",
@@ -88,7 +101,7 @@ class LeadStore:
             outcome: Outcome = "not_lead"
             lead_id: str | None = None
             if lead.is_lead:
-                lead_id, outcome = self._upsert(batch, lead, mailbox, gmail_id, now)
+                lead_id, outcome = self._upsert(batch, lead, owner, mailbox, gmail_id, now)
             batch.create(rec_ref, {**record, "outcome": outcome, "lead_id": lead_id})
             self._keep_raw(batch, mailbox, gmail_id, lead, raw, now)
             batch.commit()
@@ -98,36 +111,33 @@ class LeadStore:
             return retry_on_conflict(attempt, "upsert lead")
 
     def _upsert(
-        self, batch: Sdk, lead: Lead, mailbox: str, gmail_id: str, now: datetime
+        self, batch: Sdk, lead: Lead, owner: str, mailbox: str, gmail_id: str, now: datetime
     ) -> tuple[str, Outcome]:
         """Add the lead's guarded writes to ``batch``; returns its id and the outcome."""
         keys = dedup_keys(lead)
-        direct = [self._doc("leads", lead_id_for(k)) for k in keys]
-        index = [self._doc("lead_keys", k) for k in keys]
-        snaps = {s.reference.path: s for s in self._db.get_all([*direct, *index])} if keys else {}
-        found_id = None
-        for d_ref, i_ref in zip(direct, index, strict=True):
-            cands = (
-                [(d_ref.id, snaps[d_ref.path].to_dict() or {})] if snaps[d_ref.path].exists else []
-            )
-            cands += [(c["id"], c) for c in (snaps[i_ref.path].to_dict() or {}).get("leads", [])]
-            found_id = next(
-                (
-                    cid
-                    for cid, names in cands
-                    if same_person(names, lead.first_name, lead.last_name)
-                ),
-                None,
-            )
-            if found_id:
-                break
-        lead_id = found_id or self._new_id(keys, snaps, direct, lead, mailbox, gmail_id)
-        lead_ref = self._doc("leads", lead_id)
-        lead_snap = snaps.get(lead_ref.path) or lead_ref.get()
-        base = (
+        index = [self._doc(KEYS, key_id(self._secret, owner, k)) for k in keys]
+        snaps = {s.reference.path: s for s in self._db.get_all(index)} if keys else {}
+        listed = {
+            i.path: (snaps[i.path].to_dict() or {}).get("leads", []) if snaps[i.path].exists else []
+            for i in index
+        }
+        found_id = next(
+            (
+                c["id"]
+                for i in index
+                for c in listed[i.path]
+                if same_person(c, lead.first_name, lead.last_name)
+            ),
+            None,
+        )
+        lead_id = found_id or new_lead_id()
+        lead_ref = self._doc(LEADS, lead_id)
+        lead_snap = lead_ref.get() if found_id else None
+        base: JsonObject = (
             (lead_snap.to_dict() or {})
-            if lead_snap.exists
+            if lead_snap is not None and lead_snap.exists
             else {
+                "owner": owner,
                 "status": "new",
                 "notes": "",
                 "created_at": now,
@@ -135,26 +145,36 @@ class LeadStore:
                 "sources": [],
                 "inquiries": [],
                 "mailbox": mailbox,
+                "mailboxes": [],
             }
         )
-        put(
-            self._db,
-            batch,
-            lead_ref,
-            lead_snap,
-            merged_lead(base, lead, inquiry_of(lead, mailbox, gmail_id), keys, now),
-        )
-        for key, i_ref in zip(keys, index, strict=True):
-            snap = snaps[i_ref.path]
-            listed = (snap.to_dict() or {}).get("leads", []) if snap.exists else []
-            if lead_id_for(key) == lead_id or any(c["id"] == lead_id for c in listed):
+        merged = merged_lead(base, lead, inquiry_of(lead, mailbox, gmail_id), keys, now)
+        known = [str(m) for m in base.get("mailboxes") or []]
+        merged["mailboxes"] = sorted({*known, mailbox})
+        put(self._db, batch, lead_ref, lead_snap, merged)
+        for i_ref in index:
+            if any(c["id"] == lead_id for c in listed[i_ref.path]):
                 continue
             entry = {"id": lead_id, "first_name": lead.first_name, "last_name": lead.last_name}
-            put(self._db, batch, i_ref, snap, {"leads": [*listed, entry]})
-        return lead_id, "merged" if lead_snap.exists else "lead"
+            put(
+                self._db,
+                batch,
+                i_ref,
+                snaps[i_ref.path],
+                {"owner": owner, "leads": [*listed[i_ref.path], entry]},
+            )
+        return lead_id, "merged" if lead_snap is not None and lead_snap.exists else "lead"
 
     def reparse(
-        self, mailbox: str, gmail_id: str, lead: Lead, raw: bytes, batch_id: str, now: datetime
+        self,
+        mailbox: str,
+        gmail_id: str,
+        lead: Lead,
+        raw: bytes,
+        batch_id: str,
+        now: datetime,
+        *,
+        owner: str,
     ) -> Stored:
         """Apply a new parse of a processed email: its inquiry is rewritten on its lead; an
         email that now parses as a lead (after a parser fix) gets one. Leads are never moved."""
@@ -163,12 +183,12 @@ class LeadStore:
         def attempt() -> Stored:
             rec = rec_ref.get()
             if not rec.exists:
-                return self.store(mailbox, gmail_id, lead, raw, batch_id, now)
+                return self.store(mailbox, gmail_id, lead, raw, batch_id, now, owner=owner)
             data = rec.to_dict() or {}
             outcome, lead_id = data["outcome"], data.get("lead_id")
             batch = self._db.batch()
             if lead.is_lead and lead_id:
-                lead_ref = self._doc("leads", lead_id)
+                lead_ref = self._doc(LEADS, lead_id)
                 snap = lead_ref.get()
                 if snap.exists:
                     merged = merged_lead(
@@ -180,7 +200,7 @@ class LeadStore:
                     )
                     put(self._db, batch, lead_ref, snap, merged)
             elif lead.is_lead:
-                lead_id, outcome = self._upsert(batch, lead, mailbox, gmail_id, now)
+                lead_id, outcome = self._upsert(batch, lead, owner, mailbox, gmail_id, now)
             batch.update(
                 rec_ref,
                 {
@@ -208,21 +228,6 @@ class LeadStore:
                 kept = self.record(mailbox, gmail_id).get(field_paths=["raw"])
         value = (kept.to_dict() or {}).get("raw") if kept.exists else None
         return bytes(value) if value else None
-
-    @staticmethod
-    def _new_id(
-        keys: list[str],
-        snaps: JsonObject,
-        direct: list[Sdk],
-        lead: Lead,
-        mailbox: str,
-        gmail_id: str,
-    ) -> str:
-        if not keys:
-            return lead_id_for(f"message:{message_key(mailbox, gmail_id)}")
-        if not snaps[direct[0].path].exists:
-            return lead_id_for(keys[0])
-        return lead_id_for(f"{keys[0]}|{lead.first_name}|{lead.last_name}".casefold())
 
     def existing(self, mailbox: str, ids: list[str]) -> dict[str, JsonObject]:
         """Idempotency records that already exist for these emails, by Gmail id."""

@@ -69,6 +69,7 @@ def test_every_route_over_http(driver: Driver, frontend: Frontend) -> None:
 
     status = f.call("GET", "/gmail/status")
     assert status["state"] == "connected" and status["mailbox"] == MAILBOX
+    assert [m["mailbox"] for m in f.call("GET", "/gmail/mailboxes")["mailboxes"]] == [MAILBOX]
     label = next(lbl for lbl in f.call("GET", "/gmail/labels")["labels"] if lbl["name"] == LABEL)
     assert label["messagesTotal"] == 8
     listed = f.call("GET", f"/gmail/messages?labelId={label['id']}&maxResults=100")["messages"]

@@ -20,6 +20,8 @@ GMAIL_ID_PATTERN = r"[A-Za-z0-9]{1,32}"
 Id = Annotated[str, msgspec.Meta(pattern=f"^{ID_PATTERN}$")]
 GmailId = Annotated[str, msgspec.Meta(pattern=f"^{GMAIL_ID_PATTERN}$")]
 Text = Annotated[str, msgspec.Meta(max_length=500)]
+# ASCII classes only: the same in Python's and the document's (ECMA) regex engines
+Mailbox = Annotated[str, msgspec.Meta(pattern=r"^[A-Za-z0-9._%+-]{1,64}@[A-Za-z0-9.-]{1,253}$")]
 Limit = Annotated[int, msgspec.Meta(ge=1, le=100)]
 BatchLimit = Annotated[int, msgspec.Meta(ge=1, le=1000)]
 Flag = Literal["true", "false"]

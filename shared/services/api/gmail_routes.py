@@ -10,6 +10,7 @@ from shared.errors import MessageGoneError, NotFoundError
 from shared.services.api.inputs import (
     BatchByIds,
     BatchByQuery,
+    MailboxQuery,
     MessagesQuery,
     TokenRequest,
 )
@@ -22,6 +23,7 @@ from shared.services.api.outputs import (
     Label,
     LabelRef,
     Labels,
+    Mailboxes,
     Message,
     Messages,
 )
@@ -32,6 +34,7 @@ from shared.types import JsonObject
 
 if TYPE_CHECKING:
     from shared.gmail.gateway import Gmail
+    from shared.store.accounts import Account
 
 NO_MAILBOX = GmailStatus(
     connected=False,
@@ -44,11 +47,7 @@ NO_MAILBOX = GmailStatus(
 )
 
 
-def status(call: Call) -> GmailStatus:
-    """The caller's mailbox connection (never a token or secret name)."""
-    if not call.accounts:
-        return NO_MAILBOX
-    a = call.account()
+def _status(a: Account) -> GmailStatus:
     return GmailStatus(
         connected=a.state == "connected",
         mailbox=a.mailbox,
@@ -58,6 +57,18 @@ def status(call: Call) -> GmailStatus:
         last_sync_at=a.last_sync_at,
         reason=a.reason,
     )
+
+
+def status(call: Call) -> GmailStatus:
+    """One mailbox's connection (never a token or secret name); none connected: disconnected."""
+    if not call.accounts:
+        return NO_MAILBOX
+    return _status(call.account())
+
+
+def mailboxes(call: Call) -> Mailboxes:
+    """Every mailbox the caller connected, with its connection."""
+    return Mailboxes(mailboxes=[_status(a) for a in sorted(call.accounts, key=lambda a: a.mailbox)])
 
 
 # ruff: noqa: PLC0415 - the OAuth flow's libraries load only for the routes that connect
@@ -132,7 +143,7 @@ def process_batch(call: Call) -> BatchAccepted:
     else:
         query = body.q if body.q is not UNSET else None
         ids = list(reversed(gmail.list_ids(account.label_id, query, body.limit)))
-    batch_id = queue_batch(call.deps, account.mailbox, "manual", account.history_id, ids)
+    batch_id = queue_batch(call.deps, account, "manual", account.history_id, ids)
     if batch_id is None:
         raise NotFoundError("no emails of the lead label matched")
     return BatchAccepted(batch_id=batch_id)
@@ -168,7 +179,15 @@ def disconnect_route(call: Call) -> Disconnected:
 
 GMAIL = (400, 401, 403, 404, 503)
 ROUTES = [
-    Route("GET", "/gmail/status", status, "The caller's mailbox connection", GmailStatus),
+    Route("GET", "/gmail/mailboxes", mailboxes, "Every mailbox the caller connected", Mailboxes),
+    Route(
+        "GET",
+        "/gmail/status",
+        status,
+        "One mailbox's connection",
+        GmailStatus,
+        query=MailboxQuery,
+    ),
     Route("GET", "/gmail/auth-url", auth_url, "Where the browser starts a connection", AuthUrl),
     Route(
         "POST",
@@ -179,8 +198,23 @@ ROUTES = [
         body=(TokenRequest,),
         errors=(*GMAIL, 409),
     ),
-    Route("POST", "/gmail/disconnect", disconnect_route, "Disconnect (leads stay)", Disconnected),
-    Route("GET", "/gmail/labels", labels, "Labels with counts", Labels, errors=GMAIL),
+    Route(
+        "POST",
+        "/gmail/disconnect",
+        disconnect_route,
+        "Disconnect a mailbox (leads stay)",
+        Disconnected,
+        query=MailboxQuery,
+    ),
+    Route(
+        "GET",
+        "/gmail/labels",
+        labels,
+        "Labels with counts",
+        Labels,
+        query=MailboxQuery,
+        errors=GMAIL,
+    ),
     Route(
         "GET",
         "/gmail/messages",
@@ -197,6 +231,7 @@ ROUTES = [
         "Queue emails for processing",
         BatchAccepted,
         status=202,
+        query=MailboxQuery,
         body=(BatchByIds, BatchByQuery),
         errors=GMAIL,
     ),

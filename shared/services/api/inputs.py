@@ -15,6 +15,7 @@ from shared.services.api.contract import (
     Id,
     LeadStatus,
     Limit,
+    Mailbox,
     Source,
     Text,
     TrueOnly,
@@ -31,6 +32,12 @@ class Body(msgspec.Struct, kw_only=True, forbid_unknown_fields=True):
     min_fields: ClassVar[int] = 0
 
 
+class MailboxQuery(Query):
+    """Routes about one mailbox: which one (default: the caller's only mailbox)."""
+
+    mailbox: Mailbox | UnsetType = UNSET
+
+
 class LeadsQuery(Query):
     status: LeadStatus | UnsetType = UNSET
     source: Source | UnsetType = UNSET
@@ -38,16 +45,17 @@ class LeadsQuery(Query):
     q: Text | UnsetType = UNSET
     limit: Limit = 25
     cursor: Id | UnsetType = UNSET
+    mailbox: Mailbox | UnsetType = UNSET  # only leads with an inquiry to this mailbox
 
 
-class MessagesQuery(Query, rename="camel"):
+class MessagesQuery(MailboxQuery, rename="camel"):
     label_id: Text | UnsetType = UNSET
     q: Text | UnsetType = UNSET
     page_token: Text | UnsetType = UNSET
     max_results: Limit = 25
 
 
-class HistoryQuery(Query):
+class HistoryQuery(MailboxQuery):
     limit: Limit = 20
     cursor: Id | UnsetType = UNSET
 

@@ -7,7 +7,13 @@ from msgspec import UNSET
 
 from shared.clock import utcnow
 from shared.errors import NotFoundError
-from shared.services.api.inputs import LeadPatch, LeadsQuery, ReparseAll, ReparseLeads
+from shared.services.api.inputs import (
+    LeadPatch,
+    LeadsQuery,
+    MailboxQuery,
+    ReparseAll,
+    ReparseLeads,
+)
 from shared.services.api.outputs import BatchAccepted, Lead, LeadList, LeadSummary, Property
 from shared.services.api.routing import Call, Route
 from shared.services.sync import queue_batch
@@ -37,9 +43,10 @@ def list_leads(call: Call) -> LeadList:
         status=q.status or None,
         source=q.source or None,
         needs_review=None if q.review is UNSET else q.review == "true",
+        mailbox=q.mailbox.lower() if q.mailbox else None,
     )
     cursor = q.cursor or None
-    docs, next_cursor = call.deps.lead_queries.page(call.account().mailbox, where, q.limit, cursor)
+    docs, next_cursor = call.deps.lead_queries.page(call.user, where, q.limit, cursor)
     items = [LeadSummary(**_summary(i, d)) for i, d in docs]
     if q.q:  # a page-local text filter on name, email and phone
         needle = q.q.casefold()
@@ -52,7 +59,7 @@ def list_leads(call: Call) -> LeadList:
 
 
 def _lead(call: Call, lead_id: str) -> Lead:
-    data = call.deps.lead_queries.owned(lead_id, {a.mailbox for a in call.accounts})
+    data = call.deps.lead_queries.owned(lead_id, call.user)
     return Lead(
         **_summary(lead_id, data),
         notes=data.get("notes", ""),
@@ -69,7 +76,7 @@ def patch_lead(call: Call) -> Lead:
     """Change a lead's status and/or notes; ``reviewed: true`` clears ``needs_review``."""
     body = call.body_as(LeadPatch)
     lead_id = call.params["leadId"]
-    data = call.deps.lead_queries.owned(lead_id, {a.mailbox for a in call.accounts})
+    data = call.deps.lead_queries.owned(lead_id, call.user)
     update: JsonObject = {"updated_at": utcnow()}
     if body.status is not UNSET:
         update["status"] = body.status
@@ -83,20 +90,21 @@ def patch_lead(call: Call) -> Lead:
 
 
 def reparse(call: Call) -> BatchAccepted:
-    """Re-parse stored raw emails of some leads, or of every processed email, with the current
-    parser; the work runs through the pipeline."""
+    """Re-parse stored raw emails of one mailbox (``?mailbox=``, default the only one): those
+    of some of the owner's leads, or every processed email; the work runs through the
+    pipeline."""
     body = call.body_as(ReparseLeads, ReparseAll)
-    mailbox = call.account().mailbox
+    account = call.account()
     if isinstance(body, ReparseAll):
-        ids = call.deps.lead_queries.processed_ids(mailbox, MAX_REPARSE)
+        ids = call.deps.lead_queries.processed_ids(account.mailbox, MAX_REPARSE)
     else:
-        owners = {a.mailbox for a in call.accounts}
         ids = [
             i["message_id"]
             for lead_id in body.lead_ids
-            for i in call.deps.lead_queries.owned(lead_id, owners).get("inquiries", [])
+            for i in call.deps.lead_queries.owned(lead_id, call.user).get("inquiries", [])
+            if i.get("mailbox", account.mailbox) == account.mailbox
         ]
-    batch_id = queue_batch(call.deps, mailbox, "reparse", int(utcnow().timestamp()), ids)
+    batch_id = queue_batch(call.deps, account, "reparse", int(utcnow().timestamp()), ids)
     if batch_id is None:
         raise NotFoundError("no stored emails to re-parse")
     return BatchAccepted(batch_id=batch_id)
@@ -118,6 +126,7 @@ ROUTES = [
         "Re-parse stored emails with the current parser",
         BatchAccepted,
         status=202,
+        query=MailboxQuery,
         body=(ReparseLeads, ReparseAll),
     ),
     Route("GET", "/leads/<id:leadId>", get_lead, "One lead with its inquiries", Lead),

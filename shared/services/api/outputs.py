@@ -40,6 +40,10 @@ class GmailStatus(Out):
     reason: str | None
 
 
+class Mailboxes(Out):
+    mailboxes: list[GmailStatus]
+
+
 class AuthUrl(Out):
     url: str
 

@@ -13,7 +13,7 @@ from shared.store.batches import BatchSummary
 def _summary(call: Call) -> BatchSummary:
     batch_id = call.params["batchId"]
     summary = call.deps.batches.summary(batch_id)
-    if summary is None or summary.mailbox not in {a.mailbox for a in call.accounts}:
+    if summary is None or summary.owner != call.user:
         raise NotFoundError(f"no batch {batch_id}")  # another user's batch is "not found" too
     return summary
 
@@ -60,7 +60,7 @@ def history(call: Call) -> History:
     """The caller's batches, newest first, with a true total and a cursor."""
     q = call.query_as(HistoryQuery)
     docs, total, next_cursor = call.deps.batches.history(
-        call.account().mailbox, q.limit, q.cursor or None
+        call.user, call.account().mailbox, q.limit, q.cursor or None
     )
     items = [
         BatchItem(

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from typing import Protocol, TypeVar, overload
 
 import msgspec
+from msgspec import UNSET
 from werkzeug.routing import BaseConverter, Map, Rule
 from werkzeug.routing import ValidationError as RoutingValidationError
 
@@ -79,10 +80,24 @@ class Call:
     body: Body | None = None
 
     def account(self) -> Account:
-        """The caller's connected (or once connected) mailbox; 404 if none."""
-        if not self.accounts:
+        """The mailbox the request is about: the ``mailbox`` parameter (404 unless it is the
+        caller's), else the caller's only mailbox (404 if none, 400 naming them if several)."""
+        chosen = getattr(self.query, "mailbox", UNSET)
+        if isinstance(chosen, str):
+            match = [a for a in self.accounts if a.mailbox == chosen.lower()]
+            if not match:
+                raise NotFoundError("no such mailbox for this user")
+            return match[0]
+        live = [a for a in self.accounts if a.state != "disconnected"] or self.accounts
+        if not live:
             raise NotFoundError("no mailbox is connected for this user")
-        return self.accounts[0]
+        if len(live) > 1:
+            names = sorted(a.mailbox for a in live)
+            raise ValidationError(
+                "several mailboxes: say which with ?mailbox=",
+                details={"fields": {"mailbox": names}},
+            )
+        return live[0]
 
     def query_as(self, kind: type[T]) -> T:
         """The decoded query, as the route declared it."""

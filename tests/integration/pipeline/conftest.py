@@ -118,6 +118,7 @@ def pipeline(
         "OIDC_CERTS_URL": f"{url}/oauth2/v1/certs",
         "OAUTH_CLIENT_ID": "fake-client",
         "OAUTH_CLIENT_SECRET": "secret",
+        "LEAD_KEY_SECRET": "test-renter-index-key",
         "OAUTH_REDIRECT_URI": "http://127.0.0.1:9/oauth/callback",
         "PUSH_AUDIENCE": "https://hooks.test/gmail",
         "PUSH_SERVICE_ACCOUNT": PUSH_SA,

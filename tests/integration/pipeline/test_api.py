@@ -124,8 +124,11 @@ def test_leads_list_get_patch_and_ownership(pipeline: Pipeline, api: Any) -> Non
         "status",
         "x",
     }
-    p.deps.db.collection("accounts").document(p.mailbox).update({"owner": "other@example.com"})
-    assert api.get(f"/leads/{lead_id}", headers=auth(p)).status_code == 404  # not this user's
+    partner = auth(p, "partner@example.com")  # another allow-listed user: none of it is theirs
+    assert api.get(f"/leads/{lead_id}", headers=partner).status_code == 404
+    assert api.get(f"/leads?cursor={lead_id}", headers=partner).status_code == 404
+    assert api.patch(f"/leads/{lead_id}", json={"notes": "x"}, headers=partner).status_code == 404
+    assert api.get("/leads", headers=partner).get_json()["leads"] == []
 
 
 def test_token_exchange_connects_and_disconnect_keeps_leads(pipeline: Pipeline, api: Any) -> None:

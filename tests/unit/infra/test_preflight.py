@@ -49,7 +49,8 @@ def test_a_new_project_is_told_every_bootstrap_step(tmp_path: Path) -> None:
         "gcloud secrets create oauth-client-secret",
     ):
         assert needed in proc.stdout
-    assert "4 step(s) missing" in proc.stdout
+    assert "5 step(s) missing" in proc.stdout
+    assert "gcloud secrets create lead-key-secret" in proc.stdout
 
 
 def test_a_bootstrapped_project_is_ready(tmp_path: Path) -> None:

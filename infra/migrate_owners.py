@@ -1,0 +1,100 @@
+"""One-off migration to owner-scoped data (``make migrate``): leads, renter keys, email records
+and batches written before leads had owners get one, without losing anything.
+
+Before: lead ids were hashes of a phone or email, ``lead_keys/{phone:…}`` listed leads by
+plain key, and records and batches had no owner. After: every lead has its owner (the user
+who connected its mailbox) and ``mailboxes``, a keyed random-looking id, keys indexed under
+``key_id(secret, owner, key)``; records point to the new ids and carry the owner; batches
+carry the owner. Idempotent: a new id is a keyed hash of the old one, so a rerun (also after
+a crash half-way) rewrites the same documents, and migrated documents are skipped.
+
+Run against production with the key: ``LEAD_KEY_SECRET=$(gcloud secrets versions access
+latest --secret=lead-key-secret) GOOGLE_CLOUD_PROJECT=… make migrate``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import json
+import sys
+from collections import Counter
+
+from google.cloud import firestore
+
+from shared import config
+from shared.store.lead_records import key_id
+from shared.types import JsonObject, Sdk
+
+
+def migrated_id(secret: str, old_id: str) -> str:
+    """The lead's new id: keyed, stable across reruns, revealing nothing."""
+    return hmac.new(secret.encode(), f"migrate\n{old_id}".encode(), hashlib.sha256).hexdigest()[:24]
+
+
+def _migrate_lead(db: Sdk, secret: str, snap: Sdk, owner: str) -> int:
+    data: JsonObject = snap.to_dict() or {}
+    new_id = migrated_id(secret, snap.id)
+    mailbox = str(data.get("mailbox", ""))
+    batch = db.batch()
+    moved = {
+        **data,
+        "owner": owner,
+        "mailboxes": sorted({mailbox} - {""}),
+        "migrated_from": snap.id,
+    }
+    batch.set(db.collection("leads").document(new_id), moved)
+    entry = {"id": new_id, "first_name": data.get("first_name"), "last_name": data.get("last_name")}
+    for key in data.get("keys", []):
+        ref = db.collection("lead_keys").document(key_id(secret, owner, key))
+        listed = (ref.get().to_dict() or {}).get("leads", [])
+        if all(c["id"] != new_id for c in listed):
+            batch.set(ref, {"owner": owner, "leads": [*listed, entry]})
+    records = db.collection("messages").where(
+        filter=firestore.FieldFilter("lead_id", "==", snap.id)
+    )
+    for record in records.stream():
+        batch.update(record.reference, {"lead_id": new_id, "owner": owner})
+    batch.delete(snap.reference)
+    batch.commit()
+    return 1
+
+
+def migrate(db: Sdk, secret: str) -> dict[str, int]:
+    """Move everything written by the old scheme; returns what was done."""
+    owners = {s.id: (s.to_dict() or {}).get("owner") for s in db.collection("accounts").stream()}
+    done: Counter[str] = Counter()
+    for snap in db.collection("leads").stream():
+        data = snap.to_dict() or {}
+        owner = owners.get(str(data.get("mailbox", "")))
+        if data.get("owner"):
+            continue
+        if not owner:
+            done["leads_without_owner"] += 1  # its mailbox was never connected: left as is
+            continue
+        done["leads"] += _migrate_lead(db, secret, snap, str(owner))
+    for snap in db.collection("lead_keys").stream():
+        if not (snap.to_dict() or {}).get("owner"):  # a plain-key document of the old scheme
+            snap.reference.delete()
+            done["plain_keys_removed"] += 1
+    for name in ("messages", "batches"):
+        for snap in db.collection(name).stream():
+            data = snap.to_dict() or {}
+            owner = owners.get(str(data.get("mailbox", "")))
+            if not data.get("owner") and owner:
+                snap.reference.update({"owner": owner})
+                done[name] += 1
+    return dict(done)
+
+
+def main() -> int:
+    """Migrate the configured project (the emulator when FIRESTORE_EMULATOR_HOST is set)."""
+    settings = config.get()
+    secret = settings.require("LEAD_KEY_SECRET")
+    db = firestore.Client(project=settings.google_cloud_project)
+    print(json.dumps(migrate(db, secret), sort_keys=True))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
