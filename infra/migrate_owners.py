@@ -1,11 +1,11 @@
-"""One-off migration to owner-scoped data (``make migrate``): leads, renter keys, email records
-and batches written before leads had owners get one, without losing anything.
+"""One-off migration to owner-scoped data (``make migrate``): leads, renter keys, email records,
+batches and retry entries written before leads had owners get one, without losing anything.
 
 Before: lead ids were hashes of a phone or email, ``lead_keys/{phone:…}`` listed leads by
 plain key, and records and batches had no owner. After: every lead has its owner (the user
 who connected its mailbox) and ``mailboxes``, a keyed random-looking id, keys indexed under
 ``key_id(secret, owner, key)``; records point to the new ids and carry the owner; batches
-carry the owner. Idempotent: a new id is a keyed hash of the old one, so a rerun (also after
+and retry entries carry the owner. Idempotent: a new id is a keyed hash of the old one, so a rerun (also after
 a crash half-way) rewrites the same documents, and migrated documents are skipped.
 
 Run against production with the key: ``LEAD_KEY_SECRET=$(gcloud secrets versions access
@@ -77,7 +77,7 @@ def migrate(db: Sdk, secret: str) -> dict[str, int]:
         if not (snap.to_dict() or {}).get("owner"):  # a plain-key document of the old scheme
             snap.reference.delete()
             done["plain_keys_removed"] += 1
-    for name in ("messages", "batches"):
+    for name in ("messages", "batches", "retries"):
         for snap in db.collection(name).stream():
             data = snap.to_dict() or {}
             owner = owners.get(str(data.get("mailbox", "")))

@@ -130,7 +130,7 @@ def process_chunk(deps: Ports, job: ChunkJob) -> dict[str, str]:
             continue
         failure = Failure(gmail_id, type(error).__name__, str(error))
         outcomes[gmail_id] = deps.retries.fail(
-            job.mailbox, job.batch_id, job.chunk_id, failure, now, park=park
+            job.mailbox, job.batch_id, job.chunk_id, failure, now, park=park, owner=account.owner
         )
         if outcomes[gmail_id] == "pending":
             outcomes[gmail_id] = "failed"

@@ -56,7 +56,9 @@ def reparse_chunk(deps: Ports, job: ChunkJob) -> dict[str, str]:
             outcomes[gmail_id] = stored.outcome
         except LeadHarvestError as exc:
             failure = Failure(gmail_id, type(exc).__name__, str(exc))
-            state = deps.retries.fail(job.mailbox, job.batch_id, job.chunk_id, failure, utcnow())
+            state = deps.retries.fail(
+                job.mailbox, job.batch_id, job.chunk_id, failure, utcnow(), owner=account.owner
+            )
             outcomes[gmail_id] = "failed" if state == "pending" else state
     deps.batches.record(job.batch_id, job.chunk_id, outcomes, utcnow())
     log.info(

@@ -56,8 +56,10 @@ class RetryStore:
         failure: Failure,
         now: datetime,
         park: bool = False,
+        *,
+        owner: str,
     ) -> str:
-        """Count one more failed attempt; returns the entry's new state."""
+        """Count one more failed attempt of an email of ``owner``; returns the entry's state."""
         ref = self._ref(mailbox, failure.gmail_id)
 
         def attempt() -> str:
@@ -71,6 +73,7 @@ class RetryStore:
                 ref,
                 snap,
                 {
+                    "owner": owner,
                     "mailbox": mailbox,
                     "message_id": failure.gmail_id,
                     "batch_id": batch_id,
