@@ -186,6 +186,8 @@ class LeadStore:
                 return self.store(mailbox, gmail_id, lead, raw, batch_id, now, owner=owner)
             data = rec.to_dict() or {}
             outcome, lead_id = data["outcome"], data.get("lead_id")
+            if data.get("owner", owner) != owner:  # processed for the mailbox's former owner:
+                return Stored(outcome, lead_id, data.get("batch_id", ""))  # never touch theirs
             batch = self._db.batch()
             if lead.is_lead and lead_id:
                 lead_ref = self._doc(LEADS, lead_id)

@@ -8,6 +8,7 @@ import os
 import subprocess
 
 from infra.local.mailgen import stream
+from shared.clock import utcnow
 from shared.events import ChunkJob
 from shared.parsing import parse_email
 from shared.services.process import process_chunk
@@ -95,3 +96,21 @@ def test_migration_moves_everything_to_owners_and_is_idempotent(pipeline: Pipeli
     process_chunk(p.deps, ChunkJob("manual-m", "c00000", p.mailbox, [gid], "manual"))
     assert p.deps.leads.existing(p.mailbox, [gid])[gid]["outcome"] == "merged"
     assert len(list(db.collection("leads").stream())) == 2
+
+
+def test_reparse_never_touches_a_former_owners_lead(pipeline: Pipeline) -> None:
+    """A mailbox disconnected by A and connected by B: re-parsing its old emails for B leaves
+    A's lead as it was."""
+    p = pipeline
+    p.connect()
+    p.pull("TOPIC_SYNC")
+    raw, _ = stream(1, 41, p.mailbox, repeat_share=0.0)[0]
+    gid = p.deliver(raw)
+    process_chunk(p.deps, ChunkJob("manual-a", "c00000", p.mailbox, [gid], "manual"))
+    [lead] = list(p.deps.db.collection("leads").stream())
+    before = lead.to_dict()
+    stored = p.deps.leads.reparse(
+        p.mailbox, gid, parse_email(raw), raw, "reparse-b", utcnow(), owner="partner@example.com"
+    )
+    assert stored.lead_id == lead.id
+    assert p.deps.db.collection("leads").document(lead.id).get().to_dict() == before
