@@ -5,8 +5,9 @@ Before: lead ids were hashes of a phone or email, ``lead_keys/{phone:…}`` list
 plain key, and records and batches had no owner. After: every lead has its owner (the user
 who connected its mailbox) and ``mailboxes``, a keyed random-looking id, keys indexed under
 ``key_id(secret, owner, key)``; records point to the new ids and carry the owner; batches
-and retry entries carry the owner. Idempotent: a new id is a keyed hash of the old one, so a rerun (also after
-a crash half-way) rewrites the same documents, and migrated documents are skipped.
+and retry entries carry the owner. Idempotent: a new id is a keyed hash of the old one, so a
+rerun (also after a crash half-way) rewrites the same documents, and migrated documents are
+skipped.
 
 Run against production with the key: ``LEAD_KEY_SECRET=$(gcloud secrets versions access
 latest --secret=lead-key-secret) GOOGLE_CLOUD_PROJECT=… make migrate``.
