@@ -39,7 +39,7 @@ class Deps:
     """Everything the services use; built on first access."""
 
     settings: config.Settings
-    _creds: dict[tuple[str, str], Sdk] = field(default_factory=dict)
+    _creds: dict[tuple[str, str, str], Sdk] = field(default_factory=dict)
     _local: threading.local = field(default_factory=threading.local)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -155,7 +155,7 @@ class Deps:
         from shared.gmail.client import credentials, gmail_service
         from shared.gmail.gateway import GoogleGmail
 
-        key = (account.mailbox, account.secret_name)
+        key = (account.mailbox, account.secret_name, str(account.connected_at))
         s = self.settings
         with self._lock:
             creds = self._creds.get(key)
@@ -167,7 +167,7 @@ class Deps:
                     s.oauth_token_uri,
                 )
                 self._creds[key] = creds
-        clients: dict[tuple[str, str], tuple[Sdk, Gmail]] = self._local.__dict__.setdefault(
+        clients: dict[tuple[str, str, str], tuple[Sdk, Gmail]] = self._local.__dict__.setdefault(
             "gmail", {}
         )
         cached = clients.get(key)
@@ -188,7 +188,7 @@ class Deps:
     def forget_gmail(self, account: Account) -> None:
         """Drop cached credentials (after ``invalid_grant`` or a disconnect)."""
         with self._lock:
-            self._creds.pop((account.mailbox, account.secret_name), None)
+            self._creds.pop((account.mailbox, account.secret_name, str(account.connected_at)), None)
 
 
 _deps: Deps | None = None

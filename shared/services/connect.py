@@ -184,6 +184,7 @@ def connect_with_code(
             history_id=cursor,
             watch_expiration=expiry,
             last_sync_at=None,
+            connected_at=utcnow(),
         )
     )
     if previous:

@@ -144,7 +144,8 @@ def sync_mailbox(deps: Ports, job: SyncJob) -> int:
 
 
 def mark_needs_reauth(deps: Reauthorises, account: Account, reason: str) -> None:
-    """The token was revoked or expired: stop work for the mailbox until it reconnects."""
+    """The token was revoked or expired: stop work for the mailbox until it reconnects. Work
+    that started on an older connection never flags a newer one."""
     deps.forget_gmail(account)
-    deps.accounts.update(account.mailbox, state="needs_reauth", reason=reason)
-    log.warning("mailbox needs re-consent", extra={"fields": {"mailbox": account.mailbox}})
+    if deps.accounts.flag_if_same_connection(account, state="needs_reauth", reason=reason):
+        log.warning("mailbox needs re-consent", extra={"fields": {"mailbox": account.mailbox}})

@@ -30,6 +30,7 @@ class Account:
     watch_expiration: datetime | None = None
     last_sync_at: datetime | None = None
     reason: str | None = None
+    connected_at: datetime | None = None  # which connection: cached credentials are per one
 
 
 def _account(data: JsonObject | None) -> Account:
@@ -64,6 +65,24 @@ class AccountStore:
         """Merge fields into the account."""
         with store_errors("update account"):
             self._ref(mailbox).set(fields, merge=True)
+
+    def flag_if_same_connection(self, account: Account, **fields: Sdk) -> bool:
+        """Merge ``fields`` only if the mailbox is still on the connection ``account`` was
+        read from (a reconnect in between wins); True if written."""
+        ref = self._ref(account.mailbox)
+
+        def attempt() -> bool:
+            snap = ref.get()
+            if (
+                not snap.exists
+                or (snap.to_dict() or {}).get("connected_at") != account.connected_at
+            ):
+                return False
+            ref.update(fields, option=unchanged_since(self._db, snap))
+            return True
+
+        with store_errors("flag account"):
+            return retry_on_conflict(attempt, "flag account")
 
     def advance_cursor(self, mailbox: str, history_id: int, when: datetime) -> bool:
         """Move the history cursor to ``history_id`` if that is forward; True if it moved."""

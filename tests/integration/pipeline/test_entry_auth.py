@@ -274,3 +274,20 @@ def test_a_mailbox_of_another_user_is_never_rebound(pipeline: Pipeline) -> None:
     assert pipeline.pull("TOPIC_SYNC") == []
     # the same owner reconnecting works
     assert pipeline.connect() == pipeline.mailbox
+
+
+def test_work_on_an_old_connection_never_flags_a_reconnected_mailbox(pipeline: Pipeline) -> None:
+    """A sync still holding the revoked token fails after the owner reconnected: the new
+    connection stays connected (it used to flip back to needs_reauth)."""
+    from shared.services.sync import mark_needs_reauth  # noqa: PLC0415
+
+    pipeline.connect()
+    old = pipeline.deps.accounts.get(pipeline.mailbox)
+    assert old is not None
+    pipeline.connect()  # reconnect: a new connection
+    mark_needs_reauth(pipeline.deps, old, "refresh token was revoked")
+    now = pipeline.deps.accounts.get(pipeline.mailbox)
+    assert now is not None and now.state == "connected" and now.connected_at != old.connected_at
+    mark_needs_reauth(pipeline.deps, now, "refresh token was revoked")  # the current one does
+    flagged = pipeline.deps.accounts.get(pipeline.mailbox)
+    assert flagged is not None and flagged.state == "needs_reauth"
