@@ -43,11 +43,15 @@ def _requeue(deps: Ports, entries: list[JsonObject]) -> int:
 
 
 def retry_due(deps: Ports) -> int:
-    """Requeue every due pending entry; returns how many emails were requeued."""
+    """Requeue every due pending entry, and the parked entries of mailboxes that are connected
+    again (a chunk that was still running when its mailbox reconnected may park emails after
+    the reconnect resumed the others); returns how many emails were requeued."""
     due = deps.retries.due(utcnow(), SWEEP_LIMIT)
     connected = {a.mailbox for a in deps.accounts.connected()}
-    count = _requeue(deps, [e for e in due if e["mailbox"] in connected])
-    log.info("retry sweep", extra={"fields": {"due": len(due), "requeued": count}})
+    resumed = [e for m in sorted(connected) for e in deps.retries.for_mailbox(m, "parked")]
+    count = _requeue(deps, [e for e in due if e["mailbox"] in connected] + resumed)
+    fields = {"due": len(due), "resumed": len(resumed), "requeued": count}
+    log.info("retry sweep", extra={"fields": fields})
     return count
 
 

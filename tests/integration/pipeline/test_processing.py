@@ -18,6 +18,7 @@ from shared.services.retry import retry_due
 from shared.services.store_chunk import MAX_PARSE_BYTES
 from shared.services.sync import sync_mailbox
 from shared.store.locks import LockHeldError
+from shared.store.retries import Failure
 from tests.helpers import corpus_files
 from tests.integration.pipeline.conftest import Pipeline
 
@@ -217,3 +218,23 @@ def test_renew_watch_renews_and_queues_a_safety_net_sync(pipeline: Pipeline) -> 
     assert renew_watches(p.deps)["needs_reauth"] == 1
     assert p.deps.accounts.get(p.mailbox).state == "needs_reauth"  # type: ignore[union-attr]
     assert renew_watches(p.deps) == {"renewed": 0, "needs_reauth": 0, "failed": 0}
+
+
+def test_emails_parked_after_the_reconnect_are_resumed_by_the_sweep(pipeline: Pipeline) -> None:
+    """A chunk still running while its mailbox reconnects may park emails after the reconnect
+    resumed the others: the next sweep resumes them, since the mailbox is connected."""
+    p = pipeline
+    backfill(p, 3)
+    job = p.chunk_jobs()[0]
+    account = p.deps.accounts.get(p.mailbox)
+    assert account is not None and account.state == "connected"
+    for gmail_id in job.ids:  # parked late, by work that began while the token was revoked
+        failure = Failure(gmail_id, "InvalidGrantError", "mailbox needs re-consent")
+        p.deps.retries.fail(
+            p.mailbox, job.batch_id, job.chunk_id, failure, utcnow(), park=True, owner=account.owner
+        )
+    assert retry_due(p.deps) == 3
+    [resumed] = p.chunk_jobs()
+    assert sorted(resumed.ids) == sorted(job.ids) and resumed.trigger == "retry"
+    states = {(e.to_dict() or {})["state"] for e in p.deps.db.collection("retries").stream()}
+    assert states == {"pending"}
