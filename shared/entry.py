@@ -10,7 +10,7 @@ from werkzeug.exceptions import InternalServerError, ServiceUnavailable
 
 from shared.bootstrap import Deps, deps
 from shared.config import get as settings
-from shared.errors import PermanentError, RetryableError
+from shared.errors import ConfigError, PermanentError, RetryableError
 from shared.events import pubsub_data
 from shared.logs import get_logger, log_context, trace_of
 from shared.types import JsonObject, Sdk
@@ -24,7 +24,10 @@ def _trace() -> dict[str, str]:
     if not flask.has_request_context():
         return {}
     headers = dict(flask.request.headers)
-    return trace_of(headers, settings().google_cloud_project)
+    try:
+        return trace_of(headers, settings().google_cloud_project)
+    except ConfigError:
+        return {}  # reported by the handler's own failure below
 
 
 def run_event(

@@ -106,8 +106,9 @@ class ForbiddenError(PermanentError):
     code = "permission_denied"
 
 
-class ConfigError(PermanentError):
-    """A required setting is missing or invalid."""
+class ConfigError(LeadHarvestError):
+    """A required setting is missing or invalid: neither branch, it fails loudly (5xx and an
+    ERROR entry) and is never acknowledged, so no work is dropped while it is fixed."""
 
     code = "config"
 

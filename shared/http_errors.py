@@ -45,7 +45,9 @@ def to_http(exc: BaseException) -> tuple[int, JsonObject]:
     """Status and envelope for ``exc``; logs once (a bug: ERROR with its stack)."""
     if isinstance(exc, LeadHarvestError):
         status = next((s for kind, s in STATUS if isinstance(exc, kind)), 500)
-        if status >= 500:
+        if isinstance(exc, ConfigError):
+            log.error("configuration error", extra={"fields": {"error": exc.message[:300]}})
+        elif status >= 500:
             log.warning("request failed", extra={"fields": {"code": exc.code}})
         return status, envelope(exc.code, exc.message, exc.details)
     if isinstance(exc, HTTPException) and exc.code in ROUTING_CODES:

@@ -57,9 +57,17 @@ def reparse_chunk(deps: Ports, job: ChunkJob) -> dict[str, str]:
         except LeadHarvestError as exc:
             failure = Failure(gmail_id, type(exc).__name__, str(exc))
             state = deps.retries.fail(
-                job.mailbox, job.batch_id, job.chunk_id, failure, utcnow(), owner=account.owner
+                job.mailbox,
+                job.batch_id,
+                job.chunk_id,
+                failure,
+                utcnow(),
+                owner=account.owner,
+                trigger="reparse",
             )
             outcomes[gmail_id] = "failed" if state == "pending" else state
+    done = [i for i, o in outcomes.items() if o not in ("failed", "dead", "parked")]
+    deps.retries.resolve(job.mailbox, done, utcnow())  # a re-parse retry that worked is done
     deps.batches.record(job.batch_id, job.chunk_id, outcomes, utcnow())
     log.info(
         "chunk re-parsed", extra={"fields": {"batch_id": job.batch_id, "emails": len(outcomes)}}

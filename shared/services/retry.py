@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Protocol
 
 from shared.clock import utcnow
-from shared.events import ChunkJob
+from shared.events import ChunkJob, Trigger
 from shared.logs import get_logger
 from shared.ports import Configured, HoldsAccounts, HoldsRetries, Publishes
 from shared.types import JsonObject
@@ -24,15 +24,19 @@ IN_FLIGHT = timedelta(minutes=10)
 
 def _requeue(deps: Ports, entries: list[JsonObject]) -> int:
     """Publish entries as chunks with their original chunk ids, so outcomes are overwritten."""
-    groups: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    groups: dict[tuple[str, str, str, Trigger], list[str]] = defaultdict(list)
     for entry in entries:
-        groups[(entry["mailbox"], entry["batch_id"], entry["chunk_id"])].append(entry["message_id"])
+        # a failed re-parse is retried as a re-parse, not as processing (which would see the
+        # email's record and call it a duplicate, leaving the old parse in place)
+        trigger: Trigger = "reparse" if entry.get("trigger") == "reparse" else "retry"
+        key = (entry["mailbox"], entry["batch_id"], entry["chunk_id"], trigger)
+        groups[key].append(entry["message_id"])
     size = deps.settings.chunk_size
     jobs = [
         ChunkJob(
-            batch_id=batch, chunk_id=chunk, mailbox=mailbox, ids=ids[i : i + size], trigger="retry"
+            batch_id=batch, chunk_id=chunk, mailbox=mailbox, ids=ids[i : i + size], trigger=kind
         )
-        for (mailbox, batch, chunk), ids in groups.items()
+        for (mailbox, batch, chunk, kind), ids in groups.items()
         for i in range(0, len(ids), size)
     ]
     if jobs:

@@ -58,6 +58,7 @@ class RetryStore:
         park: bool = False,
         *,
         owner: str,
+        trigger: str = "retry",
     ) -> str:
         """Count one more failed attempt of an email of ``owner``; returns the entry's state."""
         ref = self._ref(mailbox, failure.gmail_id)
@@ -74,6 +75,7 @@ class RetryStore:
                 snap,
                 {
                     "owner": owner,
+                    "trigger": "reparse" if trigger == "reparse" else "retry",
                     "mailbox": mailbox,
                     "message_id": failure.gmail_id,
                     "batch_id": batch_id,

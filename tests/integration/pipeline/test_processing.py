@@ -238,3 +238,30 @@ def test_emails_parked_after_the_reconnect_are_resumed_by_the_sweep(pipeline: Pi
     assert sorted(resumed.ids) == sorted(job.ids) and resumed.trigger == "retry"
     states = {(e.to_dict() or {})["state"] for e in p.deps.db.collection("retries").stream()}
     assert states == {"pending"}
+
+
+def test_a_failed_reparse_is_retried_as_a_reparse(pipeline: Pipeline) -> None:
+    """It used to come back as a plain retry: processing saw the email's record, called it a
+    duplicate, resolved the entry and kept the old parse."""
+    p = pipeline
+    ids = backfill(p, 1)
+    for job in p.chunk_jobs():
+        process_chunk(p.deps, job)
+    p.deps.db.collection("raw_emails").document(f"{p.mailbox}:{ids[0]}").delete()
+    p.deps.db.collection("messages").document(f"{p.mailbox}:{ids[0]}").update(
+        {"parser_version": "old"}
+    )
+    p.faults(rate_500=1.0)  # the raw email must be fetched again, and Gmail fails
+    reparse = ChunkJob("reparse-x", "c00000", p.mailbox, ids, "reparse")
+    assert process_chunk(p.deps, reparse) == {ids[0]: "failed"}
+    p.faults(rate_500=0.0)
+    [entry] = list(p.deps.db.collection("retries").stream())
+    assert (entry.to_dict() or {})["trigger"] == "reparse"
+    entry.reference.update({"next_attempt_at": utcnow() - timedelta(seconds=1)})
+    assert retry_due(p.deps) == 1
+    [again] = p.chunk_jobs()
+    assert again.trigger == "reparse"
+    assert process_chunk(p.deps, again)[ids[0]] in ("lead", "merged")
+    assert (entry.reference.get().to_dict() or {})["state"] == "resolved"
+    record = p.deps.db.collection("messages").document(f"{p.mailbox}:{ids[0]}").get().to_dict()
+    assert record is not None and record["parser_version"] != "old"  # re-parsed for real

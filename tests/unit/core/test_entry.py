@@ -20,7 +20,7 @@ from shared.logs import JsonFormatter, get_logger
 SOURCE = """
 import functions_framework
 from shared.entry import run_event
-from shared.errors import PermanentError, RetryableError
+from shared.errors import ConfigError, PermanentError, RetryableError
 
 def handle(deps, what):
     if what == "retry":
@@ -29,6 +29,8 @@ def handle(deps, what):
         raise ValueError("boom for ana.lopez@example.com")
     if what == "permanent":
         raise PermanentError("cannot ever work")
+    if what == "config":
+        raise ConfigError("CHUNK_SIZE must be an integer")
 
 @functions_framework.cloud_event
 def target(event):
@@ -65,6 +67,8 @@ def push(what: str) -> dict[str, object]:
         ("permanent", 200, "WARNING", "message acknowledged without effect"),
         ("retry", 503, "WARNING", "message will be redelivered"),
         ("bug", 500, "ERROR", "message failed unexpectedly"),
+        # a configuration error is never acknowledged: the work waits for the fix
+        ("config", 500, "ERROR", "message failed unexpectedly"),
     ],
 )
 def test_status_and_one_structured_entry(
