@@ -19,6 +19,7 @@ class Ports(Configured, Publishes, HoldsRetries, HoldsAccounts, Protocol):
 
 log = get_logger("retry")
 SWEEP_LIMIT = 1000
+SWEEP_PAGES = 10  # a sweep handles up to 10,000 due entries; the next one goes on
 IN_FLIGHT = timedelta(minutes=10)
 
 
@@ -47,14 +48,24 @@ def _requeue(deps: Ports, entries: list[JsonObject]) -> int:
 
 
 def retry_due(deps: Ports) -> int:
-    """Requeue every due pending entry, and the parked entries of mailboxes that are connected
-    again (a chunk that was still running when its mailbox reconnected may park emails after
-    the reconnect resumed the others); returns how many emails were requeued."""
-    due = deps.retries.due(utcnow(), SWEEP_LIMIT)
+    """Requeue the due pending entries of connected mailboxes, oldest first; park the due
+    entries of mailboxes that are not connected (a reconnect resumes them), so they never
+    crowd the others out of the sweep; resume parked entries of mailboxes connected again (a
+    chunk still running at a reconnect may park emails after it). Returns how many emails
+    were requeued."""
+    now = utcnow()
     connected = {a.mailbox for a in deps.accounts.connected()}
     resumed = [e for m in sorted(connected) for e in deps.retries.for_mailbox(m, "parked")]
-    count = _requeue(deps, [e for e in due if e["mailbox"] in connected] + resumed)
-    fields = {"due": len(due), "resumed": len(resumed), "requeued": count}
+    count, seen, parked = _requeue(deps, resumed), 0, 0
+    for _ in range(SWEEP_PAGES):
+        due = deps.retries.due(now, SWEEP_LIMIT)
+        stale = [e for e in due if e["mailbox"] not in connected]
+        deps.retries.parked(stale, now)
+        count += _requeue(deps, [e for e in due if e["mailbox"] in connected])
+        seen, parked = seen + len(due), parked + len(stale)
+        if len(due) < SWEEP_LIMIT:
+            break
+    fields = {"due": seen, "parked": parked, "resumed": len(resumed), "requeued": count}
     log.info("retry sweep", extra={"fields": fields})
     return count
 

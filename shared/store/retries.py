@@ -134,6 +134,14 @@ class RetryStore:
         with store_errors("read mailbox retries"):
             return [s.to_dict() or {} for s in query.stream()]
 
+    def parked(self, entries: list[JsonObject], now: datetime) -> None:
+        """Entries of a mailbox that is not connected: out of the due list until it is."""
+        with store_errors("park retries"):
+            for entry in entries:
+                self._ref(entry["mailbox"], entry["message_id"]).update(
+                    {"state": "parked", "updated_at": now}
+                )
+
     def requeued(self, entries: list[JsonObject], until: datetime) -> None:
         """Entries handed back to processing: pending, not due again before ``until``."""
         with store_errors("requeue retries"):

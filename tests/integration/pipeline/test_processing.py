@@ -7,6 +7,7 @@ import threading
 from collections import Counter
 from datetime import timedelta
 
+import pytest
 import requests
 
 from infra.local.mailgen import Renter, lead_email, stream
@@ -265,3 +266,27 @@ def test_a_failed_reparse_is_retried_as_a_reparse(pipeline: Pipeline) -> None:
     assert (entry.reference.get().to_dict() or {})["state"] == "resolved"
     record = p.deps.db.collection("messages").document(f"{p.mailbox}:{ids[0]}").get().to_dict()
     assert record is not None and record["parser_version"] != "old"  # re-parsed for real
+
+
+def test_the_sweep_is_not_starved_by_a_disconnected_mailbox(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Older due entries of a mailbox that is not connected used to fill the sweep's page
+    every time, so a connected mailbox's entry was never retried."""
+    monkeypatch.setattr("shared.services.retry.SWEEP_LIMIT", 10)
+    p = pipeline
+    ids = backfill(p, 1)
+    long_ago = utcnow() - timedelta(days=1)
+    for n in range(25):
+        failure = Failure(f"g{n}", "GmailUnavailableError", "5xx")
+        p.deps.retries.fail("gone@example.com", "b-gone", "c00000", failure, long_ago, owner="x")
+    failure = Failure(ids[0], "GmailUnavailableError", "5xx")
+    p.deps.retries.fail(p.mailbox, "b-live", "c00000", failure, utcnow(), owner="owner")
+    for entry in p.deps.db.collection("retries").stream():
+        at = long_ago if entry.id.startswith("gone") else utcnow() - timedelta(seconds=1)
+        entry.reference.update({"next_attempt_at": at})
+    p.chunk_jobs()  # the backfill's own chunk
+    assert retry_due(p.deps) == 1
+    assert [job.ids for job in p.chunk_jobs()] == [ids]
+    gone = [d.to_dict() or {} for d in p.deps.db.collection("retries").stream()]
+    assert sorted({e["state"] for e in gone if e["mailbox"] == "gone@example.com"}) == ["parked"]
