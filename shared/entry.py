@@ -9,10 +9,9 @@ import flask
 from werkzeug.exceptions import InternalServerError, ServiceUnavailable
 
 from shared.bootstrap import Deps, deps
-from shared.config import get as settings
-from shared.errors import ConfigError, PermanentError, RetryableError
+from shared.errors import PermanentError, RetryableError
 from shared.events import pubsub_data
-from shared.logs import get_logger, log_context, trace_of
+from shared.logs import get_logger, log_context, request_trace
 from shared.types import JsonObject, Sdk
 
 log = get_logger("entry")
@@ -23,11 +22,7 @@ def _trace() -> dict[str, str]:
     """The push request's trace (Cloud Run adds the headers), when in a request."""
     if not flask.has_request_context():
         return {}
-    headers = dict(flask.request.headers)
-    try:
-        return trace_of(headers, settings().google_cloud_project)
-    except ConfigError:
-        return {}  # reported by the handler's own failure below
+    return request_trace(dict(flask.request.headers))
 
 
 def run_event(

@@ -10,10 +10,8 @@ from typing import Protocol
 from werkzeug.datastructures import Headers
 
 from shared.auth import iam_checked, require_service_account, require_user
-from shared.config import get as settings
-from shared.errors import ConfigError
 from shared.http_errors import to_http
-from shared.logs import log_context, trace_of
+from shared.logs import log_context, request_trace
 from shared.ports import Configured, Verifies
 from shared.types import Json
 
@@ -29,11 +27,7 @@ def reply(body: Json, status: int = 200) -> Reply:
 
 def request_context(function: str, headers: RequestHeaders) -> AbstractContextManager[None]:
     """The log context of one HTTP request: its Cloud Run trace and the function's label."""
-    try:
-        project = settings().google_cloud_project
-    except ConfigError:
-        project = ""  # the action fails on it and reports it
-    return log_context(function, trace_of(dict(headers.items()), project))
+    return log_context(function, request_trace(dict(headers.items())))
 
 
 def guarded(function: str, headers: RequestHeaders, action: Callable[[], Reply]) -> Reply:

@@ -19,6 +19,8 @@ from collections.abc import Iterator, Mapping
 from contextvars import ContextVar
 from datetime import UTC, datetime
 
+from shared import config
+from shared.errors import ConfigError
 from shared.types import Json, JsonObject
 
 _SECRET_KEY = re.compile(r"token|secret|password|authorization|cookie|code_verifier|raw", re.I)
@@ -43,6 +45,16 @@ def trace_of(headers: Mapping[str, str], project: str) -> dict[str, str]:
         return {}
     fields = {"logging.googleapis.com/trace": f"projects/{project}/traces/{match.group(1)}"}
     return fields | ({"logging.googleapis.com/spanId": span} if span else {})
+
+
+def request_trace(headers: Mapping[str, str]) -> dict[str, str]:
+    """The trace fields of a request to one of this project's functions (none while the
+    settings are broken: the request then fails on them and reports that)."""
+    try:
+        project = config.get().google_cloud_project
+    except ConfigError:
+        return {}
+    return trace_of(headers, project)
 
 
 @contextlib.contextmanager

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from infra.deploy_check.terraform import load
+from infra.deploy_check.terraform import ROOT, load
 from shared.types import JsonObject
 
 Grant = tuple[str, str, str]  # function, role, what it is granted on
@@ -69,6 +69,4 @@ def permission_problems(tf: JsonObject, readme: str) -> list[str]:
 
 def main_problems() -> list[str]:
     """The check on the repository's own README and Terraform."""
-    from infra.deploy_check.terraform import ROOT  # noqa: PLC0415
-
     return permission_problems(load(), (ROOT / "README.md").read_text())

@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import secrets as pysecrets
 from collections.abc import Callable
 from typing import Protocol, TypeVar
 
-import requests
 from google_auth_oauthlib.flow import Flow
 from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 
@@ -25,6 +23,7 @@ from shared.errors import (
 from shared.events import SyncJob
 from shared.gmail.client import SCOPES
 from shared.gmail.gateway import normalise_label
+from shared.gmail.grants import revoke_grant
 from shared.logs import get_logger
 from shared.ports import (
     Configured,
@@ -110,11 +109,6 @@ def patiently(call: Callable[[], T]) -> T:
     return USER_WAITS.call(call, (RetryableError,))
 
 
-def _revoke(deps: Ports, token: str) -> None:
-    with contextlib.suppress(requests.RequestException):
-        requests.post(deps.settings.oauth_revoke_uri, data={"token": token}, timeout=10)
-
-
 def _find_label(labels: list[JsonObject], wanted: str) -> JsonObject:
     for label in labels:
         if normalise_label(str(label.get("name", ""))) == normalise_label(wanted):
@@ -165,7 +159,7 @@ def connect_with_code(
     mailbox, _ = patiently(gmail.profile)
     previous = deps.accounts.get(mailbox)
     if previous and previous.owner != user.lower() and previous.state != "disconnected":
-        _revoke(deps, creds.refresh_token)  # the grant just made must not linger unused
+        revoke_grant(deps.settings.oauth_revoke_uri, creds.refresh_token)  # unused: not kept
         raise ConflictError(
             f"{mailbox} is connected by another user; they must disconnect it first"
         )

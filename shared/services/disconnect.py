@@ -5,9 +5,8 @@ from __future__ import annotations
 import contextlib
 from typing import Protocol
 
-import requests
-
 from shared.errors import LeadHarvestError, NotFoundError
+from shared.gmail.grants import revoke_grant
 from shared.logs import get_logger
 from shared.ports import Configured, HoldsAccounts, HoldsSecrets, ReachesGmail
 from shared.store.accounts import Account
@@ -32,9 +31,7 @@ def disconnect(deps: Ports, account: Account) -> dict[str, bool]:
         done["watchStopped"] = True
     with contextlib.suppress(NotFoundError):
         token = deps.secrets.get(account.secret_name)
-        with contextlib.suppress(requests.RequestException):
-            resp = requests.post(deps.settings.oauth_revoke_uri, data={"token": token}, timeout=10)
-            done["tokenRevoked"] = resp.status_code < 300
+        done["tokenRevoked"] = revoke_grant(deps.settings.oauth_revoke_uri, token)
     try:
         deps.secrets.delete(account.secret_name)
     except LeadHarvestError as exc:
