@@ -58,6 +58,13 @@ class StoreContentionError(RetryableError):
     code = "store_contention"
 
 
+class StoreRejectedError(PermanentError):
+    """Firestore refused one write for its content (too large, an invalid value): that
+    email fails on its own, the rest of its chunk goes on."""
+
+    code = "store_rejected"
+
+
 class PublishError(RetryableError):
     """Publishing to Pub/Sub failed."""
 

@@ -94,9 +94,15 @@ def _fmt(phone: str) -> str:
 
 
 def lead_email(
-    source: str, who: Renter, rng: random.Random, to: str, when: datetime | None = None
+    source: str,
+    who: Renter,
+    rng: random.Random,
+    to: str,
+    when: datetime | None = None,
+    attachment: bytes | None = None,
 ) -> bytes:
-    """One inquiry email from ``who`` through ``source``."""
+    """One inquiry email from ``who`` through ``source`` (with a PDF ``attachment``, as a
+    renter sending a pay stub would)."""
     city, state, zip_code = rng.choice(CITIES)
     street = f"{rng.randrange(100, 6000)} {rng.choice(STREETS)}"
     address = f"{street}, {city}, {state} {zip_code}"
@@ -154,6 +160,8 @@ def lead_email(
             f"{_fmt(who.phone)}\r\nMessage: {text}\r\n",
             cte="quoted-printable",
         )
+    if attachment is not None:
+        msg.add_attachment(attachment, maintype="application", subtype="pdf", filename="pay.pdf")
     msg["Message-ID"] = make_msgid(domain="mailgen.local")
     return msg.as_bytes()
 

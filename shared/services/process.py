@@ -137,6 +137,7 @@ def process_chunk(deps: Ports, job: ChunkJob) -> dict[str, str]:
     if job.trigger == "retry":
         deps.retries.resolve(
             job.mailbox,
+            job.batch_id,
             [i for i, o in outcomes.items() if o not in ("failed", "dead", "parked")],
             now,
         )

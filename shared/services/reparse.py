@@ -67,7 +67,7 @@ def reparse_chunk(deps: Ports, job: ChunkJob) -> dict[str, str]:
             )
             outcomes[gmail_id] = "failed" if state == "pending" else state
     done = [i for i, o in outcomes.items() if o not in ("failed", "dead", "parked")]
-    deps.retries.resolve(job.mailbox, done, utcnow())  # a re-parse retry that worked is done
+    deps.retries.resolve(job.mailbox, job.batch_id, done, utcnow())  # a re-parse retry worked
     deps.batches.record(job.batch_id, job.chunk_id, outcomes, utcnow())
     log.info(
         "chunk re-parsed", extra={"fields": {"batch_id": job.batch_id, "emails": len(outcomes)}}

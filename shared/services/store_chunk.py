@@ -78,8 +78,13 @@ def store_fetched(
 
     def store_group(ids: list[str]) -> None:
         for gmail_id in ids:
-            save(gmail_id, leads[gmail_id], raws[gmail_id])
+            try:
+                save(gmail_id, leads[gmail_id], raws[gmail_id])
+            except PermanentError as exc:  # this email's write was refused: it alone fails
+                failures[gmail_id] = exc
 
     with ThreadPoolExecutor(max_workers=STORE_THREADS) as pool:
-        list(pool.map(store_group, renter_groups(leads)))  # a store error re-raises: redelivery
+        # a transient store error re-raises (the chunk is redelivered); a permanent one is
+        # that email's failure
+        list(pool.map(store_group, renter_groups(leads)))
     return again

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from google.api_core import exceptions as gexc
 
-from shared.errors import RetryableError, StoreContentionError
+from shared.errors import ConfigError, RetryableError, StoreContentionError, StoreRejectedError
 
 _RETRYABLE = (
     gexc.Aborted,
@@ -19,11 +19,26 @@ _RETRYABLE = (
 )
 
 
+_REJECTED = (gexc.InvalidArgument, gexc.OutOfRange, gexc.RequestRangeNotSatisfiable)
+_MISCONFIGURED = (gexc.PermissionDenied, gexc.Unauthenticated, gexc.Unauthorized)
+
+
 @contextlib.contextmanager
 def store_errors(what: str) -> Iterator[None]:
-    """Re-raise transient Firestore failures as :class:`RetryableError` subclasses."""
+    """Map Firestore failures onto the error tree: transient ones to
+    :class:`RetryableError`, a write refused for its content (a document over 1 MiB, an
+    invalid value) to :class:`StoreRejectedError`, a denied or unauthenticated call (a
+    deployment fault: IAM, database) to :class:`ConfigError`."""
     try:
         yield
+    except _REJECTED as exc:
+        # the SDK's text names the document (a mailbox address): keep only what it means
+        text = str(exc.message)
+        too_big = any(s in text for s in ("exceeds the maximum", "longer than", "entity size"))
+        reason = "over the size limit" if too_big else type(exc).__name__
+        raise StoreRejectedError(f"{what}: Firestore refused the write ({reason})") from exc
+    except _MISCONFIGURED as exc:
+        raise ConfigError(f"{what}: Firestore denied access ({type(exc).__name__})") from exc
     except gexc.Aborted as exc:
         raise StoreContentionError(f"{what}: transaction contention") from exc
     except _RETRYABLE as exc:

@@ -21,6 +21,11 @@ INDEXES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
         "batches",
         (("owner", "ASCENDING"), ("mailbox", "ASCENDING"), ("created_at", "DESCENDING")),
     ),
+    # LeadQueries.inquiries: owner ==, lead_id ==, order by inquiry_at desc
+    "messages_lead": (
+        "messages",
+        (("owner", "ASCENDING"), ("lead_id", "ASCENDING"), ("inquiry_at", "DESCENDING")),
+    ),
 }
 # /leads: owner ==, then any of status ==, source ==, needs_review ==, mailboxes
 # array-contains, order by updated_at desc: one index per combination (LeadQueries.page).

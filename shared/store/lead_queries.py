@@ -72,6 +72,18 @@ class LeadQueries:
         with store_errors("update lead"):
             self._db.collection(LEADS).document(lead_id).update(fields)
 
+    def inquiries(self, owner: str, lead_id: str, limit: int) -> list[JsonObject]:
+        """A lead's newest inquiries (the records of its emails), newest first."""
+        query = (
+            self._db.collection(MESSAGES)
+            .where(filter=firestore.FieldFilter("owner", "==", owner))
+            .where(filter=firestore.FieldFilter("lead_id", "==", lead_id))
+            .order_by("inquiry_at", direction=firestore.Query.DESCENDING)
+            .limit(limit)
+        )
+        with store_errors("list inquiries"):
+            return [d.to_dict() or {} for d in query.stream()]
+
     def processed_ids(self, mailbox: str, limit: int) -> list[str]:
         """Gmail ids of up to ``limit`` processed emails of ``mailbox``."""
         query = (

@@ -14,7 +14,6 @@ from shared.parsing.record import Lead
 from shared.types import Json, JsonObject
 
 Outcome = Literal["lead", "merged", "not_lead"]
-MAX_INQUIRIES = 500
 
 
 def message_key(mailbox: str, gmail_id: str) -> str:
@@ -65,57 +64,91 @@ class Stored:
     batch_id: str
 
 
+INQUIRY_FIELDS = (
+    "source",
+    "message",
+    "move_in_date",
+    "credit_score",
+    "income",
+    "pets",
+    "occupants",
+    "bedrooms",
+    "lease_months",
+    "property",
+    "needs_review",
+    "review_reasons",
+    "parser_version",
+)
+MAX_MESSAGE_CHARS = 20_000  # an inquiry's message as stored; the raw email keeps the rest
+MAX_KEYS = 20  # renter keys a lead gathers (each inquiry may add its phone and email)
+
+
 def inquiry_of(lead: Lead, mailbox: str, gmail_id: str) -> JsonObject:
+    """The inquiry fields an email's record carries (its message bounded in size)."""
     data = lead.to_dict()
-    keep = (
-        "source",
-        "message",
-        "move_in_date",
-        "credit_score",
-        "income",
-        "pets",
-        "occupants",
-        "bedrooms",
-        "lease_months",
-        "property",
-        "needs_review",
-        "review_reasons",
-        "parser_version",
-    )
-    return {
+    out: JsonObject = {
         "message_id": gmail_id,
         "mailbox": mailbox,
         "inquiry_at": lead.inquiry_at,
-        **{k: data[k] for k in keep},
+        **{k: data[k] for k in INQUIRY_FIELDS},
     }
+    message = out["message"]
+    if isinstance(message, str) and len(message) > MAX_MESSAGE_CHARS:
+        out["message"], out["message_truncated"] = message[:MAX_MESSAGE_CHARS], True
+    return out
 
 
-def review_state(inquiries: list[JsonObject]) -> JsonObject:
-    """A lead needs review while one of its inquiries does and nobody has cleared it."""
-    open_ = [i for i in inquiries if i.get("needs_review") and not i.get("reviewed")]
-    reasons = sorted({r for i in open_ for r in i.get("review_reasons", [])})
-    return {"needs_review": bool(open_), "review_reasons": reasons}
+def review_state(open_reviews: JsonObject) -> JsonObject:
+    """A lead needs review while one of its inquiries does and nobody has cleared it.
+
+    Args:
+        open_reviews: The lead's ``review_open`` map, inquiry key -> its review reasons.
+    """
+    reasons = sorted({str(r) for rs in open_reviews.values() for r in rs or []})
+    return {"needs_review": bool(open_reviews), "review_reasons": reasons}
+
+
+def _is_newest(existing: JsonObject, inquiry: JsonObject) -> bool:
+    last = existing.get("last_inquiry") or {}
+    if not last or last.get("message_id") == inquiry["message_id"]:
+        return True
+    newest, this = existing.get("last_inquiry_at"), inquiry.get("inquiry_at")
+    return newest is None or (this is not None and this >= newest)
 
 
 def merged_lead(
-    existing: JsonObject, lead: Lead, inquiry: JsonObject, keys: list[str], now: datetime
+    existing: JsonObject,
+    lead: Lead,
+    inquiry: JsonObject,
+    keys: list[str],
+    now: datetime,
+    *,
+    new_inquiry: bool,
 ) -> JsonObject:
-    inquiries = [
-        i for i in existing.get("inquiries", []) if i["message_id"] != inquiry["message_id"]
-    ]
-    inquiries.append(inquiry)
-    inquiries.sort(key=lambda i: i.get("inquiry_at") or now, reverse=True)
+    """The lead summary after one inquiry is added (or re-parsed): counts, newest inquiry,
+    sources, keys and open reviews; the inquiries themselves live on the emails' records."""
     out = dict(existing)
+    out.pop("inquiries", None)  # an early layout embedded every inquiry in the lead
     for field in ("first_name", "last_name", "email", "phone", "reply_to"):
         value = getattr(lead, field)
         if value and not out.get(field):
             out[field] = value
-    out["keys"] = sorted(set(out.get("keys", [])) | set(keys))
+    out["keys"] = sorted(set(out.get("keys", [])) | set(keys))[:MAX_KEYS]
     out["sources"] = sorted(set(out.get("sources", [])) | {lead.source})
-    out["inquiries"] = inquiries[:MAX_INQUIRIES]
-    out["inquiry_count"] = len(inquiries)
-    out["last_inquiry_at"] = inquiries[0].get("inquiry_at")
-    out["source"], out["property"] = inquiries[0]["source"], inquiries[0]["property"]
-    out.update(review_state(out["inquiries"]))
+    out["inquiry_count"] = int(out.get("inquiry_count") or 0) + (1 if new_inquiry else 0)
+    if _is_newest(existing, inquiry):
+        out["last_inquiry_at"] = inquiry.get("inquiry_at")
+        out["source"], out["property"] = inquiry["source"], inquiry["property"]
+        out["last_inquiry"] = {
+            k: inquiry.get(k) for k in ("message_id", "mailbox", "source", "inquiry_at")
+        }
+    open_reviews = dict(out.get("review_open") or {})
+    review_key = message_key(inquiry["mailbox"], inquiry["message_id"])
+    if inquiry.get("needs_review"):
+        open_reviews[review_key] = list(inquiry.get("review_reasons") or [])
+    else:
+        open_reviews.pop(review_key, None)
+    out["review_open"] = open_reviews
+    out.update(review_state(open_reviews))
     out["updated_at"] = now
     return out

@@ -1,5 +1,10 @@
 """``leads/{id}``, ``lead_keys/{keyed id}`` and ``messages/{mailbox}:{id}``: the atomic upsert.
 
+An email's record is also its inquiry (the fields the renter sent, ``lead_id`` pointing at
+the lead), so a lead has no size or count limit: it keeps a summary (count, newest inquiry,
+sources, open reviews) and :class:`~shared.store.lead_queries.LeadQueries` lists its
+inquiries from the records.
+
 Every lead belongs to one owner (the user who connected the mailbox): a renter's emails are
 merged within one owner's mailboxes, never across owners. Lead ids are random; a renter is
 found through ``lead_keys/{key_id(secret, owner, key)}``, keyed hashes of the owner and the
@@ -100,9 +105,11 @@ class LeadStore:
             batch = self._db.batch()
             outcome: Outcome = "not_lead"
             lead_id: str | None = None
+            inquiry: JsonObject = {}
             if lead.is_lead:
                 lead_id, outcome = self._upsert(batch, lead, owner, mailbox, gmail_id, now)
-            batch.create(rec_ref, {**record, "outcome": outcome, "lead_id": lead_id})
+                inquiry = inquiry_of(lead, mailbox, gmail_id)
+            batch.create(rec_ref, {**inquiry, **record, "outcome": outcome, "lead_id": lead_id})
             self._keep_raw(batch, mailbox, gmail_id, lead, raw, now)
             batch.commit()
             return Stored(outcome, lead_id, batch_id)
@@ -143,12 +150,12 @@ class LeadStore:
                 "created_at": now,
                 "keys": [],
                 "sources": [],
-                "inquiries": [],
                 "mailbox": mailbox,
                 "mailboxes": [],
             }
         )
-        merged = merged_lead(base, lead, inquiry_of(lead, mailbox, gmail_id), keys, now)
+        inquiry = inquiry_of(lead, mailbox, gmail_id)
+        merged = merged_lead(base, lead, inquiry, keys, now, new_inquiry=True)
         known = [str(m) for m in base.get("mailboxes") or []]
         merged["mailboxes"] = sorted({*known, mailbox})
         put(self._db, batch, lead_ref, lead_snap, merged)
@@ -189,23 +196,21 @@ class LeadStore:
             if data.get("owner", owner) != owner:  # processed for the mailbox's former owner:
                 return Stored(outcome, lead_id, data.get("batch_id", ""))  # never touch theirs
             batch = self._db.batch()
+            inquiry = inquiry_of(lead, mailbox, gmail_id) if lead.is_lead else {}
             if lead.is_lead and lead_id:
                 lead_ref = self._doc(LEADS, lead_id)
                 snap = lead_ref.get()
                 if snap.exists:
-                    merged = merged_lead(
-                        snap.to_dict() or {},
-                        lead,
-                        inquiry_of(lead, mailbox, gmail_id),
-                        dedup_keys(lead),
-                        now,
-                    )
+                    old = snap.to_dict() or {}
+                    keys = dedup_keys(lead)
+                    merged = merged_lead(old, lead, inquiry, keys, now, new_inquiry=False)
                     put(self._db, batch, lead_ref, snap, merged)
             elif lead.is_lead:
                 lead_id, outcome = self._upsert(batch, lead, owner, mailbox, gmail_id, now)
             batch.update(
                 rec_ref,
                 {
+                    **inquiry,
                     "outcome": outcome,
                     "lead_id": lead_id,
                     "source": lead.source,

@@ -1,4 +1,7 @@
-"""``retries/{mailbox}:{id}``: the retry list. Failed emails wait here; none is dropped.
+"""``retries/{mailbox}:{id}:{batch}``: the retry list. Failed emails wait here; none is dropped.
+
+One entry per email and batch: an email that fails in two batches (a push batch, then a
+manual one) has two entries, and each batch reaches its final state through its own.
 
 States: ``pending`` (due at ``next_attempt_at``), ``parked`` (the mailbox needs re-consent),
 ``dead`` (gave up after the last attempt; visible, retried only on request), ``resolved``.
@@ -38,6 +41,11 @@ class Failure:
     message: str
 
 
+def entry_id(mailbox: str, gmail_id: str, batch_id: str) -> str:
+    """Document id of an email's retry entry in one batch."""
+    return f"{message_key(mailbox, gmail_id)}:{batch_id}"
+
+
 class RetryStore:
     """Records failures and finds due retries."""
 
@@ -45,8 +53,11 @@ class RetryStore:
         self._db = db
         self.max_attempts = max_attempts
 
-    def _ref(self, mailbox: str, gmail_id: str) -> Sdk:
-        return self._db.collection(COLLECTION).document(message_key(mailbox, gmail_id))
+    def _ref(self, mailbox: str, gmail_id: str, batch_id: str) -> Sdk:
+        return self._db.collection(COLLECTION).document(entry_id(mailbox, gmail_id, batch_id))
+
+    def _entry_ref(self, entry: JsonObject) -> Sdk:
+        return self._ref(entry["mailbox"], entry["message_id"], entry["batch_id"])
 
     def fail(
         self,
@@ -61,7 +72,7 @@ class RetryStore:
         trigger: str = "retry",
     ) -> str:
         """Count one more failed attempt of an email of ``owner``; returns the entry's state."""
-        ref = self._ref(mailbox, failure.gmail_id)
+        ref = self._ref(mailbox, failure.gmail_id, batch_id)
 
         def attempt() -> str:
             snap = ref.get()
@@ -94,9 +105,10 @@ class RetryStore:
         with store_errors("record failure"):
             return retry_on_conflict(attempt, "record failure")
 
-    def resolve(self, mailbox: str, gmail_ids: list[str], now: datetime) -> None:
-        """Mark entries of emails that have now been processed as resolved (if any exist)."""
-        refs = [self._ref(mailbox, i) for i in gmail_ids]
+    def resolve(self, mailbox: str, batch_id: str, gmail_ids: list[str], now: datetime) -> None:
+        """Mark entries of emails of a batch that have now been processed as resolved (if any
+        exist)."""
+        refs = [self._ref(mailbox, i, batch_id) for i in gmail_ids]
         with store_errors("resolve retries"):
             for snap in self._db.get_all(refs, field_paths=["state"]):
                 if snap.exists and (snap.to_dict() or {}).get("state") != "resolved":
@@ -138,14 +150,10 @@ class RetryStore:
         """Entries of a mailbox that is not connected: out of the due list until it is."""
         with store_errors("park retries"):
             for entry in entries:
-                self._ref(entry["mailbox"], entry["message_id"]).update(
-                    {"state": "parked", "updated_at": now}
-                )
+                self._entry_ref(entry).update({"state": "parked", "updated_at": now})
 
     def requeued(self, entries: list[JsonObject], until: datetime) -> None:
         """Entries handed back to processing: pending, not due again before ``until``."""
         with store_errors("requeue retries"):
             for entry in entries:
-                self._ref(entry["mailbox"], entry["message_id"]).update(
-                    {"state": "pending", "next_attempt_at": until}
-                )
+                self._entry_ref(entry).update({"state": "pending", "next_attempt_at": until})

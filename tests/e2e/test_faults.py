@@ -119,7 +119,11 @@ def test_poison_email_is_retried_then_dead_the_rest_unaffected(driver: Driver) -
     ids |= {d.deliver(mailbox, raw, [LABEL]) for raw, _ in stream(8, 12, mailbox)}
     assert wait_until(lambda: _processed(d, mailbox) >= 8, 60)
     sweep_until_settled(d, mailbox, len(ids) + 1, timeout=180)
-    entry = d.db().collection("retries").document(f"{mailbox}:{poison}").get().to_dict() or {}
+    [entry] = [
+        r.to_dict() or {}
+        for r in mailbox_docs(d, "retries", mailbox)
+        if (r.to_dict() or {})["message_id"] == poison
+    ]
     assert entry["state"] == "dead" and entry["error_class"] == "ParseError"
     assert entry["attempts"] == 5 and "byte limit" in entry["error"]
     check(d, mailbox, ids, dead={poison})

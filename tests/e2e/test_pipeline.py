@@ -53,8 +53,11 @@ def test_connect_backfill_push_status_and_retry(driver: Driver) -> None:
 
     d.faults(rate_500=1.0, fail_methods=["messages.get"])  # this email cannot be fetched
     gid = d.deliver(MAILBOX, next(iter(stream(1, 77, MAILBOX)))[0], ["processed-lead"])
-    entry = d.db().collection("retries").document(f"{MAILBOX}:{gid}")
-    assert wait_until(lambda: entry.get().exists, 60)
+    found = (
+        d.db().collection("retries").where(filter=firestore.FieldFilter("message_id", "==", gid))
+    )
+    assert wait_until(lambda: bool(list(found.stream())), 60)
+    entry = next(iter(found.stream())).reference
     assert (entry.get().to_dict() or {})["state"] == "pending"
     d.faults(rate_500=0.0, fail_methods=[])
     entry.update({"next_attempt_at": utcnow() - timedelta(seconds=1)})
@@ -71,7 +74,7 @@ def test_connect_backfill_push_status_and_retry(driver: Driver) -> None:
         .where(filter=firestore.FieldFilter("mailbox", "==", MAILBOX))
         .stream()
     )
-    assert sum(len((lead.to_dict() or {})["inquiries"]) for lead in leads) == sum(
+    assert sum((lead.to_dict() or {})["inquiry_count"] for lead in leads) == sum(
         1 for o in d.outcomes(MAILBOX).elements() if o in ("lead", "merged")
     )
     # the frontend's API over HTTP on the same stack

@@ -18,10 +18,12 @@ from shared.services.api.outputs import BatchAccepted, Lead, LeadList, LeadSumma
 from shared.services.api.routing import Call, Route
 from shared.services.sync import queue_batch
 from shared.store.lead_queries import LeadFilter
-from shared.store.lead_records import review_state
+from shared.store.lead_records import INQUIRY_FIELDS, message_key
 from shared.types import JsonObject
 
 MAX_REPARSE = 10_000
+SHOWN_INQUIRIES = 100  # a lead's newest inquiries in its page (``inquiry_count`` has them all)
+_INQUIRY_FIELDS = ("message_id", "mailbox", "inquiry_at", *INQUIRY_FIELDS, "message_truncated")
 _NAME_FIELDS = ("first_name", "last_name", "email", "phone")
 
 
@@ -58,12 +60,21 @@ def list_leads(call: Call) -> LeadList:
     return LeadList(leads=items, next_cursor=next_cursor)
 
 
+def _inquiry(record: JsonObject, open_reviews: JsonObject) -> JsonObject:
+    out = {k: record.get(k) for k in _INQUIRY_FIELDS if k in record}
+    key = message_key(str(record.get("mailbox")), str(record.get("message_id")))
+    out["reviewed"] = bool(record.get("needs_review")) and key not in open_reviews
+    return out
+
+
 def _lead(call: Call, lead_id: str) -> Lead:
     data = call.deps.lead_queries.owned(lead_id, call.user)
+    records = call.deps.lead_queries.inquiries(call.user, lead_id, SHOWN_INQUIRIES)
+    open_reviews = data.get("review_open") or {}
     return Lead(
         **_summary(lead_id, data),
         notes=data.get("notes", ""),
-        inquiries=data.get("inquiries", []),
+        inquiries=[_inquiry(r, open_reviews) for r in records if r.get("message_id")],
     )
 
 
@@ -76,15 +87,14 @@ def patch_lead(call: Call) -> Lead:
     """Change a lead's status and/or notes; ``reviewed: true`` clears ``needs_review``."""
     body = call.body_as(LeadPatch)
     lead_id = call.params["leadId"]
-    data = call.deps.lead_queries.owned(lead_id, call.user)
+    call.deps.lead_queries.owned(lead_id, call.user)
     update: JsonObject = {"updated_at": utcnow()}
     if body.status is not UNSET:
         update["status"] = body.status
     if body.notes is not UNSET:
         update["notes"] = body.notes
-    if body.reviewed is True:
-        inquiries = [{**i, "reviewed": True} for i in data.get("inquiries", [])]
-        update.update(inquiries=inquiries, reviewed_at=utcnow(), **review_state(inquiries))
+    if body.reviewed is True:  # every inquiry open for review is cleared
+        update.update(review_open={}, needs_review=False, review_reasons=[], reviewed_at=utcnow())
     call.deps.lead_queries.update(lead_id, update)
     return _lead(call, lead_id)
 
@@ -98,11 +108,13 @@ def reparse(call: Call) -> BatchAccepted:
     if isinstance(body, ReparseAll):
         ids = call.deps.lead_queries.processed_ids(account.mailbox, MAX_REPARSE)
     else:
+        for lead_id in body.lead_ids:
+            call.deps.lead_queries.owned(lead_id, call.user)
         ids = [
             i["message_id"]
             for lead_id in body.lead_ids
-            for i in call.deps.lead_queries.owned(lead_id, call.user).get("inquiries", [])
-            if i.get("mailbox", account.mailbox) == account.mailbox
+            for i in call.deps.lead_queries.inquiries(call.user, lead_id, MAX_REPARSE)
+            if i.get("mailbox") == account.mailbox and i.get("message_id")
         ]
     batch_id = queue_batch(call.deps, account, "reparse", int(utcnow().timestamp()), ids)
     if batch_id is None:

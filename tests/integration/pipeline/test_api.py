@@ -6,6 +6,7 @@ from typing import Any
 
 import pytest
 import requests as http
+from google.cloud.firestore import FieldFilter
 
 from infra.local.mailgen import stream
 from shared.errors import RetryableError
@@ -186,11 +187,15 @@ def test_reparse_rewrites_inquiries_and_recovers_missed_leads(pipeline: Pipeline
     ids = connected(p, 4)
     db = p.deps.db
     lead_ref = next(iter(db.collection("leads").stream())).reference
-    lead = lead_ref.get().to_dict() or {}
-    lead_ref.update(
-        {"inquiries": [{**i, "message": "OLD PARSER OUTPUT"} for i in lead["inquiries"]]}
-    )
-    missed = next(i for i in ids if i not in {q["message_id"] for q in lead["inquiries"]})
+    mine = [
+        d.reference
+        for d in db.collection("messages")
+        .where(filter=FieldFilter("lead_id", "==", lead_ref.id))
+        .stream()
+    ]
+    for ref in mine:  # as an older parser left them
+        ref.update({"message": "OLD PARSER OUTPUT"})
+    missed = next(i for i in ids if i not in {r.id.split(":", 1)[1] for r in mine})
     rec = db.collection("messages").document(f"{p.mailbox}:{missed}")
     old_lead_id = (rec.get().to_dict() or {})["lead_id"]
     db.collection("leads").document(old_lead_id).delete()  # as if an old parser missed it
@@ -200,10 +205,9 @@ def test_reparse_rewrites_inquiries_and_recovers_missed_leads(pipeline: Pipeline
     for job in p.chunk_jobs():
         assert job.trigger == "reparse"
         process_chunk(p.deps, job)
-    fixed = (lead_ref.get().to_dict() or {})["inquiries"]
-    assert all(i["message"] != "OLD PARSER OUTPUT" for i in fixed) and len(fixed) == len(
-        lead["inquiries"]
-    )
+    shown = api.get(f"/leads/{lead_ref.id}", headers=auth(p)).get_json()["inquiries"]
+    assert len(shown) == len(mine) and all(i["message"] != "OLD PARSER OUTPUT" for i in shown)
+    assert all((r.get().to_dict() or {})["message"] != "OLD PARSER OUTPUT" for r in mine)
     everything = api.post("/leads/reparse", json={"all": True}, headers=auth(p))
     batch_id = everything.get_json()["batchId"]
     for job in p.chunk_jobs():
@@ -212,7 +216,7 @@ def test_reparse_rewrites_inquiries_and_recovers_missed_leads(pipeline: Pipeline
     assert record["outcome"] in ("lead", "merged") and record["parser_version"] != "0.0.1"
     status = api.get(f"/processing/status/{batch_id}", headers=auth(p)).get_json()
     assert (status["total"], status["succeeded"], status["failed"]) == (4, 4, 0)
-    assert sum(len((d.to_dict() or {})["inquiries"]) for d in db.collection("leads").stream()) == 4
+    assert sum((d.to_dict() or {})["inquiry_count"] for d in db.collection("leads").stream()) == 4
     assert api.post("/leads/reparse", json={"all": False}, headers=auth(p)).status_code == 400
 
 

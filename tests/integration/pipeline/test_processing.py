@@ -37,9 +37,15 @@ def outcomes(p: Pipeline) -> Counter[str]:
 
 
 def inquiries(p: Pipeline) -> int:
-    return sum(
-        len((d.to_dict() or {})["inquiries"]) for d in p.deps.db.collection("leads").stream()
+    """Inquiries the leads count; each must be an email record that points at its lead."""
+    counts = {
+        d.id: (d.to_dict() or {})["inquiry_count"] for d in p.deps.db.collection("leads").stream()
+    }
+    on_records = Counter(
+        (d.to_dict() or {}).get("lead_id") for d in p.deps.db.collection("messages").stream()
     )
+    assert {k: n for k, n in on_records.items() if k} == counts
+    return sum(counts.values())
 
 
 def test_every_chunk_delivered_twice_gives_no_duplicates_and_exact_counts(
@@ -92,7 +98,7 @@ def test_two_emails_of_one_renter_racing_give_one_lead(pipeline: Pipeline) -> No
     for t in threads:
         t.join()
     leads = [d.to_dict() or {} for d in p.deps.db.collection("leads").stream()]
-    assert len(leads) == 1 and len(leads[0]["inquiries"]) == 4
+    assert len(leads) == 1 and leads[0]["inquiry_count"] == 4 == inquiries(p)
     assert Counter(outcomes(p).elements()) == Counter({"lead": 1, "merged": 3})
 
 
@@ -132,7 +138,12 @@ def test_poison_email_is_retried_then_dead_and_the_rest_succeed(pipeline: Pipeli
         result = process_chunk(p.deps, job)
         assert result[ids[0]] == ("dead" if attempt == 3 else "failed")
         assert {result[i] for i in ids[1:4]} <= {"lead", "merged"}
-    entry = p.deps.db.collection("retries").document(f"{p.mailbox}:{ids[0]}").get().to_dict()
+    entry = (
+        p.deps.db.collection("retries")
+        .document(f"{p.mailbox}:{ids[0]}:{job.batch_id}")
+        .get()
+        .to_dict()
+    )
     assert entry is not None and entry["state"] == "dead" and entry["attempts"] == 3
     assert entry["error_class"] == "ParseError"
     summary = p.deps.batches.summary(job.batch_id)
