@@ -43,6 +43,7 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "CHUNK_SIZE": ("25", "Message ids per processing chunk"),
     "RAW_RETENTION_DAYS": ("365", "Days a kept raw email lives (Firestore TTL); 0 keeps it"),
     "RETRY_MAX_ATTEMPTS": ("5", "Attempts before a failed message becomes dead"),
+    "SAFETY_NET_MINUTES": ("15", "Minutes between safety-net syncs (Terraform schedules them)"),
     "GMAIL_QUOTA_UNITS": ("250", "Gmail quota units per user per second"),
     "SECRETS_BACKEND": ("secretmanager", "`secretmanager`, or `local` for development"),
     "LOCAL_SECRETS_DIR": ("build/local-secrets", "Folder of the local secrets backend"),
@@ -114,6 +115,7 @@ class Settings:
     chunk_size: int
     raw_retention_days: int
     retry_max_attempts: int
+    safety_net_minutes: int
     gmail_quota_units: int
     secrets_backend: str
     local_secrets_dir: str

@@ -7,6 +7,8 @@ entry points decide by branch, never by SDK type. The errors know nothing of HTT
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from shared.types import Json
 
 
@@ -41,9 +43,14 @@ class PermanentError(LeadHarvestError):
 
 
 class GmailRateLimitError(RetryableError):
-    """Gmail answered 429 / rateLimitExceeded."""
+    """Gmail answered 429 / rateLimitExceeded; ``retry_at`` is when Gmail said to come back
+    (its ``Retry-After`` header or "Retry after <time>" text), if it said."""
 
     code = "gmail_rate_limited"
+
+    def __init__(self, message: str, *, retry_at: datetime | None = None) -> None:
+        super().__init__(message)
+        self.retry_at = retry_at
 
 
 class GmailUnavailableError(RetryableError):
@@ -99,6 +106,14 @@ class InvalidGrantError(PermanentError):
     """The refresh token was revoked or expired: the account needs re-consent."""
 
     code = "needs_reauth"
+
+
+class MailboxBlockedError(PermanentError):
+    """A Workspace policy or permission stops access to the mailbox (the domain disabled
+    Gmail apps, mail service not enabled, scopes not granted): the mailbox is ``blocked``
+    until a sync succeeds again."""
+
+    code = "blocked"
 
 
 class UnauthenticatedError(PermanentError):

@@ -6,15 +6,15 @@ import base64
 import binascii
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Literal
+from typing import Literal, get_args
 
 from shared.errors import MalformedPayloadError
 from shared.ids import is_doc_id, is_mailbox
 from shared.jsonio import PUSH_BODY_MAX, decode_json
 from shared.types import Json, JsonObject
 
-Trigger = Literal["push", "backfill", "manual", "retry", "scheduled", "reparse"]
-TRIGGERS = ("push", "backfill", "manual", "retry", "scheduled", "reparse")
+Trigger = Literal["push", "backfill", "manual", "retry", "scheduled", "reparse", "audit"]
+TRIGGERS: tuple[str, ...] = get_args(Trigger)
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,24 @@ ReviewReason = Literal[
 LeadStatus = Literal["new", "contacted", "qualified", "closed"]  # a lead's place in the CRM
 # "disconnecting": the token is being revoked and its secret deleted; if that fails the
 # account stays here, with the reason, until a disconnect succeeds.
-AccountState = Literal["connected", "needs_reauth", "disconnecting", "disconnected"]
+AccountState = Literal["connected", "blocked", "needs_reauth", "disconnecting", "disconnected"]
+# What the frontend shows of a mailbox's sync: ``broken`` needs someone to act, ``degraded``
+# works with something to look at; each reason says which.
+Health = Literal["ok", "degraded", "broken"]
+HealthReason = Literal[
+    "not_connected",  # broken: disconnected or being disconnected
+    "needs_reauth",  # broken: the user must connect again
+    "blocked",  # broken: a Workspace policy or permission stops access
+    "watch_expired",  # broken: no push notifications (only the safety net syncs)
+    "sync_stale",  # broken: no sync for two safety-net periods
+    "watch_expiring",  # degraded: the watch ends within a day
+    "audit_missing",  # degraded: the last audit found mail without a record (queued again)
+    "dead_emails",  # degraded: emails given up on after their last attempt
+    "stuck_batches",  # degraded: a batch without progress for 30 minutes (sent again)
+]
+BROKEN_REASONS = frozenset(
+    {"not_connected", "needs_reauth", "blocked", "watch_expired", "sync_stale"}
+)
 
 SOURCES: tuple[str, ...] = get_args(Source)
 REVIEW_REASONS: tuple[str, ...] = get_args(ReviewReason)

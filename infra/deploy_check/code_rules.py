@@ -6,8 +6,10 @@ import re
 from pathlib import Path
 from typing import Any
 
+from infra.deploy_check.alert_rules import alert_problems
 from infra.deploy_check.terraform import ROOT, TF
 from shared.config import FROM_SECRETS, PRODUCTION_DEFAULTS, SETTINGS
+from shared.services.renew import TASKS
 from shared.store.indexes import INDEXES, TTL_FIELDS
 
 SECRET_LIKE = re.compile(
@@ -79,9 +81,12 @@ def scheduler_problems(tf: dict[str, Any]) -> list[str]:
     jobs = tf["resource"].get("google_cloud_scheduler_job", {})
     if not jobs:
         return ["no Cloud Scheduler jobs"]
-    for name in tf["locals"]["schedules"]:
-        if name not in tf["locals"]["functions_http"]:
+    tasks = {"": None, **{t: None for t in TASKS}}  # retry_failed takes no task
+    for name, spec in tf["locals"]["schedules"].items():
+        if not isinstance(spec, dict) or spec.get("function") not in tf["locals"]["functions_http"]:
             problems.append(f"scheduler job {name} targets no HTTP function")
+        elif spec.get("task") not in tasks:
+            problems.append(f"scheduler job {name} asks for a task the code does not know")
     for job in jobs.values():
         if "oidc_token" not in job["http_target"][0]:
             problems.append("a scheduler job does not call its function with an OIDC token")
@@ -143,4 +148,5 @@ def all_problems(tf: dict[str, Any]) -> list[str]:
         + index_problems(tf)
         + scheduler_problems(tf)
         + subscription_problems(tf)
+        + alert_problems(tf)
     )

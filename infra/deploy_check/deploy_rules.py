@@ -22,6 +22,8 @@ API_OF = {
     "google_secret_manager_": "secretmanager.googleapis.com",
     "google_firestore_": "firestore.googleapis.com",
     "google_storage_": "storage.googleapis.com",
+    "google_logging_": "logging.googleapis.com",
+    "google_monitoring_": "monitoring.googleapis.com",
     "google_service_account": "iam.googleapis.com",
     "google_project_iam_custom_role": "iam.googleapis.com",
     "google_project_iam_member": "cloudresourcemanager.googleapis.com",
@@ -36,7 +38,9 @@ MODULE_APIS = {
     ]
 }
 API_NAME = re.compile(r"[a-z0-9-]+\.googleapis\.com")
-FUNCTION_URL = re.compile(r"^\$\{local\.function_url(?:\.(\w+)|\[each\.key\])\}$")
+FUNCTION_URL = re.compile(
+    r"^\$\{local\.function_url(?:\.(\w+)|\[each\.key\]|\[each\.value\.function\])\}$"
+)
 
 
 def _keys(tf: dict[str, Any], for_each: Any) -> list[str | None]:
@@ -106,9 +110,10 @@ def endpoint_problems(tf: dict[str, Any]) -> list[str]:
     env = tf["locals"].get("environment", {})
     if env.get("PUSH_AUDIENCE") != "${local.function_url.gmail_webhook}":
         problems.append("PUSH_AUDIENCE is not the webhook's URL")
-    for job in tf["locals"].get("schedules", {}):
-        if f"local.function_url.{job}" not in str(env.get("SCHEDULER_AUDIENCE")):
-            problems.append(f"SCHEDULER_AUDIENCE does not include {job}'s URL")
+    for job, spec in tf["locals"].get("schedules", {}).items():
+        function = spec.get("function") if isinstance(spec, dict) else None
+        if f"local.function_url.{function}" not in str(env.get("SCHEDULER_AUDIENCE")):
+            problems.append(f"SCHEDULER_AUDIENCE does not include the URL {job} calls")
     hook = tf["resource"].get("google_pubsub_subscription", {}).get("gmail_push", {})
     if _target(hook.get("push_config", [{}])[0].get("push_endpoint"), None) != "gmail_webhook":
         problems.append("Gmail's notifications are not pushed to gmail_webhook")

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from infra.deploy_check import deploy_rules as rules
+from infra.deploy_check.alert_rules import alert_problems
 from infra.deploy_check.terraform import TF, load
 
 Rule = Callable[[dict[str, Any]], list[str]]
@@ -28,6 +29,34 @@ class Mutation:
 
 BOOTSTRAP_REF = "data.google_secret_manager_secret.oauth_client"
 MUTATIONS = (
+    Mutation(
+        "alert on a log message the code never writes",
+        alert_problems,
+        (
+            (
+                "alerts.tf",
+                'jsonPayload.message=\\"email dead\\"',
+                'jsonPayload.message=\\"email lost\\"',
+            ),
+        ),
+    ),
+    Mutation(
+        "alert on a log field the code never writes",
+        alert_problems,
+        (("alerts.tf", "jsonPayload.audit_missing>0", "jsonPayload.missing_count>0"),),
+    ),
+    Mutation(
+        "an alert policy that notifies nobody",
+        alert_problems,
+        (
+            (
+                "alerts.tf",
+                "  notification_channels = [google_monitoring_notification_channel.email.id]"
+                "\n}\n\nresource",
+                "}\n\nresource",
+            ),
+        ),
+    ),
     Mutation(
         "webhook subscription without expiration policy",
         rules.subscription_lifetime_problems,
@@ -102,7 +131,7 @@ MUTATIONS = (
         (
             (
                 "scheduler.tf",
-                "audience              = local.function_url[each.key]",
+                "audience              = local.function_url[each.value.function]",
                 'audience = "x"',
             ),
         ),

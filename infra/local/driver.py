@@ -79,11 +79,14 @@ class Driver:
         assert urlsplit(callback).path.endswith("/callback"), callback
         return requests.get(callback, allow_redirects=False, timeout=60, headers={"Cookie": cookie})
 
-    def scheduler(self, name: str) -> requests.Response:
-        """Cloud Scheduler calls an HTTP function with its OIDC token."""
+    def scheduler(self, name: str, task: str | None = None) -> requests.Response:
+        """Cloud Scheduler calls an HTTP function with its OIDC token (``?task=``)."""
         token = self.mint(self.fns.url(name), SCHEDULER_SA)
         return requests.post(
-            self.fns.url(name), headers={"Authorization": f"Bearer {token}"}, timeout=120
+            self.fns.url(name),
+            params={"task": task} if task else None,
+            headers={"Authorization": f"Bearer {token}"},
+            timeout=120,
         )
 
     def mailbox_query(self, collection: str, mailbox: str) -> Any:

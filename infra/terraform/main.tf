@@ -61,7 +61,8 @@ locals {
     "cloudfunctions.googleapis.com", "run.googleapis.com", "cloudbuild.googleapis.com",
     "artifactregistry.googleapis.com", "storage.googleapis.com", "pubsub.googleapis.com",
     "firestore.googleapis.com", "secretmanager.googleapis.com", "cloudscheduler.googleapis.com",
-    "gmail.googleapis.com", "iam.googleapis.com",
+    "gmail.googleapis.com", "iam.googleapis.com", "logging.googleapis.com",
+    "monitoring.googleapis.com",
   ])
 
   # Settings every function gets (shared/config.py); the rest keep their production defaults.
@@ -86,6 +87,7 @@ locals {
     CHUNK_SIZE                = tostring(var.chunk_size)
     RAW_RETENTION_DAYS        = tostring(var.raw_retention_days)
     RETRY_MAX_ATTEMPTS        = tostring(var.retry_max_attempts)
+    SAFETY_NET_MINUTES        = tostring(var.safety_net_minutes)
     GMAIL_QUOTA_UNITS         = "250"
     SECRETS_BACKEND           = "secretmanager"
   }

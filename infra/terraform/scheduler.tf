@@ -1,29 +1,40 @@
-# Cloud Scheduler: the retry sweep every few minutes, watch renewal daily; both with OIDC.
+# Cloud Scheduler, every job with OIDC: the retry sweep every few minutes, and the scheduled
+# tasks of renew_watch, chosen by the body's "task": watch renewal (daily), the safety-net
+# sync (every safety_net_minutes) and the audit (every audit_minutes).
 
 locals {
   schedules = {
-    retry_failed = var.retry_schedule
-    renew_watch  = var.renew_schedule
+    retry_failed = { function = "retry_failed", schedule = var.retry_schedule, task = "" }
+    renew_watch  = { function = "renew_watch", schedule = var.renew_schedule, task = "renew" }
+    safety_net   = { function = "renew_watch", schedule = local.cron_every[var.safety_net_minutes], task = "sync" }
+    audit        = { function = "renew_watch", schedule = local.cron_every[var.audit_minutes], task = "audit" }
   }
+  # every N minutes as cron: within an hour "*/N", whole hours "0 */H"
+  cron_every = merge(
+    { for m in [1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30] : m => "*/${m} * * * *" },
+    { for h in [1, 2, 3, 4, 6, 8, 12] : h * 60 => "0 */${h} * * *" },
+  )
 }
 
 resource "google_cloud_scheduler_job" "job" {
   for_each  = local.schedules
   name      = replace(each.key, "_", "-")
   region    = var.region
-  schedule  = each.value
+  schedule  = each.value.schedule
   time_zone = "Etc/UTC"
 
   http_target {
     http_method = "POST"
-    uri         = local.function_url[each.key]
+    uri         = local.function_url[each.value.function]
+    headers     = { "Content-Type" = "application/json" }
+    body        = base64encode(jsonencode({ task = each.value.task }))
     oidc_token {
       service_account_email = google_service_account.scheduler.email
-      audience              = local.function_url[each.key]
+      audience              = local.function_url[each.value.function]
     }
   }
 
-  attempt_deadline = "${local.timeouts[each.key]}s"
+  attempt_deadline = "${local.timeouts[each.value.function]}s"
 
   retry_config {
     retry_count = 3

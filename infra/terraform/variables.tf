@@ -79,9 +79,29 @@ variable "retry_schedule" {
 }
 
 variable "renew_schedule" {
-  description = "Cron schedule of the daily watch renewal and safety-net sync."
+  description = "Cron schedule of the daily watch renewal."
   type        = string
   default     = "17 3 * * *"
+}
+
+variable "safety_net_minutes" {
+  description = "Minutes between safety-net syncs of every mailbox (whatever notifications said)."
+  type        = number
+  default     = 15
+  validation {
+    condition     = contains([1, 2, 3, 4, 5, 6, 10, 12, 15, 20, 30, 60, 120], var.safety_net_minutes)
+    error_message = "safety_net_minutes must divide an hour (or be 60 or 120)."
+  }
+}
+
+variable "audit_minutes" {
+  description = "Minutes between audits of every mailbox's lead label against the email records."
+  type        = number
+  default     = 60
+  validation {
+    condition     = contains([15, 20, 30, 60, 120, 180, 240, 360, 480, 720], var.audit_minutes)
+    error_message = "audit_minutes must be one of 15, 20, 30, 60, 120, 180, 240, 360, 480, 720."
+  }
 }
 
 variable "kms_key_name" {
@@ -94,4 +114,9 @@ variable "raw_retention_days" {
   description = "Days a kept raw email (leads and mail from known sites) lives before Firestore's TTL deletes it; 0 keeps it."
   type        = number
   default     = 365
+}
+
+variable "alert_email" {
+  description = "Email address the alert policies notify (dead letters, dead emails, mailboxes needing the user, audit findings, function errors)."
+  type        = string
 }

@@ -3,19 +3,25 @@
 from __future__ import annotations
 
 import json
+import re
+from datetime import UTC, datetime, timedelta
+from email.utils import parsedate_to_datetime
 
 import httplib2
 from google.auth.exceptions import RefreshError, TransportError
 from googleapiclient.errors import HttpError
 
 from shared.errors import (
+    ConfigError,
     GmailRateLimitError,
     GmailUnavailableError,
     InvalidGrantError,
     LeadHarvestError,
+    MailboxBlockedError,
     MessageGoneError,
     PermanentError,
 )
+from shared.types import JsonObject
 
 
 class HistoryGoneError(PermanentError):
@@ -24,12 +30,57 @@ class HistoryGoneError(PermanentError):
     code = "history_gone"
 
 
-def _reason(exc: HttpError) -> str:
+# Workspace policies and permissions that stop access to one mailbox (the user or the
+# domain's administrator can lift them): the mailbox is blocked, not the deployment.
+BLOCKED_REASONS = {
+    "domainPolicy": "the domain's administrators have disabled Gmail apps",
+    "failedPrecondition": "Gmail is not enabled for this account",
+    "insufficientPermissions": "the permissions granted do not cover Gmail",
+    "ACCESS_TOKEN_SCOPE_INSUFFICIENT": "the permissions granted do not cover Gmail",
+}
+# The project itself cannot call Gmail (the API is not enabled): fix the deployment.
+CONFIG_REASONS = ("accessNotConfigured", "SERVICE_DISABLED")
+RETRY_AFTER_TEXT = re.compile(r"Retry after (\d{4}-\d\d-\d\dT[\d:.]+Z)")
+MAX_RETRY_AFTER = timedelta(hours=24)
+
+
+def _error(exc: HttpError) -> JsonObject:
     try:
         body = json.loads(exc.content or b"{}")
-        return str(body["error"]["errors"][0]["reason"])
-    except (ValueError, KeyError, IndexError, TypeError):
-        return ""
+        return dict(body["error"]) if isinstance(body["error"], dict) else {}
+    except (ValueError, KeyError, TypeError):
+        return {}
+
+
+def _reasons(error: JsonObject) -> set[str]:
+    """Every reason Gmail gave: the legacy ``errors[].reason`` and ``details[].reason``."""
+    found = set()
+    for key in ("errors", "details"):
+        for item in error.get(key) or []:
+            if isinstance(item, dict) and item.get("reason"):
+                found.add(str(item["reason"]))
+    return found
+
+
+def retry_at(exc: HttpError, now: datetime) -> datetime | None:
+    """When Gmail said to try again: the ``Retry-After`` header (seconds or an HTTP date) or
+    the "Retry after 2026-01-21T12:57:51.196Z" of a rate-limit message; at most a day."""
+    header = str(exc.resp.get("retry-after", "") if exc.resp else "").strip()
+    when: datetime | None = None
+    if header.isdigit():
+        when = now + timedelta(seconds=int(header))
+    elif header:
+        try:
+            when = parsedate_to_datetime(header)
+        except (TypeError, ValueError):
+            when = None
+    if when is None:
+        match = RETRY_AFTER_TEXT.search(str(_error(exc).get("message", "")) + str(exc))
+        if match:
+            when = datetime.fromisoformat(match.group(1).replace("Z", "+00:00"))
+    if when is None or when.tzinfo is None or when <= now:
+        return None
+    return min(when, now + MAX_RETRY_AFTER)
 
 
 def map_error(exc: Exception, what: str) -> LeadHarvestError:
@@ -40,9 +91,17 @@ def map_error(exc: Exception, what: str) -> LeadHarvestError:
         return GmailUnavailableError(f"{what}: token refresh failed")
     if isinstance(exc, HttpError):
         status = int(exc.resp.status)
-        reason = _reason(exc)
-        if status == 429 or reason in ("rateLimitExceeded", "userRateLimitExceeded"):
-            return GmailRateLimitError(f"{what}: rate limited by Gmail")
+        reasons = _reasons(_error(exc))
+        reason = min(reasons, default="")
+        if status == 429 or reasons & {"rateLimitExceeded", "userRateLimitExceeded"}:
+            return GmailRateLimitError(
+                f"{what}: rate limited by Gmail", retry_at=retry_at(exc, datetime.now(UTC))
+            )
+        if status in (400, 403) and reasons & set(CONFIG_REASONS):
+            return ConfigError(f"{what}: the Gmail API is not enabled for this project")
+        blocked = sorted(reasons & set(BLOCKED_REASONS))
+        if status in (400, 403) and blocked:
+            return MailboxBlockedError(f"{what}: {BLOCKED_REASONS[blocked[0]]}")
         if status == 404:
             return MessageGoneError(f"{what}: not found in Gmail")
         if status == 401:

@@ -1,8 +1,10 @@
 """Process one chunk: fetch the emails Gmail-batched, parse, upsert leads, record outcomes.
 
 Emails already recorded are not fetched again. Per-email failures (Gmail 429/5xx for one
-message after in-chunk retries, a parser that raises) go to the retry list; whole-chunk
-failures raise so Pub/Sub redelivers. A revoked token parks the chunk until reconnect.
+message after in-chunk retries, a parser that raises, a write Firestore refuses) go to the
+retry list; whole-chunk failures raise so Pub/Sub redelivers. A revoked token parks the
+chunk until reconnect, a Workspace policy until a sync works again; Gmail's ``Retry-After``
+holds the whole mailbox, and its emails wait in the retry list until then.
 """
 
 from __future__ import annotations
@@ -14,8 +16,11 @@ from typing import Protocol
 from shared.backoff import Backoff
 from shared.clock import utcnow
 from shared.errors import (
+    ConfigError,
+    GmailRateLimitError,
     InvalidGrantError,
     LeadHarvestError,
+    MailboxBlockedError,
     MessageGoneError,
 )
 from shared.events import ChunkJob
@@ -32,6 +37,7 @@ from shared.ports import (
     ReachesGmail,
     SharesQuota,
 )
+from shared.services.gmail_access import hold, mark_blocked, wait_for_gmail
 from shared.services.reparse import reparse_chunk
 from shared.services.store_chunk import store_fetched
 from shared.services.sync import mark_needs_reauth
@@ -57,6 +63,7 @@ log = get_logger("process")
 FETCH_ROUNDS = 3
 ROUNDS = Backoff(base_s=0.5, cap_s=4.0)  # pause before refetching a chunk's throttled emails
 GET_UNITS = 5  # Gmail quota units of one messages.get
+MAILBOX_WIDE = (InvalidGrantError, MailboxBlockedError, ConfigError)  # not about one email
 
 
 def _fetch(
@@ -72,18 +79,23 @@ def _fetch(
     failures: dict[str, LeadHarvestError] = {}
     for round_no in range(FETCH_ROUNDS):
         t0 = time.monotonic()
+        wait_for_gmail(account)
         waited = deps.quota.acquire(job.mailbox, GET_UNITS * len(todo))
         t1 = time.monotonic()
         fetched = gmail.get_raw_many(todo)
         t2 = time.monotonic()
+        wide = next((e for e in fetched.values() if isinstance(e, MAILBOX_WIDE)), None)
+        if wide is not None:
+            raise wide
         again = store_fetched(fetched, deps.settings.mailbox_tz, save, failures)
+        hold(deps, account, failures.values())
         timings.update(
             quota_wait_s=round(waited, 3),
             reserve_s=round(t1 - t0 - waited, 3),
             fetch_s=round(t2 - t1, 3),
             store_s=round(time.monotonic() - t2, 3),
         )
-        if not again:
+        if not again or account.gmail_retry_at:  # Gmail said when: the retry list waits
             break
         todo = again
         time.sleep(ROUNDS.delay(round_no))
@@ -121,19 +133,36 @@ def process_chunk(deps: Ports, job: ChunkJob) -> dict[str, str]:
         except InvalidGrantError as exc:
             mark_needs_reauth(deps, account, str(exc))
             park = True
+        except MailboxBlockedError as exc:
+            mark_blocked(deps, account, exc.message)
+            park = True
+        except GmailRateLimitError as exc:  # held by Gmail's Retry-After: wait in the list
+            failures = {i: exc for i in todo}
+    held = max(  # Gmail's Retry-After holds the whole mailbox: no retry before the latest
+        (
+            e.retry_at
+            for e in failures.values()
+            if isinstance(e, GmailRateLimitError) and e.retry_at
+        ),
+        default=None,
+    )
     for gmail_id in todo:
         if gmail_id in outcomes:
             continue
-        error = failures.get(gmail_id) or InvalidGrantError("mailbox needs re-consent")
+        error = failures.get(gmail_id) or InvalidGrantError("mailbox not connected")
         if isinstance(error, MessageGoneError):
             outcomes[gmail_id] = "gone"  # deleted in Gmail: nothing left to process
             continue
-        failure = Failure(gmail_id, type(error).__name__, str(error))
+        not_before = held if isinstance(error, GmailRateLimitError) else None
+        failure = Failure(gmail_id, type(error).__name__, str(error), not_before)
         outcomes[gmail_id] = deps.retries.fail(
             job.mailbox, job.batch_id, job.chunk_id, failure, now, park=park, owner=account.owner
         )
         if outcomes[gmail_id] == "pending":
             outcomes[gmail_id] = "failed"
+        elif outcomes[gmail_id] == "dead":
+            fields = {"batch_id": job.batch_id, "error_class": failure.error_class}
+            log.error("email dead", extra={"fields": fields})
     if job.trigger == "retry":
         deps.retries.resolve(
             job.mailbox,

@@ -1,4 +1,5 @@
-"""Daily: re-register every connected mailbox's watch and run a safety-net sync."""
+"""The scheduled tasks: renew watches (daily), the safety-net sync (every 15 minutes by
+default) and the audit (hourly by default), each fanned out as one sync job per mailbox."""
 
 from __future__ import annotations
 
@@ -49,3 +50,26 @@ def renew_watches(deps: Ports) -> dict[str, int]:
         deps.publisher.publish(deps.settings.topic_sync, jobs)
     log.info("watches renewed", extra={"fields": counts})
     return counts
+
+
+def safety_net(deps: Ports) -> dict[str, int]:
+    """A sync of every connected or blocked mailbox, whatever notifications said (a blocked
+    one that answers again is connected again)."""
+    accounts = deps.accounts.in_states("connected", "blocked")
+    jobs = [SyncJob(mailbox=a.mailbox, trigger="scheduled") for a in accounts]
+    if jobs:
+        deps.publisher.publish(deps.settings.topic_sync, jobs)
+    log.info("safety-net syncs queued", extra={"fields": {"mailboxes": len(jobs)}})
+    return {"synced": len(jobs)}
+
+
+def audit_all(deps: Ports) -> dict[str, int]:
+    """An audit of every connected mailbox (run by the sync function, under its lease)."""
+    jobs = [SyncJob(mailbox=a.mailbox, trigger="audit") for a in deps.accounts.connected()]
+    if jobs:
+        deps.publisher.publish(deps.settings.topic_sync, jobs)
+    log.info("audits queued", extra={"fields": {"mailboxes": len(jobs)}})
+    return {"audits": len(jobs)}
+
+
+TASKS = {"renew": renew_watches, "sync": safety_net, "audit": audit_all}

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from shared.clock import utcnow
-from shared.errors import LeadHarvestError
+from shared.errors import ConfigError, LeadHarvestError
 from shared.events import ChunkJob
 from shared.logs import get_logger
 from shared.ports import (
@@ -55,6 +55,8 @@ def reparse_chunk(deps: Ports, job: ChunkJob) -> dict[str, str]:
             )
             outcomes[gmail_id] = stored.outcome
         except LeadHarvestError as exc:
+            if isinstance(exc, ConfigError):
+                raise  # the deployment, not this email: fail loudly
             failure = Failure(gmail_id, type(exc).__name__, str(exc))
             state = deps.retries.fail(
                 job.mailbox,
@@ -66,6 +68,9 @@ def reparse_chunk(deps: Ports, job: ChunkJob) -> dict[str, str]:
                 trigger="reparse",
             )
             outcomes[gmail_id] = "failed" if state == "pending" else state
+            if state == "dead":
+                fields = {"batch_id": job.batch_id, "error_class": failure.error_class}
+                log.error("email dead", extra={"fields": fields})
     done = [i for i, o in outcomes.items() if o not in ("failed", "dead", "parked")]
     deps.retries.resolve(job.mailbox, job.batch_id, done, utcnow())  # a re-parse retry worked
     deps.batches.record(job.batch_id, job.chunk_id, outcomes, utcnow())

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from datetime import timedelta
-from typing import Protocol
+from typing import Protocol, cast
 
 from shared.clock import utcnow
-from shared.events import ChunkJob, Trigger
+from shared.events import TRIGGERS, ChunkJob, Trigger
 from shared.logs import get_logger
-from shared.ports import Configured, HoldsAccounts, HoldsRetries, Publishes
+from shared.ports import Configured, HoldsAccounts, HoldsBatches, HoldsRetries, Publishes
 from shared.types import JsonObject
 
 
-class Ports(Configured, Publishes, HoldsRetries, HoldsAccounts, Protocol):
+class Ports(Configured, Publishes, HoldsRetries, HoldsAccounts, HoldsBatches, Protocol):
     """What retry uses of the composition root."""
 
 
@@ -21,6 +21,8 @@ log = get_logger("retry")
 SWEEP_LIMIT = 1000
 SWEEP_PAGES = 10  # a sweep handles up to 10,000 due entries; the next one goes on
 IN_FLIGHT = timedelta(minutes=10)
+STUCK_AFTER = timedelta(minutes=30)  # an unfinished batch this long without progress is stuck
+STUCK_SCAN = 10  # newest batches of each mailbox the sweep looks at
 
 
 def _requeue(deps: Ports, entries: list[JsonObject]) -> int:
@@ -65,9 +67,31 @@ def retry_due(deps: Ports) -> int:
         seen, parked = seen + len(due), parked + len(stale)
         if len(due) < SWEEP_LIMIT:
             break
+    stuck = requeue_stuck(deps, sorted(connected))
     fields = {"due": seen, "parked": parked, "resumed": len(resumed), "requeued": count}
-    log.info("retry sweep", extra={"fields": fields})
-    return count
+    log.info("retry sweep", extra={"fields": {**fields, "stuck_requeued": stuck}})
+    return count + stuck
+
+
+def requeue_stuck(deps: Ports, mailboxes: list[str]) -> int:
+    """Send again the chunks of unfinished batches without progress for ``STUCK_AFTER`` (a
+    chunk message lost or dead-lettered): their ids without an outcome; returns how many."""
+    quiet_since = utcnow() - STUCK_AFTER
+    jobs = [
+        ChunkJob(
+            batch_id=c.batch_id,
+            chunk_id=c.chunk_id,
+            mailbox=mailbox,
+            ids=c.ids,
+            trigger=cast(Trigger, c.trigger if c.trigger in TRIGGERS else "retry"),
+        )
+        for mailbox in mailboxes
+        for c in deps.batches.stuck(mailbox, quiet_since, STUCK_SCAN)
+    ]
+    if jobs:
+        deps.publisher.publish(deps.settings.topic_batches, jobs)
+        log.warning("stuck batches sent again", extra={"fields": {"chunks": len(jobs)}})
+    return sum(len(j.ids) for j in jobs)
 
 
 def retry_batch(deps: Ports, batch_id: str) -> int:

@@ -9,18 +9,20 @@ Gmail drops notifications above one a second.
 
 from __future__ import annotations
 
-import hashlib
 import time
 from datetime import timedelta
 from typing import Protocol
 
 from shared.clock import utcnow
-from shared.errors import InvalidGrantError
-from shared.events import ChunkJob, SyncJob, Trigger
+from shared.errors import GmailRateLimitError, InvalidGrantError, MailboxBlockedError
+from shared.events import SyncJob
 from shared.gmail.errors import HistoryGoneError
 from shared.gmail.gateway import Gmail
 from shared.logs import get_logger
-from shared.ports import HoldsAccounts, HoldsLeases, Queues, ReachesGmail
+from shared.ports import HoldsAccounts, HoldsLeads, HoldsLeases, HoldsRetries, Queues, ReachesGmail
+from shared.services.audit import audit_mailbox
+from shared.services.gmail_access import hold, mark_blocked, mark_reachable, wait_for_gmail
+from shared.services.queue import queue_batch
 from shared.store.accounts import Account
 
 
@@ -28,7 +30,7 @@ class Reauthorises(HoldsAccounts, ReachesGmail, Protocol):
     """What marking a mailbox as needing re-consent uses."""
 
 
-class Ports(Queues, HoldsAccounts, HoldsLeases, ReachesGmail, Protocol):
+class Ports(Queues, HoldsAccounts, HoldsLeases, ReachesGmail, HoldsLeads, HoldsRetries, Protocol):
     """What sync uses of the composition root."""
 
 
@@ -37,45 +39,6 @@ LEASE = timedelta(minutes=9)
 FOLLOW_UP_S = 1.2
 FOLLOW_UP_MAX_S = 30.0
 CURSOR_EVERY_S = 5.0
-
-
-def batch_id_for(mailbox: str, trigger: str, start: int, ids: list[str]) -> str:
-    """Deterministic batch id: a redelivered sync job recreates the same batch."""
-    digest = hashlib.sha256(f"{mailbox}|{trigger}|{start}|{','.join(ids)}".encode()).hexdigest()
-    return f"{trigger}-{digest[:20]}"
-
-
-def queue_batch(
-    deps: Queues, account: Account, trigger: Trigger, start: int, ids: list[str]
-) -> str | None:
-    """Create a batch of the account's mailbox (owned by its owner) for ``ids`` and publish
-    its chunks; returns the batch id."""
-    if not ids:
-        return None
-    mailbox = account.mailbox
-    size = deps.settings.chunk_size
-    batch_id = batch_id_for(mailbox, trigger, start, ids)
-    chunks = [ids[i : i + size] for i in range(0, len(ids), size)]
-    deps.batches.create(batch_id, mailbox, trigger, len(ids), len(chunks), utcnow(), account.owner)
-    jobs = [
-        ChunkJob(
-            batch_id=batch_id, chunk_id=f"c{n:05d}", mailbox=mailbox, ids=chunk, trigger=trigger
-        )
-        for n, chunk in enumerate(chunks)
-    ]
-    deps.publisher.publish(deps.settings.topic_batches, jobs)
-    log.info(
-        "batch queued",
-        extra={
-            "fields": {
-                "batch_id": batch_id,
-                "emails": len(ids),
-                "chunks": len(chunks),
-                "trigger": trigger,
-            }
-        },
-    )
-    return batch_id
 
 
 def _round(deps: Ports, gmail: Gmail, account: Account, job: SyncJob, full: bool) -> int:
@@ -104,6 +67,7 @@ class _Cursor:
     def __init__(self, deps: Ports, account: Account) -> None:
         self.deps, self.account = deps, account
         self.saved, self.at = account.history_id, time.monotonic()
+        self.started = self.saved
 
     def save(self, force: bool = False) -> None:
         due = force or time.monotonic() - self.at >= CURSOR_EVERY_S
@@ -117,7 +81,7 @@ class _Cursor:
 def sync_mailbox(deps: Ports, job: SyncJob) -> int:
     """Run one sync job; returns how many emails were queued."""
     account = deps.accounts.get(job.mailbox)
-    if account is None or account.state != "connected":
+    if account is None or account.state not in ("connected", "blocked"):
         log.info("sync skipped: mailbox not connected", extra={"fields": {"mailbox": job.mailbox}})
         return 0
     queued = 0
@@ -125,7 +89,13 @@ def sync_mailbox(deps: Ports, job: SyncJob) -> int:
         account = deps.accounts.get(job.mailbox) or account  # the cursor as of holding the lease
         cursor = _Cursor(deps, account)
         try:
+            wait_for_gmail(account)
             gmail = deps.gmail_for(account)
+            if account.state == "blocked":  # answers again? then its chunks are not parked
+                gmail.profile()
+                mark_reachable(deps, account)
+            if job.trigger == "audit":  # under the lease: no sync queues meanwhile
+                return int(audit_mailbox(deps, account, gmail)["queued"])
             found = queued = _round(deps, gmail, account, job, job.full)
             deadline = time.monotonic() + FOLLOW_UP_MAX_S
             while found and time.monotonic() < deadline:
@@ -136,10 +106,16 @@ def sync_mailbox(deps: Ports, job: SyncJob) -> int:
                 queued += found
             cursor.save(force=True)
             last = account.last_sync_at
-            if not queued and (last is None or utcnow() - last > timedelta(minutes=1)):
+            moved = cursor.saved > cursor.started  # advancing the cursor stamped the sync
+            if not moved and (last is None or utcnow() - last > timedelta(minutes=1)):
                 deps.accounts.update(account.mailbox, last_sync_at=utcnow())
         except InvalidGrantError as exc:
             mark_needs_reauth(deps, account, str(exc))
+        except MailboxBlockedError as exc:
+            mark_blocked(deps, account, exc.message)
+        except GmailRateLimitError as exc:
+            hold(deps, account, [exc])
+            raise  # retryable: the job comes back after Pub/Sub's backoff
     return queued
 
 

@@ -31,6 +31,8 @@ class Account:
     last_sync_at: datetime | None = None
     reason: str | None = None
     connected_at: datetime | None = None  # which connection: cached credentials are per one
+    gmail_retry_at: datetime | None = None  # Gmail's Retry-After for the whole mailbox
+    audit: JsonObject | None = None  # the last audit: label_total, recorded, missing, queued, at
 
 
 def _account(data: JsonObject | None) -> Account:
@@ -104,10 +106,14 @@ class AccountStore:
 
     def connected(self) -> list[Account]:
         """Every account in the ``connected`` state."""
+        return self.in_states("connected")
+
+    def in_states(self, *states: State) -> list[Account]:
+        """Every account in one of ``states``."""
         with store_errors("list accounts"):
             snaps = (
                 self._db.collection(COLLECTION)
-                .where(filter=firestore.FieldFilter("state", "==", "connected"))
+                .where(filter=firestore.FieldFilter("state", "in", list(states)))
                 .stream()
             )
             return [_account(snap.to_dict()) for snap in snaps]

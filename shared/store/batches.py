@@ -22,6 +22,8 @@ from shared.types import JsonObject, Sdk
 COLLECTION = "batches"
 SUCCEEDED = ("lead", "merged", "not_lead")
 FAILED = ("failed", "parked")
+IDS_ON_BATCH = 5_000  # ids kept on the batch document itself (about 100 KB at most)
+COMMIT_MAX = 500  # writes in one Firestore commit
 
 
 @dataclass
@@ -71,6 +73,16 @@ class BatchSummary:
         return "running" if self.counts else "queued"
 
 
+@dataclass(frozen=True)
+class StuckChunk:
+    """A chunk of an unfinished batch without progress, and its ids without an outcome."""
+
+    batch_id: str
+    chunk_id: str
+    trigger: str
+    ids: list[str]
+
+
 class BatchStore:
     """Creates batches and records chunk outcomes."""
 
@@ -85,28 +97,61 @@ class BatchStore:
         batch_id: str,
         mailbox: str,
         trigger: str,
-        total: int,
-        chunks: int,
+        chunks: dict[str, list[str]],
         now: datetime,
         owner: str,
     ) -> bool:
-        """Create the batch; False if it already exists (a redelivered sync)."""
+        """Create the batch with the ids of each chunk (so a stuck chunk can be sent again);
+        False if it already exists (a redelivered sync). Up to ``IDS_ON_BATCH`` ids live on
+        the batch document (no extra write); a bigger batch writes them on its chunks."""
+        total = sum(len(ids) for ids in chunks.values())
+        doc: JsonObject = {
+            "batch_id": batch_id,
+            "owner": owner,
+            "mailbox": mailbox,
+            "trigger": trigger,
+            "total": total,
+            "chunks": len(chunks),
+            "created_at": now,
+        }
+        planned = list(chunks.items()) if total > IDS_ON_BATCH else []
+        if not planned:
+            doc["chunk_ids"] = chunks
         try:
             with store_errors("create batch"):
-                self._ref(batch_id).create(
-                    {
-                        "batch_id": batch_id,
-                        "owner": owner,
-                        "mailbox": mailbox,
-                        "trigger": trigger,
-                        "total": total,
-                        "chunks": chunks,
-                        "created_at": now,
-                    }
-                )
+                # chunk ids first (rewriting them is harmless), the batch last: a redelivered
+                # sync after a crash in between writes them all again
+                for start in range(0, len(planned), COMMIT_MAX):
+                    write = self._db.batch()
+                    for chunk_id, ids in planned[start : start + COMMIT_MAX]:
+                        write.set(self._chunk(batch_id, chunk_id), {"ids": ids}, merge=True)
+                    write.commit()
+                self._ref(batch_id).create(doc)
         except AlreadyExists:
             return False
         return True
+
+    def _chunk(self, batch_id: str, chunk_id: str) -> Sdk:
+        return self._ref(batch_id).collection("chunks").document(chunk_id)
+
+    def stuck(self, mailbox: str, quiet_since: datetime, limit: int) -> list[StuckChunk]:
+        """Chunks of the mailbox's ``limit`` newest batches that are unfinished and made no
+        progress since ``quiet_since``, with their ids that have no outcome."""
+        out = []
+        for batch in self.recent(limit, mailbox):
+            with store_errors("read chunks"):
+                chunks = self._ref(batch["batch_id"]).collection("chunks").stream()
+                docs = {c.id: c.to_dict() or {} for c in chunks}
+            planned = batch.get("chunk_ids") or {k: d.get("ids") or [] for k, d in docs.items()}
+            times = [d["updated_at"] for d in docs.values() if d.get("updated_at")]
+            if max([batch["created_at"], *times]) > quiet_since:
+                continue
+            for chunk_id, ids in sorted(planned.items()):
+                done = (docs.get(chunk_id) or {}).get("outcomes") or {}
+                left = [str(i) for i in ids if i not in done]
+                if left:
+                    out.append(StuckChunk(str(batch["batch_id"]), chunk_id, batch["trigger"], left))
+        return out
 
     def record(self, batch_id: str, chunk_id: str, outcomes: dict[str, str], now: datetime) -> None:
         """Set the outcome of each email of a chunk (merge: other ids keep theirs)."""

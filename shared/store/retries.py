@@ -39,6 +39,7 @@ class Failure:
     gmail_id: str
     error_class: str
     message: str
+    not_before: datetime | None = None  # Gmail's Retry-After: no attempt before it
 
 
 def entry_id(mailbox: str, gmail_id: str, batch_id: str) -> str:
@@ -95,7 +96,9 @@ class RetryStore:
                     "error_class": failure.error_class,
                     "error": failure.message[:500],
                     "attempts": attempts,
-                    "next_attempt_at": now + backoff(max(attempts, 1)),
+                    "next_attempt_at": max(
+                        now + backoff(max(attempts, 1)), failure.not_before or now
+                    ),
                     "updated_at": now,
                 },
             )
@@ -145,6 +148,16 @@ class RetryStore:
         )
         with store_errors("read mailbox retries"):
             return [s.to_dict() or {} for s in query.stream()]
+
+    def count(self, mailbox: str, state: str) -> int:
+        """How many entries of one mailbox are in one state (an aggregation: cheap)."""
+        query: Sdk = (
+            self._db.collection(COLLECTION)
+            .where(filter=firestore.FieldFilter("mailbox", "==", mailbox))
+            .where(filter=firestore.FieldFilter("state", "==", state))
+        )
+        with store_errors("count mailbox retries"):
+            return int(query.count().get()[0][0].value)
 
     def parked(self, entries: list[JsonObject], now: datetime) -> None:
         """Entries of a mailbox that is not connected: out of the due list until it is."""

@@ -65,6 +65,15 @@ def control_blueprint(  # noqa: PLR0915 - one route table
             box.min_history_id = box.history_id
         return jsonify(minHistoryId=box.min_history_id)
 
+    @bp.post("/mailboxes/<address>/wipe-history")
+    def wipe_history(address: str) -> Any:
+        """Lose history records silently (no 404): history.list answers with nothing but
+        the newest historyId, as when Gmail's history misses changes."""
+        with state.lock:
+            box = state.mailbox(address)
+            box.history.clear()
+        return jsonify(historyId=box.history_id)
+
     @bp.get("/mailboxes/<address>")
     def mailbox(address: str) -> Any:
         with state.lock:

@@ -8,7 +8,13 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from infra.local.fake_google.gmail_queries import history_page, list_page, message_resource
-from infra.local.fake_google.quota import COST, FaultInjector, QuotaLimiter, gmail_error
+from infra.local.fake_google.quota import (
+    COST,
+    FaultInjector,
+    QuotaLimiter,
+    gmail_error,
+    policy_error,
+)
 from infra.local.fake_google.state import FakeState, Mailbox
 
 Response = tuple[int, dict[str, Any] | None]
@@ -64,6 +70,10 @@ class GmailApi:
             if box is None:
                 return 401, gmail_error(401)
             self.state.count(f"calls.{name}")
+            faults = self.state.faults
+            if faults.blocked_reason and name in (faults.fail_methods or [name]):
+                self.state.count("errors.policy")
+                return policy_error(faults.blocked_reason)
             failure = self.faults.failure(name)
             if (
                 failure is None
@@ -73,7 +83,7 @@ class GmailApi:
                 failure = 429
             if failure is not None:
                 self.state.count(f"errors.{failure}")
-                return failure, gmail_error(failure)
+                return failure, gmail_error(failure, self.state.faults.retry_after_s)
             self.state.count("quota_units", COST.get(name, 1))
         self.faults.maybe_sleep()
         with self.state.lock:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 import threading
 import time
+from datetime import UTC, datetime, timedelta
 
 from infra.local.fake_google.state import Faults
 
@@ -74,8 +75,24 @@ class FaultInjector:
         return self._roll(self.faults.drop_notifications)
 
 
-def gmail_error(status: int) -> dict[str, object]:
-    """Gmail's JSON error body for ``status`` (429 ``rateLimitExceeded``, 500, 404, 401)."""
+# Workspace policy errors as Gmail words them: reason => (status, message)
+POLICY_ERRORS = {
+    "domainPolicy": (403, "The domain administrators have disabled Gmail apps."),
+    "failedPrecondition": (400, "Mail service not enabled"),
+    "insufficientPermissions": (403, "Request had insufficient authentication scopes."),
+}
+
+
+def policy_error(reason: str) -> tuple[int, dict[str, object]]:
+    """The status and body of a Workspace policy error."""
+    status, message = POLICY_ERRORS[reason]
+    errors = [{"message": message, "domain": "global", "reason": reason}]
+    return status, {"error": {"code": status, "message": message, "errors": errors}}
+
+
+def gmail_error(status: int, retry_after_s: float = 0.0) -> dict[str, object]:
+    """Gmail's JSON error body for ``status`` (429 ``rateLimitExceeded``, 500, 404, 401); a
+    429 names when to retry, ``retry_after_s`` from now (0: a time already past)."""
     reasons = {
         429: (
             "rateLimitExceeded",
@@ -89,6 +106,9 @@ def gmail_error(status: int) -> dict[str, object]:
         400: ("invalidArgument", "global", "Invalid argument", "INVALID_ARGUMENT"),
     }
     reason, domain, message, status_name = reasons.get(status, reasons[500])
+    if status == 429 and retry_after_s > 0:
+        at = datetime.now(UTC) + timedelta(seconds=retry_after_s)
+        message = f"User-rate limit exceeded.  Retry after {at.isoformat()[:23]}Z"
     return {
         "error": {
             "code": status,

@@ -76,6 +76,8 @@ class Faults:
     enforce_quota: bool = True
     # Gmail sends at most one notification a second per user and drops the rest.
     notify_min_interval_s: float = 1.0
+    retry_after_s: float = 0.0  # a 429 says "Retry after <now + this>" (0: a past time)
+    blocked_reason: str = ""  # e.g. "domainPolicy": every call answers that policy error
 
 
 @dataclass

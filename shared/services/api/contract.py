@@ -10,9 +10,9 @@ import msgspec
 
 from shared.ids import DOC_ID_PATTERN
 from shared.types import Json
-from shared.vocabulary import AccountState, LeadStatus, ReviewReason, Source
+from shared.vocabulary import AccountState, Health, HealthReason, LeadStatus, ReviewReason, Source
 
-__all__ = ["AccountState", "LeadStatus", "ReviewReason", "Source"]
+__all__ = ["AccountState", "Health", "HealthReason", "LeadStatus", "ReviewReason", "Source"]
 
 ID_PATTERN = DOC_ID_PATTERN  # a Firestore-safe document id (path and body)
 GMAIL_ID_PATTERN = r"[A-Za-z0-9]{1,32}"

@@ -15,6 +15,7 @@ from shared.services.api.inputs import (
     TokenRequest,
 )
 from shared.services.api.outputs import (
+    Audit,
     AuthUrl,
     BatchAccepted,
     Connected,
@@ -29,7 +30,8 @@ from shared.services.api.outputs import (
 )
 from shared.services.api.routing import Call, Route
 from shared.services.disconnect import disconnect
-from shared.services.sync import queue_batch
+from shared.services.health import mailbox_health
+from shared.services.queue import queue_batch
 from shared.types import JsonObject
 
 if TYPE_CHECKING:
@@ -44,10 +46,22 @@ NO_MAILBOX = GmailStatus(
     watch_expiration=None,
     last_sync_at=None,
     reason=None,
+    health="broken",
+    reasons=["not_connected"],
+    audit=None,
 )
 
 
-def _status(a: Account) -> GmailStatus:
+def _status(call: Call, a: Account) -> GmailStatus:
+    health, reasons = mailbox_health(call.deps, a)
+    audit = a.audit or {}
+    report = Audit(
+        label_total=int(audit.get("label_total") or 0),
+        recorded=int(audit.get("recorded") or 0),
+        missing=int(audit.get("missing") or 0),
+        queued=int(audit.get("queued") or 0),
+        at=audit.get("at"),
+    )
     return GmailStatus(
         connected=a.state == "connected",
         mailbox=a.mailbox,
@@ -56,19 +70,24 @@ def _status(a: Account) -> GmailStatus:
         watch_expiration=a.watch_expiration,
         last_sync_at=a.last_sync_at,
         reason=a.reason,
+        health=health,
+        reasons=reasons,
+        audit=report if audit else None,
     )
 
 
 def status(call: Call) -> GmailStatus:
-    """One mailbox's connection (never a token or secret name); none connected: disconnected."""
+    """One mailbox's connection and health (never a token or secret name); none connected:
+    disconnected."""
     if not call.accounts:
         return NO_MAILBOX
-    return _status(call.account())
+    return _status(call, call.account())
 
 
 def mailboxes(call: Call) -> Mailboxes:
-    """Every mailbox the caller connected, with its connection."""
-    return Mailboxes(mailboxes=[_status(a) for a in sorted(call.accounts, key=lambda a: a.mailbox)])
+    """Every mailbox the caller connected, with its connection and health."""
+    accounts = sorted(call.accounts, key=lambda a: a.mailbox)
+    return Mailboxes(mailboxes=[_status(call, a) for a in accounts])
 
 
 # ruff: noqa: PLC0415 - the OAuth flow's libraries load only for the routes that connect

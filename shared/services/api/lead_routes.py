@@ -16,7 +16,7 @@ from shared.services.api.inputs import (
 )
 from shared.services.api.outputs import BatchAccepted, Lead, LeadList, LeadSummary, Property
 from shared.services.api.routing import Call, Route
-from shared.services.sync import queue_batch
+from shared.services.queue import queue_batch
 from shared.store.lead_queries import LeadFilter
 from shared.store.lead_records import INQUIRY_FIELDS, message_key
 from shared.types import JsonObject

@@ -7,7 +7,15 @@ from typing import Literal
 
 import msgspec
 
-from shared.services.api.contract import AccountState, LeadStatus, ReviewReason, Source, Time
+from shared.services.api.contract import (
+    AccountState,
+    Health,
+    HealthReason,
+    LeadStatus,
+    ReviewReason,
+    Source,
+    Time,
+)
 from shared.types import JsonObject
 
 
@@ -30,6 +38,16 @@ class LabelRef(Out):
     name: str
 
 
+class Audit(Out):
+    """The last audit of the lead label against the email records."""
+
+    label_total: int
+    recorded: int
+    missing: int
+    queued: int
+    at: Time
+
+
 class GmailStatus(Out):
     connected: bool
     mailbox: str | None
@@ -38,6 +56,9 @@ class GmailStatus(Out):
     watch_expiration: Time
     last_sync_at: Time
     reason: str | None
+    health: Health
+    reasons: list[HealthReason]
+    audit: Audit | None
 
 
 class Mailboxes(Out):

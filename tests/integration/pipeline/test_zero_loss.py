@@ -15,9 +15,10 @@ from shared.events import SyncJob
 from shared.parsing import parse_email
 from shared.services.api.lead_routes import SHOWN_INQUIRIES
 from shared.services.process import process_chunk
+from shared.services.queue import queue_batch
 from shared.services.retry import retry_due
 from shared.services.store_chunk import MAX_PARSE_BYTES
-from shared.services.sync import queue_batch, sync_mailbox
+from shared.services.sync import sync_mailbox
 from shared.store import lead_records
 from shared.store import leads as leads_module
 from shared.store.leads import RAW_MAX

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from infra.deploy_check import deploy_rules as rules
+from infra.deploy_check.alert_rules import alert_problems
 from infra.deploy_check.mutations import MUTATIONS, Mutation, caught, mutated
 from infra.deploy_check.terraform import load
 from shared.invokers import INVOKERS, Invoker
@@ -29,6 +30,7 @@ def test_every_rule_has_a_mutation() -> None:
         rules.secret_order_problems,
         rules.api_problems,
         rules.invoker_problems,
+        alert_problems,
     }
 
 

@@ -42,6 +42,16 @@ def test_terraform_matches_the_code() -> None:
         ("ttl", lambda tf: tf["locals"]["ttl_fields"].pop("oauth_states")),
         ("scheduler target", lambda tf: tf["locals"]["schedules"].update(nightly={})),
         (
+            "scheduler task",
+            lambda tf: tf["locals"]["schedules"]["audit"].update(task="audit-everything"),
+        ),
+        ("alert", lambda tf: tf["locals"]["log_alerts"].pop("lh_dead_emails")),
+        ("log metric", lambda tf: tf["locals"]["log_metrics"].pop("lh_audit_missing")),
+        (
+            "dead-letter alert",
+            lambda tf: tf["resource"]["google_monitoring_alert_policy"].pop("dead_letters"),
+        ),
+        (
             "dead letters",
             lambda tf: tf["resource"]["google_pubsub_subscription"]["function_push"].pop(
                 "dead_letter_policy"

@@ -1,0 +1,48 @@
+"""A mailbox's health as the frontend shows it: ``ok``, ``degraded`` or ``broken``, with the
+reasons (see ``shared.vocabulary.HealthReason``)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Protocol
+
+from shared.clock import utcnow
+from shared.ports import Configured, HoldsBatches, HoldsRetries
+from shared.services.retry import STUCK_AFTER, STUCK_SCAN
+from shared.store.accounts import Account
+from shared.vocabulary import BROKEN_REASONS, Health, HealthReason
+
+
+class Ports(Configured, HoldsRetries, HoldsBatches, Protocol):
+    """What the health check uses of the composition root."""
+
+
+WATCH_WARNING = timedelta(days=1)
+
+
+def mailbox_health(deps: Ports, account: Account) -> tuple[Health, list[HealthReason]]:
+    """The mailbox's health and every reason it is not ``ok``."""
+    now = utcnow()
+    reasons: list[HealthReason] = []
+    if account.state in ("needs_reauth", "blocked"):
+        reasons.append(account.state)
+    elif account.state != "connected":
+        reasons.append("not_connected")
+    else:
+        expiry = account.watch_expiration
+        if expiry is None or expiry <= now:
+            reasons.append("watch_expired")
+        elif expiry <= now + WATCH_WARNING:
+            reasons.append("watch_expiring")
+        stale = timedelta(minutes=2 * deps.settings.safety_net_minutes)
+        if account.last_sync_at is None or now - account.last_sync_at > stale:
+            reasons.append("sync_stale")
+    if (account.audit or {}).get("missing"):
+        reasons.append("audit_missing")
+    if deps.retries.count(account.mailbox, "dead"):
+        reasons.append("dead_emails")
+    if deps.batches.stuck(account.mailbox, now - STUCK_AFTER, STUCK_SCAN):
+        reasons.append("stuck_batches")
+    if BROKEN_REASONS.intersection(reasons):
+        return "broken", reasons
+    return ("degraded" if reasons else "ok"), reasons

@@ -1,0 +1,41 @@
+"""Queue a batch of a mailbox's emails: one batch document, its chunks published."""
+
+from __future__ import annotations
+
+import hashlib
+
+from shared.clock import utcnow
+from shared.events import ChunkJob, Trigger
+from shared.logs import get_logger
+from shared.ports import Queues
+from shared.store.accounts import Account
+
+log = get_logger("queue")
+
+
+def batch_id_for(mailbox: str, trigger: str, start: int, ids: list[str]) -> str:
+    """Deterministic batch id: a redelivered sync job recreates the same batch."""
+    digest = hashlib.sha256(f"{mailbox}|{trigger}|{start}|{','.join(ids)}".encode()).hexdigest()
+    return f"{trigger}-{digest[:20]}"
+
+
+def queue_batch(
+    deps: Queues, account: Account, trigger: Trigger, start: int, ids: list[str]
+) -> str | None:
+    """Create a batch of the account's mailbox (owned by its owner) for ``ids`` and publish
+    its chunks; returns the batch id (None for no ids)."""
+    if not ids:
+        return None
+    mailbox = account.mailbox
+    size = deps.settings.chunk_size
+    batch_id = batch_id_for(mailbox, trigger, start, ids)
+    chunks = {f"c{n:05d}": ids[i : i + size] for n, i in enumerate(range(0, len(ids), size))}
+    deps.batches.create(batch_id, mailbox, trigger, chunks, utcnow(), account.owner)
+    jobs = [
+        ChunkJob(batch_id=batch_id, chunk_id=chunk_id, mailbox=mailbox, ids=part, trigger=trigger)
+        for chunk_id, part in chunks.items()
+    ]
+    deps.publisher.publish(deps.settings.topic_batches, jobs)
+    fields = {"batch_id": batch_id, "emails": len(ids), "chunks": len(chunks), "trigger": trigger}
+    log.info("batch queued", extra={"fields": fields})
+    return batch_id

@@ -1,0 +1,73 @@
+"""Gmail's errors as it words them: when to come back, and which policy blocks a mailbox."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, datetime, timedelta
+
+import httplib2
+import pytest
+from googleapiclient.errors import HttpError
+
+from shared.errors import ConfigError, GmailRateLimitError, MailboxBlockedError
+from shared.gmail.errors import map_error
+
+NOW = datetime.now(UTC)
+
+
+def _http_error(status: int, reason: str, message: str, **headers: str) -> HttpError:
+    resp = httplib2.Response({"status": str(status), **headers})
+    body = {"error": {"code": status, "message": message, "errors": [{"reason": reason}]}}
+    return HttpError(resp, json.dumps(body).encode())
+
+
+def test_retry_after_from_gmails_text() -> None:
+    at = (NOW + timedelta(minutes=15)).isoformat()[:23] + "Z"
+    text = f"User-rate limit exceeded.  Retry after {at}"
+    error = map_error(_http_error(429, "rateLimitExceeded", text), "messages.get")
+    assert isinstance(error, GmailRateLimitError) and error.retry_at is not None
+    assert abs((error.retry_at - NOW).total_seconds() - 900) < 5
+
+
+@pytest.mark.parametrize(
+    "header", ["120", (NOW + timedelta(seconds=120)).strftime("%a, %d %b %Y %H:%M:%S GMT")]
+)
+def test_retry_after_from_the_header(header: str) -> None:
+    error = map_error(_http_error(429, "", "Too many", **{"retry-after": header}), "x")
+    assert isinstance(error, GmailRateLimitError) and error.retry_at is not None
+    assert 100 < (error.retry_at - NOW).total_seconds() < 130
+
+
+def test_a_past_or_absurd_retry_time_is_bounded() -> None:
+    past = map_error(
+        _http_error(429, "rateLimitExceeded", "Retry after 2020-01-21T12:57:51.196Z"), "x"
+    )
+    assert isinstance(past, GmailRateLimitError) and past.retry_at is None
+    far = map_error(_http_error(429, "", "x", **{"retry-after": "99999999"}), "x")
+    assert isinstance(far, GmailRateLimitError) and far.retry_at is not None
+    assert far.retry_at - NOW <= timedelta(hours=24, seconds=5)
+
+
+@pytest.mark.parametrize(
+    ("status", "reason", "message"),
+    [
+        (403, "domainPolicy", "The domain administrators have disabled Gmail apps."),
+        (400, "failedPrecondition", "Mail service not enabled"),
+        (403, "insufficientPermissions", "Request had insufficient authentication scopes."),
+    ],
+)
+def test_workspace_policies_block_the_mailbox(status: int, reason: str, message: str) -> None:
+    error = map_error(_http_error(status, reason, message), "history.list")
+    assert isinstance(error, MailboxBlockedError) and error.code == "blocked"
+
+
+def test_a_project_without_the_gmail_api_is_a_configuration_error() -> None:
+    error = map_error(_http_error(403, "accessNotConfigured", "Gmail API has not been used"), "x")
+    assert isinstance(error, ConfigError)
+
+
+def test_a_quota_403_is_a_rate_limit_not_a_block() -> None:
+    text = "Quota exceeded for quota metric 'Queries' and limit 'Queries per minute per user'"
+    assert isinstance(
+        map_error(_http_error(403, "rateLimitExceeded", text), "x"), GmailRateLimitError
+    )
