@@ -1,5 +1,6 @@
-"""renew_watch (HTTP, Cloud Scheduler with OIDC): the scheduled tasks, chosen by ``?task=``:
-``renew`` (default; daily watch renewal), ``sync`` (the safety-net sync) or ``audit``."""
+"""renew_watch (HTTP, Cloud Scheduler with OIDC): the scheduled tasks, chosen by the JSON
+body's ``task``: ``renew`` (the default; daily watch renewal), ``sync`` (the safety-net sync)
+or ``audit``."""
 
 import flask
 import functions_framework
@@ -7,7 +8,10 @@ import functions_framework
 from shared.bootstrap import deps
 from shared.errors import ValidationError
 from shared.http import Reply, guarded, iam_token, reply, verify_scheduler
+from shared.jsonio import decode_json
 from shared.services.renew import TASKS
+
+BODY_MAX = 1024
 
 
 @functions_framework.http
@@ -16,7 +20,10 @@ def renew_watch(request: flask.Request) -> Reply:
 
     def act() -> Reply:
         verify_scheduler(deps(), iam_token(request.headers))
-        task = TASKS.get(request.args.get("task", "renew"))
+        raw = request.stream.read(BODY_MAX + 1)  # never more than the bound
+        body = decode_json(raw, BODY_MAX) if raw.strip() else {}
+        name = body.get("task", "renew") if isinstance(body, dict) else None
+        task = TASKS.get(name) if isinstance(name, str) else None
         if task is None:
             fields = {"task": f"one of {', '.join(TASKS)}"}
             raise ValidationError("unknown task", details={"fields": fields})

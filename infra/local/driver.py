@@ -80,11 +80,12 @@ class Driver:
         return requests.get(callback, allow_redirects=False, timeout=60, headers={"Cookie": cookie})
 
     def scheduler(self, name: str, task: str | None = None) -> requests.Response:
-        """Cloud Scheduler calls an HTTP function with its OIDC token (``?task=``)."""
+        """Cloud Scheduler calls an HTTP function with its OIDC token (and a JSON body
+        ``{"task": …}``, as Terraform's jobs send)."""
         token = self.mint(self.fns.url(name), SCHEDULER_SA)
         return requests.post(
             self.fns.url(name),
-            params={"task": task} if task else None,
+            json={"task": task} if task else None,
             headers={"Authorization": f"Bearer {token}"},
             timeout=120,
         )

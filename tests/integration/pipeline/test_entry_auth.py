@@ -164,6 +164,23 @@ def test_scheduler_endpoints_reject_bad_tokens(pipeline: Pipeline, name: str) ->
     assert pipeline.pull("TOPIC_SYNC") == [] and pipeline.pull("TOPIC_BATCHES") == []
 
 
+def test_the_scheduled_tasks_are_chosen_by_the_body_and_bounded(pipeline: Pipeline) -> None:
+    pipeline.connect()
+    pipeline.pull("TOPIC_SYNC")
+    fn = client("renew_watch")
+    auth = {"Authorization": f"Bearer {pipeline.token('https://hooks.test/renew', SCHED_SA)}"}
+    assert fn.post("/", json={"task": "sync"}, headers=auth).get_json() == {"synced": 1}
+    assert fn.post("/", json={"task": "audit"}, headers=auth).get_json() == {"audits": 1}
+    triggers = sorted(m["trigger"] for m in pipeline.pull("TOPIC_SYNC"))
+    assert triggers == ["audit", "scheduled"]
+    for body in ({"task": "everything"}, {"task": 7}, ["audit"]):
+        resp = fn.post("/", json=body, headers=auth)
+        assert resp.status_code == 400 and resp.get_json()["error"]["code"] == "invalid_argument"
+    huge = fn.post("/", data=b'{"task": "' + b"a" * 5000 + b'"}', headers=auth)
+    assert huge.status_code == 400 and huge.get_json()["error"]["code"] == "malformed_payload"
+    assert pipeline.pull("TOPIC_SYNC") == []
+
+
 def test_oauth_callback_rejects_bad_state_and_changes_nothing(pipeline: Pipeline) -> None:
     fn = client("oauth")
     deps = pipeline.deps
