@@ -13,6 +13,7 @@ import signal
 import sys
 import time
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from google.cloud import pubsub_v1  # type: ignore[attr-defined]
@@ -28,15 +29,33 @@ CORPUS = ROOT / "tests" / "fixtures" / "emails" / "dev"
 NEW_EMAILS = 100
 
 
+_shown: dict[str, int] = {}  # label -> the last fifth printed (not on a terminal)
+
+
 def progress(label: str, done: int, total: int) -> None:
-    """One progress line, redrawn in place on a terminal."""
+    """One progress line, redrawn in place on a terminal; elsewhere a line each time the
+    work passes another fifth (however far it jumped since the last look)."""
     width = 30
     filled = int(width * done / max(total, 1))
     line = f"{label:<10} [{'#' * filled}{'.' * (width - filled)}] {done}/{total}"
     if sys.stdout.isatty():
         print("\r" + line, end="" if done < total else "\n", flush=True)
-    elif done == total or done % max(1, total // 5) == 0:
+        return
+    fifth = 5 * done // max(total, 1)
+    if fifth > _shown.get(label, -1):
+        _shown[label] = fifth
         print(line, flush=True)
+
+
+def watch(label: str, count: Callable[[], int], total: int, timeout: float) -> None:
+    """Wait for ``total`` while drawing its progress, ending with the final figure."""
+    wait_until(
+        lambda: count() >= total,
+        timeout,
+        every=0.3,
+        on_tick=lambda: progress(label, min(count(), total), total),
+    )
+    progress(label, min(count(), total), total)
 
 
 def _processed(driver: Driver) -> int:
@@ -63,21 +82,13 @@ def run(driver: Driver) -> dict[str, object]:
     print(f"OAuth callback answered {answer.status_code} -> {answer.headers.get('Location')}")
     if "gmail=connected" not in answer.headers.get("Location", ""):
         raise SystemExit("connecting the mailbox failed; see build/demo/fn-oauth.log")
-    wait_until(
-        lambda: _processed(driver) >= len(corpus),
-        180,
-        on_tick=lambda: progress("backfill", min(_processed(driver), len(corpus)), len(corpus)),
-    )
+    watch("backfill", lambda: _processed(driver), len(corpus), 180)
     for n, (raw, _) in enumerate(stream(NEW_EMAILS, 7, MAILBOX), start=1):
         driver.deliver(MAILBOX, raw, [LABEL])
         time.sleep(0.05)
         progress("delivered", n, NEW_EMAILS)
     total = len(corpus) + NEW_EMAILS
-    wait_until(
-        lambda: _processed(driver) >= total,
-        180,
-        on_tick=lambda: progress("processed", min(_processed(driver), total), total),
-    )
+    watch("processed", lambda: _processed(driver), total, 180)
     before = driver.outcomes(MAILBOX)
     driver.scheduler("renew_watch")  # re-registers the watch and re-runs the sync
     _redeliver_notification(driver)

@@ -55,9 +55,13 @@ class LeadStore:
     def _keep_raw(
         self, batch: Sdk, mailbox: str, gmail_id: str, lead: Lead, raw: bytes, now: datetime
     ) -> None:
-        """Keep the raw email (re-parse needs it) only for a lead or mail from a known site,
-        in its own document that Firestore's TTL deletes after the retention period."""
-        if not (lead.is_lead or lead.source not in (None, "other")) or len(raw) >= RAW_MAX:
+        """Keep the raw email only where a parser fix is likely to change the result: a lead
+        that needs review, mail from a known site that is not a lead. A lead read whole has
+        everything in its record; a re-parse fetches it from Gmail again (5 quota units), so
+        it costs no write here. Kept in its own document, which Firestore's TTL deletes
+        after the retention period."""
+        doubtful = lead.needs_review if lead.is_lead else lead.source not in (None, "other")
+        if not doubtful or len(raw) >= RAW_MAX:
             return
         doc = {"mailbox": mailbox, "gmail_id": gmail_id, "raw": raw, "stored_at": now}
         if self._retention is not None:

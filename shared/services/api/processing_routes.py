@@ -7,7 +7,7 @@ from shared.services.api.inputs import HistoryQuery
 from shared.services.api.outputs import BatchItem, BatchStatus, History, Retried, RetryEntry
 from shared.services.api.routing import Call, Route
 from shared.services.retry import retry_batch
-from shared.store.batches import BatchSummary
+from shared.store.batch_figures import BatchSummary
 
 
 def _summary(call: Call) -> BatchSummary:

@@ -13,7 +13,7 @@ from shared.errors import RetryableError
 from shared.events import ChunkJob, SyncJob
 from shared.services.process import process_chunk
 from shared.services.sync import sync_mailbox
-from tests.helpers import consent_code
+from tests.helpers import CORPUS, consent_code
 from tests.integration.pipeline.conftest import USER, Pipeline
 from tests.integration.pipeline.test_entry_auth import bad_tokens, client
 
@@ -243,10 +243,14 @@ def test_only_the_lead_label_is_read_and_only_needed_raw_kept(pipeline: Pipeline
     assert [job.ids for job in p.chunk_jobs()] == [[ids[0]]]
     by_query = api.post("/gmail/process-batch", json={"q": "results"}, headers=auth(p))
     assert by_query.status_code == 404  # "results" matches only the INBOX email
-    # an unrelated email inside the label is recorded without its raw body; a lead keeps it
+    # an unrelated email inside the label is recorded without its raw body, and so is a lead
+    # read whole (a re-parse fetches it again); a lead that needs review keeps it
     labelled = p.deliver(PRIVATE.replace(b"results-1", b"results-2"))
-    process_chunk(p.deps, ChunkJob("manual-x", "c00000", p.mailbox, [labelled], "manual"))
-    assert p.deps.leads.existing(p.mailbox, [labelled])[labelled]["outcome"] == "not_lead"
+    doubtful = p.deliver((CORPUS / "real" / "real-0019.eml").read_bytes())
+    job = ChunkJob("manual-x", "c00000", p.mailbox, [labelled, doubtful], "manual")
+    outcomes = process_chunk(p.deps, job)
+    assert outcomes[labelled] == "not_lead" and outcomes[doubtful] in ("lead", "merged")
     assert p.deps.leads.raw(p.mailbox, labelled) is None
-    kept = p.deps.db.collection("raw_emails").document(f"{p.mailbox}:{ids[0]}").get()
+    assert p.deps.leads.raw(p.mailbox, ids[0]) is None
+    kept = p.deps.db.collection("raw_emails").document(f"{p.mailbox}:{doubtful}").get()
     assert kept.exists and kept.to_dict()["expires_at"] > kept.to_dict()["stored_at"]
