@@ -39,8 +39,13 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "FRONTEND_ORIGINS": ("http://localhost:5173", "CORS origins, comma-separated"),
     "TOPIC_GMAIL": ("gmail-notifications", "Topic Gmail publishes change notifications to"),
     "TOPIC_SYNC": ("mailbox-sync", "Topic of mailbox sync jobs"),
-    "TOPIC_BATCHES": ("email-batches", "Topic of message-id chunks to process"),
+    "TOPIC_BATCHES": (
+        "email-batches",
+        "Topic of bulk chunks (backfill, audit, manual, re-parse, retries)",
+    ),
+    "TOPIC_LIVE": ("email-live", "Topic of live chunks (new mail a sync found)"),
     "CHUNK_SIZE": ("25", "Message ids per processing chunk"),
+    "BULK_WINDOW": ("4", "Chunks of one bulk batch in flight at once (the rest follow)"),
     "RAW_RETENTION_DAYS": ("365", "Days a kept raw email lives (Firestore TTL); 0 keeps it"),
     "RETRY_MAX_ATTEMPTS": ("5", "Attempts before a failed message becomes dead"),
     "SAFETY_NET_MINUTES": ("15", "Minutes between safety-net syncs (Terraform schedules them)"),
@@ -112,7 +117,9 @@ class Settings:
     topic_gmail: str
     topic_sync: str
     topic_batches: str
+    topic_live: str
     chunk_size: int
+    bulk_window: int
     raw_retention_days: int
     retry_max_attempts: int
     safety_net_minutes: int

@@ -53,6 +53,13 @@ class GmailRateLimitError(RetryableError):
         self.retry_at = retry_at
 
 
+class QuotaBusyError(RetryableError):
+    """The mailbox's Gmail quota is reserved further ahead than a worker should wait: the
+    message goes back to Pub/Sub (redelivered after its backoff) instead of holding a slot."""
+
+    code = "quota_busy"
+
+
 class GmailUnavailableError(RetryableError):
     """Gmail answered 5xx or the connection failed."""
 

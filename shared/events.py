@@ -44,6 +44,11 @@ class ChunkJob:
     mailbox: str
     ids: list[str] = field(default_factory=list)
     trigger: Trigger = "push"
+    window: int = 0  # bulk: this many chunks of the batch in flight; done, one sends the next
+
+
+MAX_WINDOW = 64
+LIVE_TRIGGERS = ("push", "scheduled")  # emails a sync found: the live lane
 
 
 def encode(job: SyncJob | ChunkJob) -> bytes:
@@ -112,9 +117,12 @@ def chunk_job(data: JsonObject) -> ChunkJob:
             mailbox=str(data["mailbox"]).lower(),
             ids=ids,
             trigger=data.get("trigger", "push"),
+            window=data.get("window", 0),
         )
     except (KeyError, TypeError) as exc:
         raise MalformedPayloadError("chunk job is missing fields") from exc
+    if type(job.window) is not int or not 0 <= job.window <= MAX_WINDOW:
+        raise MalformedPayloadError("chunk job has an invalid window")
     if not is_mailbox(job.mailbox) or not is_doc_id(job.batch_id):
         raise MalformedPayloadError("chunk job names an invalid mailbox or batch")
     if job.trigger not in TRIGGERS or not job.ids or len(job.ids) > 100:

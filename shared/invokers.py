@@ -26,6 +26,7 @@ INVOKERS: dict[str, Invoker] = {
     "gmail_webhook": Invoker.PUSH,
     "sync_mailbox": Invoker.PUSH,
     "process_emails": Invoker.PUSH,
+    "process_live": Invoker.PUSH,
     "retry_failed": Invoker.SCHEDULER,
     "renew_watch": Invoker.SCHEDULER,
 }

@@ -25,11 +25,16 @@ from infra.local.stack import ROOT, LocalStack
 from shared.invokers import INVOKERS, Invoker
 
 HTTP_FUNCTIONS = ("api", "oauth", "gmail_webhook", "retry_failed", "renew_watch")
-EVENT_FUNCTIONS = {"sync_mailbox": "mailbox-sync", "process_emails": "email-batches"}
+EVENT_FUNCTIONS = {
+    "sync_mailbox": "mailbox-sync",
+    "process_emails": "email-batches",
+    "process_live": "email-live",
+}
 PUSH_SA = "gmail-push@leadharvest-local.iam.gserviceaccount.com"
 SCHEDULER_SA = "scheduler@leadharvest-local.iam.gserviceaccount.com"
 DEMO_USER = "owner@example.com"
 ACK_DEADLINE_S = 300
+CONCURRENCY = 16  # = push_relay's messages in flight per subscription
 
 
 @dataclass
@@ -84,6 +89,9 @@ class Functions:
             "OAUTH_REDIRECT_URI": f"{self.url('oauth')}/callback",
             "FRONTEND_URL": "http://127.0.0.1:9/app",
             "OAUTHLIB_INSECURE_TRANSPORT": "1",  # oauthlib refuses http:// token URLs otherwise
+            # requests one process serves at once, as one production instance does (Terraform
+            # concurrency of the event functions); each relay keeps as many in flight
+            "THREADS": str(CONCURRENCY),
         }
 
     def _subscriptions(self) -> dict[str, str]:

@@ -60,6 +60,12 @@ def main() -> None:
         action="store_true",
         help="deliver every message twice, the copy late (at-least-once tests)",
     )
+    ap.add_argument(
+        "--retry-delay",
+        type=float,
+        default=1.0,
+        help="seconds before a failed delivery is retried (production: 10 s to 10 min)",
+    )
     args = ap.parse_args()
     tokens = TokenSource(args.fake, args.endpoint, args.service_account)
 
@@ -82,9 +88,17 @@ def main() -> None:
             timer = threading.Timer(rng.uniform(0.1, 3.0), post, args=(body,))
             timer.daemon = True
             timer.start()
-        (message.ack if post(body) < 300 else message.nack)()
+        if post(body) < 300:
+            message.ack()
+        else:  # Pub/Sub's retry policy: redelivered after a backoff, not at once (the
+            # client keeps extending a leased message's deadline, so it is nacked later)
+            later = threading.Timer(args.retry_delay, message.nack)
+            later.daemon = True
+            later.start()
 
     subscriber = pubsub_v1.SubscriberClient()
+    # several deliveries in flight, as Pub/Sub push to an instance with concurrency 16 (the
+    # emulator's own push would deliver without a token)
     flow = pubsub_v1.types.FlowControl(max_messages=16)
     subscriber.subscribe(args.subscription, callback=deliver, flow_control=flow).result()
 

@@ -80,6 +80,7 @@ locals {
     api_reader            = { fn = "api", role = "reader", conditioned = true }
     sync_mailbox_reader   = { fn = "sync_mailbox", role = "reader", conditioned = true }
     process_emails_reader = { fn = "process_emails", role = "reader", conditioned = true }
+    process_live_reader   = { fn = "process_live", role = "reader", conditioned = true }
     renew_watch_reader    = { fn = "renew_watch", role = "reader", conditioned = true }
   }
 }

@@ -9,9 +9,10 @@ locals {
     gmail = "gmail-notifications"
     sync  = "mailbox-sync"
     batch = "email-batches"
+    live  = "email-live"
   }
   functions_http  = ["api", "oauth", "gmail_webhook", "retry_failed", "renew_watch"]
-  functions_event = { sync_mailbox = "sync", process_emails = "batch" }
+  functions_event = { sync_mailbox = "sync", process_emails = "batch", process_live = "live" }
   function_names  = concat(local.functions_http, keys(local.functions_event))
 
   # Who may invoke each function; shared/invokers.py holds the same table (a deploy check
@@ -23,6 +24,7 @@ locals {
     gmail_webhook  = "push"
     sync_mailbox   = "push"
     process_emails = "push"
+    process_live   = "push"
     retry_failed   = "scheduler"
     renew_watch    = "scheduler"
   }
@@ -43,6 +45,21 @@ locals {
     renew_watch    = 300
     sync_mailbox   = 540
     process_emails = 540
+    process_live   = 120
+  }
+
+  # How each function scales (README "Lanes and scale"): requests one instance serves at once
+  # (the work waits on Gmail and Firestore, so one vCPU serves many), instance bounds, size.
+  # process_live keeps one warm instance so a new lead never waits for a cold start.
+  runtime = {
+    api            = { concurrency = 20, min = 0, max = 10, cpu = "1", memory = "512Mi" }
+    oauth          = { concurrency = 20, min = 0, max = 5, cpu = "1", memory = "512Mi" }
+    gmail_webhook  = { concurrency = 40, min = 0, max = 10, cpu = "1", memory = "256Mi" }
+    retry_failed   = { concurrency = 1, min = 0, max = 1, cpu = "1", memory = "512Mi" }
+    renew_watch    = { concurrency = 1, min = 0, max = 1, cpu = "1", memory = "512Mi" }
+    sync_mailbox   = { concurrency = 16, min = 0, max = 20, cpu = "1", memory = "512Mi" }
+    process_emails = { concurrency = 16, min = 0, max = var.bulk_max_instances, cpu = "1", memory = "1Gi" }
+    process_live   = { concurrency = 16, min = 1, max = 20, cpu = "1", memory = "1Gi" }
   }
 
   # One URL per function, used both as the endpoint callers post to and as the audience of
@@ -84,11 +101,13 @@ locals {
     TOPIC_GMAIL               = local.topics.gmail
     TOPIC_SYNC                = local.topics.sync
     TOPIC_BATCHES             = local.topics.batch
+    TOPIC_LIVE                = local.topics.live
     CHUNK_SIZE                = tostring(var.chunk_size)
+    BULK_WINDOW               = tostring(var.bulk_window)
     RAW_RETENTION_DAYS        = tostring(var.raw_retention_days)
     RETRY_MAX_ATTEMPTS        = tostring(var.retry_max_attempts)
     SAFETY_NET_MINUTES        = tostring(var.safety_net_minutes)
-    GMAIL_QUOTA_UNITS         = "250"
+    GMAIL_QUOTA_UNITS         = tostring(var.gmail_user_units_per_s)
     SECRETS_BACKEND           = "secretmanager"
   }
   secret_environment = {
@@ -150,6 +169,11 @@ module "function" {
   build_service_account = google_service_account.build.id
   timeout_seconds       = local.timeouts[each.value]
   ingress               = local.ingress[each.value]
+  concurrency           = local.runtime[each.value].concurrency
+  min_instances         = local.runtime[each.value].min
+  max_instances         = local.runtime[each.value].max
+  cpu                   = local.runtime[each.value].cpu
+  memory                = local.runtime[each.value].memory
 
   # Everything a new instance needs exists before it starts: the APIs, the function's roles,
   # its access to the OAuth client secret, and the build account's roles.

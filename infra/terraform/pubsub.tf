@@ -134,6 +134,8 @@ locals {
     renew_to_sync  = { fn = "renew_watch", topic = "sync" }
     oauth_to_sync  = { fn = "oauth", topic = "sync" }
     sync_to_batch  = { fn = "sync_mailbox", topic = "batch" }
+    sync_to_live   = { fn = "sync_mailbox", topic = "live" }
+    bulk_to_batch  = { fn = "process_emails", topic = "batch" }
     retry_to_batch = { fn = "retry_failed", topic = "batch" }
     oauth_to_batch = { fn = "oauth", topic = "batch" }
     api_to_batch   = { fn = "api", topic = "batch" }

@@ -120,3 +120,21 @@ variable "alert_email" {
   description = "Email address the alert policies notify (dead letters, dead emails, mailboxes needing the user, audit findings, function errors)."
   type        = string
 }
+
+variable "bulk_window" {
+  description = "Chunks of one bulk batch (backfill, audit, manual, re-parse) in flight at once; each finished chunk sends the next."
+  type        = number
+  default     = 4
+}
+
+variable "bulk_max_instances" {
+  description = "Most process_emails (bulk lane) instances; README \"Lanes and scale\" has the arithmetic."
+  type        = number
+  default     = 40
+}
+
+variable "gmail_user_units_per_s" {
+  description = "Gmail quota units per user per second the limiter hands out: 100 for projects created since 1 May 2026 (6,000 a minute), 250 for older ones (15,000 a minute)."
+  type        = number
+  default     = 100
+}

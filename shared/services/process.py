@@ -21,7 +21,6 @@ from shared.errors import (
     InvalidGrantError,
     LeadHarvestError,
     MailboxBlockedError,
-    MessageGoneError,
 )
 from shared.events import ChunkJob
 from shared.logs import get_logger
@@ -37,11 +36,12 @@ from shared.ports import (
     ReachesGmail,
     SharesQuota,
 )
+from shared.services.failures import record_failures
 from shared.services.gmail_access import hold, mark_blocked, wait_for_gmail
 from shared.services.reparse import reparse_chunk
 from shared.services.store_chunk import store_fetched
 from shared.services.sync import mark_needs_reauth
-from shared.store.retries import Failure
+from shared.services.window import send_next
 
 
 class Ports(
@@ -112,11 +112,14 @@ def process_chunk(deps: Ports, job: ChunkJob) -> dict[str, str]:
         )
         return {}
     if job.trigger == "reparse":
-        return reparse_chunk(deps, job)
+        reparsed = reparse_chunk(deps, job)
+        send_next(deps, job)
+        return reparsed
     outcomes: dict[str, str] = {}
     for gmail_id, rec in deps.leads.existing(job.mailbox, job.ids).items():
         outcomes[gmail_id] = rec["outcome"] if rec.get("batch_id") == job.batch_id else "duplicate"
     todo = [i for i in dict.fromkeys(job.ids) if i not in outcomes]
+    redelivered = not todo and "duplicate" not in outcomes.values()  # done by this chunk before
     failures: dict[str, LeadHarvestError] = {}
     timings: dict[str, float] = {}
     park = account.state != "connected"
@@ -138,31 +141,8 @@ def process_chunk(deps: Ports, job: ChunkJob) -> dict[str, str]:
             park = True
         except GmailRateLimitError as exc:  # held by Gmail's Retry-After: wait in the list
             failures = {i: exc for i in todo}
-    held = max(  # Gmail's Retry-After holds the whole mailbox: no retry before the latest
-        (
-            e.retry_at
-            for e in failures.values()
-            if isinstance(e, GmailRateLimitError) and e.retry_at
-        ),
-        default=None,
-    )
-    for gmail_id in todo:
-        if gmail_id in outcomes:
-            continue
-        error = failures.get(gmail_id) or InvalidGrantError("mailbox not connected")
-        if isinstance(error, MessageGoneError):
-            outcomes[gmail_id] = "gone"  # deleted in Gmail: nothing left to process
-            continue
-        not_before = held if isinstance(error, GmailRateLimitError) else None
-        failure = Failure(gmail_id, type(error).__name__, str(error), not_before)
-        outcomes[gmail_id] = deps.retries.fail(
-            job.mailbox, job.batch_id, job.chunk_id, failure, now, park=park, owner=account.owner
-        )
-        if outcomes[gmail_id] == "pending":
-            outcomes[gmail_id] = "failed"
-        elif outcomes[gmail_id] == "dead":
-            fields = {"batch_id": job.batch_id, "error_class": failure.error_class}
-            log.error("email dead", extra={"fields": fields})
+    left = [i for i in todo if i not in outcomes]
+    outcomes |= record_failures(deps, job, account.owner, left, failures, park, now)
     if job.trigger == "retry":
         deps.retries.resolve(
             job.mailbox,
@@ -171,6 +151,8 @@ def process_chunk(deps: Ports, job: ChunkJob) -> dict[str, str]:
             now,
         )
     deps.batches.record(job.batch_id, job.chunk_id, outcomes, utcnow())
+    if not redelivered:  # its first run already sent the next chunk of the window
+        send_next(deps, job)
     log.info(
         "chunk processed",
         extra={

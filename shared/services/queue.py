@@ -1,11 +1,18 @@
-"""Queue a batch of a mailbox's emails: one batch document, its chunks published."""
+"""Queue a batch of a mailbox's emails: one batch document, its chunks published.
+
+Two lanes: emails a sync found (push, safety net) go to the live topic, all chunks at once
+(usually one); bulk work (backfill, audit, manual, re-parse) goes to the bulk topic a window
+at a time: ``BULK_WINDOW`` chunks of a batch are in flight and each one, when done, sends the
+chunk ``BULK_WINDOW`` places after it. So mailboxes' bulk work interleaves instead of one
+mailbox's backlog filling the queue, and no chunk waits long for its mailbox's quota.
+"""
 
 from __future__ import annotations
 
 import hashlib
 
 from shared.clock import utcnow
-from shared.events import ChunkJob, Trigger
+from shared.events import LIVE_TRIGGERS, ChunkJob, Trigger
 from shared.logs import get_logger
 from shared.ports import Queues
 from shared.store.accounts import Account
@@ -31,11 +38,14 @@ def queue_batch(
     batch_id = batch_id_for(mailbox, trigger, start, ids)
     chunks = {f"c{n:05d}": ids[i : i + size] for n, i in enumerate(range(0, len(ids), size))}
     deps.batches.create(batch_id, mailbox, trigger, chunks, utcnow(), account.owner)
+    live = trigger in LIVE_TRIGGERS
+    window = 0 if live or len(chunks) <= deps.settings.bulk_window else deps.settings.bulk_window
     jobs = [
-        ChunkJob(batch_id=batch_id, chunk_id=chunk_id, mailbox=mailbox, ids=part, trigger=trigger)
+        ChunkJob(batch_id, chunk_id, mailbox, part, trigger, window)
         for chunk_id, part in chunks.items()
     ]
-    deps.publisher.publish(deps.settings.topic_batches, jobs)
+    s = deps.settings
+    deps.publisher.publish(s.topic_live if live else s.topic_batches, jobs[: window or None])
     fields = {"batch_id": batch_id, "emails": len(ids), "chunks": len(chunks), "trigger": trigger}
     log.info("batch queued", extra={"fields": fields})
     return batch_id

@@ -72,6 +72,15 @@ class BatchStore:
             return False
         return True
 
+    def chunk_ids(self, batch_id: str, chunk_id: str) -> list[str]:
+        """The ids planned for one chunk of a batch (none: no such chunk)."""
+        with store_errors("read chunk ids"):
+            snap = self._ref(batch_id).get(field_paths=[f"chunk_ids.{chunk_id}"])
+            on_batch = ((snap.to_dict() or {}).get("chunk_ids") or {}).get(chunk_id)
+            if on_batch is None and snap.exists:
+                on_batch = (self._chunk(batch_id, chunk_id).get().to_dict() or {}).get("ids")
+        return [str(i) for i in on_batch or []]
+
     def _chunk(self, batch_id: str, chunk_id: str) -> Sdk:
         return self._ref(batch_id).collection("chunks").document(chunk_id)
 

@@ -17,7 +17,7 @@ from google.api_core.exceptions import AlreadyExists
 from google.cloud import firestore
 
 from shared.clock import utcnow
-from shared.errors import GmailRateLimitError
+from shared.errors import QuotaBusyError
 from shared.store.errors import store_errors
 from shared.types import Sdk
 
@@ -31,7 +31,9 @@ class QuotaSlots:
         db: Firestore client.
         units_per_second: The share of the per-user quota this limiter may hand out.
         block_units: Units one block covers; a call reserves as many blocks as it needs.
-        max_wait_s: How far ahead a reservation may reach before giving up (retryable).
+        max_wait_s: How far ahead a reservation may reach: a worker waits at most this long
+            for its mailbox's quota, else :class:`QuotaBusyError` (the bulk window keeps a
+            mailbox's reservations about 2 s ahead, so this is rare).
     """
 
     def __init__(
@@ -39,7 +41,7 @@ class QuotaSlots:
         db: firestore.Client,
         units_per_second: float,
         block_units: int,
-        max_wait_s: float = 30.0,
+        max_wait_s: float = 5.0,
     ) -> None:
         self._db = db
         self.block_units = block_units
@@ -66,4 +68,4 @@ class QuotaSlots:
                 wait = max(0.0, got[0] * self.block_s - time.time())
                 time.sleep(wait)
                 return wait
-        raise GmailRateLimitError(f"no Gmail quota free in the next {self.max_blocks} blocks")
+        raise QuotaBusyError(f"no Gmail quota free in the next {self.max_blocks} blocks")

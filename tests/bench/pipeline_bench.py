@@ -22,10 +22,11 @@ from infra.local.driver import Driver, wait_until
 from infra.local.functions_stack import Functions
 from infra.local.mailgen import stream
 from infra.local.stack import ROOT, local_stack
+from tests.bench import lanes
 
 LABEL = "Processed lead"
 HOOKS = Path(__file__).resolve().parent / "hooks"
-OUR_TOPICS = ("mailbox-sync", "email-batches")
+OUR_TOPICS = ("mailbox-sync", "email-batches", "email-live")
 HEADLINE = (
     "emails_per_s",
     "p50_s",
@@ -36,6 +37,12 @@ HEADLINE = (
     "invocations_per_email",
     "max_doc_writes_per_s",
     "backfill_4000_s",
+    "multi_mailbox_emails_per_s",
+    "multi_mailbox_fairness",
+    "live_p50_s",
+    "live_p95_s",
+    "live_p95_during_backfill_s",
+    "cpu_s_per_1000_emails",
 )
 
 
@@ -151,6 +158,16 @@ def median_run(runs: list[dict[str, Any]]) -> dict[str, Any]:
     return out
 
 
+def median_of(runs: list[dict[str, Any]], by: str | None = None) -> dict[str, Any]:
+    """Per number, its median over runs; lists from the median run of ``by`` (or the first)."""
+    middle = sorted(runs, key=lambda r: r[by])[len(runs) // 2] if by else runs[0]
+    out = {
+        k: statistics.median(r[k] for r in runs) if isinstance(v, int | float) else v
+        for k, v in middle.items()
+    }
+    return {**out, "runs": len(runs)}
+
+
 def main() -> int:
     """Run both measurements and print them."""
     push_n = int(os.environ.get("BENCH_EMAILS", "1000"))
@@ -170,16 +187,39 @@ def main() -> int:
         runs = int(os.environ.get("BENCH_PUSH_RUNS", "3"))
         push = median_run([push_run(driver, folder, push_n, i) for i in range(runs)])
         backfill = backfill_run(driver, folder, backfill_n)
+        lane_runs = int(os.environ.get("BENCH_LANE_RUNS", "3"))
+        multi_n = int(os.environ.get("BENCH_MULTI", "1000"))
+        multi = median_of(
+            [lanes.multi_mailbox(driver, multi_n, 4, str(i)) for i in range(lane_runs)],
+            "multi_mailbox_emails_per_s",
+        )
+        quiet = median_of([lanes.live_quiet(driver, 20, str(i)) for i in range(lane_runs)])
+        busy = median_of(
+            [lanes.live_during_backfill(driver, backfill_n, str(i)) for i in range(lane_runs)]
+        )
     result = {
-        **{k: push[k] for k in HEADLINE[:-1]},
+        **{k: push[k] for k in HEADLINE[:8]},
         "backfill_4000_s": backfill["seconds"],
+        **{k: multi[k] for k in HEADLINE[9:11]},
+        "live_p50_s": quiet["live_p50_s"],
+        "live_p95_s": quiet["live_p95_s"],
+        "live_p95_during_backfill_s": busy["live_p95_during_backfill_s"],
+        "cpu_s_per_1000_emails": multi["cpu_s_per_1000_emails"],
+        "single_mailbox_emails_per_s": backfill["emails_per_s"],
+        "multi_vs_single": round(multi["multi_mailbox_emails_per_s"] / backfill["emails_per_s"], 2),
         "push": push,
         "backfill": backfill,
+        "multi_mailbox": multi,
+        "live_quiet": quiet,
+        "live_during_backfill": busy,
     }
     (ROOT / "build" / "bench.json").write_text(json.dumps(result, indent=2) + "\n")
     for title, run in (
         (f"push of {push_n} lead emails (median of {push['runs']} runs)", push),
         (f"backfill of {backfill_n}", backfill),
+        (f"4 mailboxes x {multi_n} backfilled at once (median of {lane_runs})", multi),
+        (f"single new leads into a quiet mailbox (median of {lane_runs})", quiet),
+        (f"new leads of mailbox B while A backfills {backfill_n} (median of {lane_runs})", busy),
     ):
         print(f"\n{title}:")
         for key, value in run.items():

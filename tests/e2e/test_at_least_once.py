@@ -36,4 +36,4 @@ def test_duplicated_and_reordered_delivery_keeps_every_lead_exactly_once(twice: 
     check(d, mailbox, expected)
     assert len(d.outcomes(mailbox)) >= 1 and sum(d.outcomes(mailbox).values()) == 100
     relay_logs = list(Path(d.fns.stack.log_dir).glob("relay-*.log"))
-    assert len(relay_logs) == 3  # notifications, sync jobs and chunks were all duplicated
+    assert len(relay_logs) == 4  # notifications, sync jobs and both lanes of chunks: duplicated

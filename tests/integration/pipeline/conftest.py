@@ -71,9 +71,10 @@ class Pipeline:
         finally:
             sub.close()
 
-    def chunk_jobs(self) -> list[events.ChunkJob]:
-        """Chunk jobs published so far."""
-        return [events.chunk_job(d) for d in self.pull("TOPIC_BATCHES")]
+    def chunk_jobs(self, lane: str | None = None) -> list[events.ChunkJob]:
+        """Chunk jobs published so far (both lanes, or ``TOPIC_BATCHES`` / ``TOPIC_LIVE``)."""
+        lanes = [lane] if lane else ["TOPIC_BATCHES", "TOPIC_LIVE"]
+        return [events.chunk_job(d) for topic in lanes for d in self.pull(topic)]
 
     def deliver(self, raw: bytes, notify: bool = False, labels: list[str] | None = None) -> str:
         resp = requests.post(
@@ -132,6 +133,8 @@ def pipeline(
         "RETRY_MAX_ATTEMPTS": "3",
         "TOPIC_SYNC": f"sync-{tag}",
         "TOPIC_BATCHES": f"batches-{tag}",
+        "TOPIC_LIVE": f"live-{tag}",
+        "BULK_WINDOW": "64",  # every chunk at once; tests of the window set their own
         "TOPIC_GMAIL": f"gmail-{tag}",
         "OAUTHLIB_INSECURE_TRANSPORT": "1",
     }
@@ -143,7 +146,7 @@ def pipeline(
     deps = bootstrap.deps()
     publisher, subscriber = pubsub_v1.PublisherClient(), pubsub_v1.SubscriberClient()
     subs = {}
-    for key in ("TOPIC_SYNC", "TOPIC_BATCHES", "TOPIC_GMAIL"):
+    for key in ("TOPIC_SYNC", "TOPIC_BATCHES", "TOPIC_LIVE", "TOPIC_GMAIL"):
         topic = publisher.topic_path(firestore_env.project, env[key])
         publisher.create_topic(name=topic)
         sub = subscriber.subscription_path(firestore_env.project, f"{env[key]}-pull")

@@ -18,6 +18,7 @@ def test_each_bundle_holds_main_shared_requirements_and_imports_alone(tmp_path: 
         "gmail_webhook",
         "sync_mailbox",
         "process_emails",
+        "process_live",
         "retry_failed",
         "renew_watch",
     }

@@ -31,13 +31,16 @@ resource "google_cloudfunctions2_function" "this" {
   }
 
   service_config {
-    service_account_email          = var.service_account_email
-    environment_variables          = var.environment
-    timeout_seconds                = var.timeout_seconds
-    max_instance_count             = var.max_instances
-    available_memory               = var.memory
-    ingress_settings               = var.ingress
-    all_traffic_on_latest_revision = true
+    service_account_email            = var.service_account_email
+    environment_variables            = var.environment
+    timeout_seconds                  = var.timeout_seconds
+    max_instance_count               = var.max_instances
+    min_instance_count               = var.min_instances
+    max_instance_request_concurrency = var.concurrency
+    available_cpu                    = var.cpu
+    available_memory                 = var.memory
+    ingress_settings                 = var.ingress
+    all_traffic_on_latest_revision   = true
 
     dynamic "secret_environment_variables" {
       for_each = var.secret_environment

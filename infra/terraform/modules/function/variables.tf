@@ -70,3 +70,21 @@ variable "ingress" {
     error_message = "ingress is ALLOW_ALL or ALLOW_INTERNAL_ONLY."
   }
 }
+
+variable "concurrency" {
+  description = "Requests one instance serves at once."
+  type        = number
+  default     = 1
+}
+
+variable "min_instances" {
+  description = "Instances kept warm."
+  type        = number
+  default     = 0
+}
+
+variable "cpu" {
+  description = "vCPUs per instance."
+  type        = string
+  default     = "1"
+}

@@ -1,0 +1,56 @@
+"""Emails a chunk could not process go to the retry list (or are parked), each with why."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Protocol
+
+from shared.errors import GmailRateLimitError, InvalidGrantError, LeadHarvestError, MessageGoneError
+from shared.events import ChunkJob
+from shared.logs import get_logger
+from shared.ports import HoldsRetries
+from shared.store.retries import Failure
+
+log = get_logger("process")
+
+
+class Ports(HoldsRetries, Protocol):
+    """What recording failures uses of the composition root."""
+
+
+def record_failures(
+    deps: Ports,
+    job: ChunkJob,
+    owner: str,
+    ids: list[str],
+    failures: dict[str, LeadHarvestError],
+    park: bool,
+    now: datetime,
+) -> dict[str, str]:
+    """The outcome of each of ``ids`` (none processed): ``gone``, ``failed`` (pending in the
+    retry list), ``parked`` or ``dead``. Gmail's Retry-After holds the whole mailbox, so no
+    rate-limited email is retried before the latest one given."""
+    held = max(
+        (
+            e.retry_at
+            for e in failures.values()
+            if isinstance(e, GmailRateLimitError) and e.retry_at
+        ),
+        default=None,
+    )
+    outcomes: dict[str, str] = {}
+    for gmail_id in ids:
+        error = failures.get(gmail_id) or InvalidGrantError("mailbox not connected")
+        if isinstance(error, MessageGoneError):
+            outcomes[gmail_id] = "gone"  # deleted in Gmail: nothing left to process
+            continue
+        not_before = held if isinstance(error, GmailRateLimitError) else None
+        failure = Failure(gmail_id, type(error).__name__, str(error), not_before)
+        state = deps.retries.fail(
+            job.mailbox, job.batch_id, job.chunk_id, failure, now, park=park, owner=owner
+        )
+        outcomes[gmail_id] = "failed" if state == "pending" else state
+        if state == "dead":
+            fields = {"batch_id": job.batch_id, "error_class": failure.error_class}
+            log.error("email dead", extra={"fields": fields})
+    return outcomes
