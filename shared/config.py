@@ -45,7 +45,10 @@ SETTINGS: dict[str, tuple[str, str]] = {
     ),
     "TOPIC_LIVE": ("email-live", "Topic of live chunks (new mail a sync found)"),
     "CHUNK_SIZE": ("25", "Message ids per processing chunk"),
-    "BULK_WINDOW": ("4", "Chunks of one bulk batch in flight at once (the rest follow)"),
+    "CHUNK_WINDOW": (
+        "4",
+        "Chunks of one batch in flight at once (the rest follow, one per finished chunk)",
+    ),
     "RAW_RETENTION_DAYS": ("365", "Days a kept raw email lives (Firestore TTL); 0 keeps it"),
     "RETRY_MAX_ATTEMPTS": ("5", "Attempts before a failed message becomes dead"),
     "SAFETY_NET_MINUTES": ("15", "Minutes between safety-net syncs (Terraform schedules them)"),
@@ -119,7 +122,7 @@ class Settings:
     topic_batches: str
     topic_live: str
     chunk_size: int
-    bulk_window: int
+    chunk_window: int
     raw_retention_days: int
     retry_max_attempts: int
     safety_net_minutes: int

@@ -103,7 +103,7 @@ locals {
     TOPIC_BATCHES             = local.topics.batch
     TOPIC_LIVE                = local.topics.live
     CHUNK_SIZE                = tostring(var.chunk_size)
-    BULK_WINDOW               = tostring(var.bulk_window)
+    CHUNK_WINDOW              = tostring(var.chunk_window)
     RAW_RETENTION_DAYS        = tostring(var.raw_retention_days)
     RETRY_MAX_ATTEMPTS        = tostring(var.retry_max_attempts)
     SAFETY_NET_MINUTES        = tostring(var.safety_net_minutes)

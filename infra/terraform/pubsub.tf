@@ -136,6 +136,7 @@ locals {
     sync_to_batch  = { fn = "sync_mailbox", topic = "batch" }
     sync_to_live   = { fn = "sync_mailbox", topic = "live" }
     bulk_to_batch  = { fn = "process_emails", topic = "batch" }
+    live_to_live   = { fn = "process_live", topic = "live" }
     retry_to_batch = { fn = "retry_failed", topic = "batch" }
     oauth_to_batch = { fn = "oauth", topic = "batch" }
     api_to_batch   = { fn = "api", topic = "batch" }

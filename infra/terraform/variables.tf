@@ -121,8 +121,8 @@ variable "alert_email" {
   type        = string
 }
 
-variable "bulk_window" {
-  description = "Chunks of one bulk batch (backfill, audit, manual, re-parse) in flight at once; each finished chunk sends the next."
+variable "chunk_window" {
+  description = "Chunks of one batch in flight at once; each finished chunk sends the next."
   type        = number
   default     = 4
 }

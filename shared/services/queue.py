@@ -1,9 +1,9 @@
 """Queue a batch of a mailbox's emails: one batch document, its chunks published.
 
-Two lanes: emails a sync found (push, safety net) go to the live topic, all chunks at once
-(usually one); bulk work (backfill, audit, manual, re-parse) goes to the bulk topic a window
-at a time: ``BULK_WINDOW`` chunks of a batch are in flight and each one, when done, sends the
-chunk ``BULK_WINDOW`` places after it. So mailboxes' bulk work interleaves instead of one
+Two lanes: emails a sync found (push, safety net) go to the live topic; bulk work (backfill,
+audit, manual, re-parse) to the bulk topic. A batch of more than ``CHUNK_WINDOW`` chunks is
+published a window at a time: that many chunks are in flight and each one, when done, sends
+the chunk ``CHUNK_WINDOW`` places after it. So mailboxes' work interleaves instead of one
 mailbox's backlog filling the queue, and no chunk waits long for its mailbox's quota.
 """
 
@@ -39,7 +39,7 @@ def queue_batch(
     chunks = {f"c{n:05d}": ids[i : i + size] for n, i in enumerate(range(0, len(ids), size))}
     deps.batches.create(batch_id, mailbox, trigger, chunks, utcnow(), account.owner)
     live = trigger in LIVE_TRIGGERS
-    window = 0 if live or len(chunks) <= deps.settings.bulk_window else deps.settings.bulk_window
+    window = 0 if len(chunks) <= deps.settings.chunk_window else deps.settings.chunk_window
     jobs = [
         ChunkJob(batch_id, chunk_id, mailbox, part, trigger, window)
         for chunk_id, part in chunks.items()

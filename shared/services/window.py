@@ -1,5 +1,5 @@
-"""The bulk lane's window: a chunk that is done sends the chunk ``window`` places after it,
-so a batch keeps ``window`` chunks in flight (``shared/services/queue.py``)."""
+"""A batch's window: a chunk that is done sends the chunk ``window`` places after it, on its
+lane, so a batch keeps ``window`` chunks in flight (``shared/services/queue.py``)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import dataclasses
 import re
 from typing import Protocol
 
-from shared.events import ChunkJob
+from shared.events import LIVE_TRIGGERS, ChunkJob
 from shared.ports import Configured, HoldsBatches, Publishes
 
 CHUNK_ID = re.compile(r"c(\d{5})")
@@ -28,5 +28,6 @@ def send_next(deps: Ports, job: ChunkJob) -> str | None:
     if not ids:
         return None
     nxt = dataclasses.replace(job, chunk_id=following, ids=ids)
-    deps.publisher.publish(deps.settings.topic_batches, [nxt])
+    live = job.trigger in LIVE_TRIGGERS
+    deps.publisher.publish(deps.settings.topic_live if live else deps.settings.topic_batches, [nxt])
     return following

@@ -134,7 +134,7 @@ def pipeline(
         "TOPIC_SYNC": f"sync-{tag}",
         "TOPIC_BATCHES": f"batches-{tag}",
         "TOPIC_LIVE": f"live-{tag}",
-        "BULK_WINDOW": "64",  # every chunk at once; tests of the window set their own
+        "CHUNK_WINDOW": "64",  # every chunk at once; tests of the window set their own
         "TOPIC_GMAIL": f"gmail-{tag}",
         "OAUTHLIB_INSECURE_TRANSPORT": "1",
     }

@@ -21,7 +21,7 @@ from tests.integration.pipeline.conftest import Pipeline
 
 
 def _window(p: Pipeline, monkeypatch: pytest.MonkeyPatch, size: int) -> None:
-    monkeypatch.setattr(p.deps, "settings", dataclasses.replace(p.deps.settings, bulk_window=size))
+    monkeypatch.setattr(p.deps, "settings", dataclasses.replace(p.deps.settings, chunk_window=size))
 
 
 def test_new_mail_goes_live_and_a_backfill_goes_bulk(pipeline: Pipeline) -> None:
@@ -88,3 +88,28 @@ def test_a_chunk_never_waits_long_for_its_mailboxs_quota(pipeline: Pipeline) -> 
     with pytest.raises(QuotaBusyError):  # back to Pub/Sub, redelivered after its backoff
         process_chunk(p.deps, job)
     assert list(p.deps.db.collection("retries").stream()) == []  # not a failed email
+
+
+def test_a_burst_of_new_mail_is_windowed_on_the_live_lane(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A burst used to put all its chunks in flight at once: they fought over the mailbox's
+    quota and went back to Pub/Sub again and again."""
+    p = pipeline
+    _window(p, monkeypatch, 2)
+    p.connect()
+    sync_mailbox(p.deps, SyncJob(p.mailbox, "backfill", full=True))
+    p.chunk_jobs()
+    burst = [p.deliver(raw) for raw, _ in stream(16, 65, p.mailbox)]  # 4 chunks of 5
+    sync_mailbox(p.deps, SyncJob(p.mailbox, "push"))
+    first = p.chunk_jobs("TOPIC_LIVE")
+    assert [j.chunk_id for j in first] == ["c00000", "c00001"]
+    process_chunk(p.deps, first[0])
+    [following] = p.chunk_jobs("TOPIC_LIVE")  # on the live lane, not the bulk one
+    assert following.chunk_id == "c00002" and following.trigger == "push"
+    for job in (first[1], following, *p.chunk_jobs("TOPIC_LIVE")):
+        process_chunk(p.deps, job)
+    last = p.chunk_jobs("TOPIC_LIVE")
+    for job in last:
+        process_chunk(p.deps, job)
+    assert sorted(p.deps.leads.existing(p.mailbox, burst)) == sorted(burst)
