@@ -9,6 +9,7 @@ from shared.errors import GmailRateLimitError, InvalidGrantError, LeadHarvestErr
 from shared.events import ChunkJob
 from shared.logs import get_logger
 from shared.ports import HoldsRetries
+from shared.services.gmail_access import latest_retry_at
 from shared.store.retries import Failure
 
 log = get_logger("process")
@@ -30,14 +31,7 @@ def record_failures(
     """The outcome of each of ``ids`` (none processed): ``gone``, ``failed`` (pending in the
     retry list), ``parked`` or ``dead``. Gmail's Retry-After holds the whole mailbox, so no
     rate-limited email is retried before the latest one given."""
-    held = max(
-        (
-            e.retry_at
-            for e in failures.values()
-            if isinstance(e, GmailRateLimitError) and e.retry_at
-        ),
-        default=None,
-    )
+    held = latest_retry_at(failures.values())
     outcomes: dict[str, str] = {}
     for gmail_id in ids:
         error = failures.get(gmail_id) or InvalidGrantError("mailbox not connected")
@@ -46,11 +40,33 @@ def record_failures(
             continue
         not_before = held if isinstance(error, GmailRateLimitError) else None
         failure = Failure(gmail_id, type(error).__name__, str(error), not_before)
-        state = deps.retries.fail(
-            job.mailbox, job.batch_id, job.chunk_id, failure, now, park=park, owner=owner
-        )
-        outcomes[gmail_id] = "failed" if state == "pending" else state
-        if state == "dead":
-            fields = {"batch_id": job.batch_id, "error_class": failure.error_class}
-            log.error("email dead", extra={"fields": fields})
+        outcomes[gmail_id] = fail_one(deps, job, owner, failure, now, park=park)
     return outcomes
+
+
+def fail_one(
+    deps: Ports,
+    job: ChunkJob,
+    owner: str,
+    failure: Failure,
+    now: datetime,
+    *,
+    park: bool = False,
+    trigger: str = "retry",
+) -> str:
+    """Count one more failed attempt of an email of ``job``; its outcome: ``failed``
+    (pending in the retry list), ``parked`` or ``dead`` (logged: an alert counts it)."""
+    state = deps.retries.fail(
+        job.mailbox,
+        job.batch_id,
+        job.chunk_id,
+        failure,
+        now,
+        park=park,
+        owner=owner,
+        trigger=trigger,
+    )
+    if state == "dead":
+        fields = {"batch_id": job.batch_id, "error_class": failure.error_class}
+        log.error("email dead", extra={"fields": fields})
+    return "failed" if state == "pending" else state

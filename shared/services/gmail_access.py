@@ -38,12 +38,17 @@ def wait_for_gmail(account: Account) -> None:
     time.sleep(max(0.0, wait))
 
 
-def hold(deps: HoldsAccounts, account: Account, errors: Iterable[LeadHarvestError]) -> None:
-    """Record the latest ``Retry-After`` among ``errors`` on the account (never earlier)."""
-    latest = max(
+def latest_retry_at(errors: Iterable[LeadHarvestError]) -> datetime | None:
+    """The latest ``Retry-After`` Gmail gave among ``errors``, if any."""
+    return max(
         (e.retry_at for e in errors if isinstance(e, GmailRateLimitError) and e.retry_at),
         default=None,
     )
+
+
+def hold(deps: HoldsAccounts, account: Account, errors: Iterable[LeadHarvestError]) -> None:
+    """Record the latest ``Retry-After`` among ``errors`` on the account (never earlier)."""
+    latest = latest_retry_at(errors)
     if latest is None or (account.gmail_retry_at and latest <= account.gmail_retry_at):
         return
     account.gmail_retry_at = latest

@@ -16,6 +16,7 @@ from shared.ports import (
     HoldsRetries,
     ReachesGmail,
 )
+from shared.services.failures import fail_one
 from shared.services.store_chunk import ParseError, parse
 from shared.store.retries import Failure
 
@@ -58,19 +59,9 @@ def reparse_chunk(deps: Ports, job: ChunkJob) -> dict[str, str]:
             if isinstance(exc, ConfigError):
                 raise  # the deployment, not this email: fail loudly
             failure = Failure(gmail_id, type(exc).__name__, str(exc))
-            state = deps.retries.fail(
-                job.mailbox,
-                job.batch_id,
-                job.chunk_id,
-                failure,
-                utcnow(),
-                owner=account.owner,
-                trigger="reparse",
+            outcomes[gmail_id] = fail_one(
+                deps, job, account.owner, failure, utcnow(), trigger="reparse"
             )
-            outcomes[gmail_id] = "failed" if state == "pending" else state
-            if state == "dead":
-                fields = {"batch_id": job.batch_id, "error_class": failure.error_class}
-                log.error("email dead", extra={"fields": fields})
     done = [i for i, o in outcomes.items() if o not in ("failed", "dead", "parked")]
     deps.retries.resolve(job.mailbox, job.batch_id, done, utcnow())  # a re-parse retry worked
     deps.batches.record(job.batch_id, job.chunk_id, outcomes, utcnow())
