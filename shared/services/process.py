@@ -41,7 +41,7 @@ from shared.services.gmail_access import hold, mark_blocked, wait_for_gmail
 from shared.services.reparse import reparse_chunk
 from shared.services.store_chunk import store_fetched
 from shared.services.sync import mark_needs_reauth
-from shared.services.window import send_next
+from shared.services.window import finish, follower_sent
 
 
 class Ports(
@@ -111,15 +111,15 @@ def process_chunk(deps: Ports, job: ChunkJob) -> dict[str, str]:
             "chunk for an unknown mailbox dropped", extra={"fields": {"batch": job.batch_id}}
         )
         return {}
+    sent = follower_sent(deps, job)  # an earlier run finished: its follower is out
     if job.trigger == "reparse":
         reparsed = reparse_chunk(deps, job)
-        send_next(deps, job)
+        finish(deps, job, reparsed, sent)
         return reparsed
     outcomes: dict[str, str] = {}
     for gmail_id, rec in deps.leads.existing(job.mailbox, job.ids).items():
         outcomes[gmail_id] = rec["outcome"] if rec.get("batch_id") == job.batch_id else "duplicate"
     todo = [i for i in dict.fromkeys(job.ids) if i not in outcomes]
-    redelivered = not todo and "duplicate" not in outcomes.values()  # done by this chunk before
     failures: dict[str, LeadHarvestError] = {}
     timings: dict[str, float] = {}
     park = account.state != "connected"
@@ -150,9 +150,7 @@ def process_chunk(deps: Ports, job: ChunkJob) -> dict[str, str]:
             [i for i, o in outcomes.items() if o not in ("failed", "dead", "parked")],
             now,
         )
-    deps.batches.record(job.batch_id, job.chunk_id, outcomes, utcnow())
-    if not redelivered:  # its first run already sent the next chunk of the window
-        send_next(deps, job)
+    finish(deps, job, outcomes, sent)
     log.info(
         "chunk processed",
         extra={

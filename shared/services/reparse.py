@@ -31,7 +31,8 @@ log = get_logger("reparse")
 
 
 def reparse_chunk(deps: Ports, job: ChunkJob) -> dict[str, str]:
-    """Re-parse each email from its stored raw bytes (fetched again from Gmail if not stored)."""
+    """Re-parse each email from its stored raw bytes (fetched again from Gmail if not
+    stored); returns the outcomes, which the caller records."""
     tz = deps.settings.mailbox_tz
     raws: dict[str, bytes | LeadHarvestError] = {}
     for gmail_id in dict.fromkeys(job.ids):
@@ -64,7 +65,6 @@ def reparse_chunk(deps: Ports, job: ChunkJob) -> dict[str, str]:
             )
     done = [i for i, o in outcomes.items() if o not in ("failed", "dead", "parked")]
     deps.retries.resolve(job.mailbox, job.batch_id, done, utcnow())  # a re-parse retry worked
-    deps.batches.record(job.batch_id, job.chunk_id, outcomes, utcnow())
     log.info(
         "chunk re-parsed", extra={"fields": {"batch_id": job.batch_id, "emails": len(outcomes)}}
     )

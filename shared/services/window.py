@@ -1,5 +1,10 @@
 """A batch's window: a chunk that is done sends the chunk ``window`` places after it, on its
-lane, so a batch keeps ``window`` chunks in flight (``shared/services/queue.py``)."""
+lane, so a batch keeps ``window`` chunks in flight (``shared/services/queue.py``).
+
+The follower is sent before the chunk's outcomes are recorded, so a run that crashes in
+between is redelivered and sends it (again: processing it twice changes nothing); a run that
+finds every outcome recorded knows the follower went out.
+"""
 
 from __future__ import annotations
 
@@ -7,6 +12,7 @@ import dataclasses
 import re
 from typing import Protocol
 
+from shared.clock import utcnow
 from shared.events import LIVE_TRIGGERS, ChunkJob
 from shared.ports import Configured, HoldsBatches, Publishes
 
@@ -15,6 +21,19 @@ CHUNK_ID = re.compile(r"c(\d{5})")
 
 class Ports(Configured, Publishes, HoldsBatches, Protocol):
     """What the window uses of the composition root."""
+
+
+def follower_sent(deps: Ports, job: ChunkJob) -> bool:
+    """Whether an earlier run of ``job`` finished (and so sent its follower); read before
+    processing. A chunk without a window has no follower."""
+    return not job.window or set(job.ids) <= deps.batches.recorded(job.batch_id, job.chunk_id)
+
+
+def finish(deps: Ports, job: ChunkJob, outcomes: dict[str, str], sent: bool) -> None:
+    """Send the chunk's follower (unless ``sent``), then record its outcomes."""
+    if not sent:
+        send_next(deps, job)
+    deps.batches.record(job.batch_id, job.chunk_id, outcomes, utcnow())
 
 
 def send_next(deps: Ports, job: ChunkJob) -> str | None:

@@ -109,6 +109,12 @@ class BatchStore:
         with store_errors("record chunk"):
             self._ref(batch_id).collection("chunks").document(chunk_id).set(doc, merge=True)
 
+    def recorded(self, batch_id: str, chunk_id: str) -> set[str]:
+        """Ids of one chunk whose outcome is recorded."""
+        with store_errors("read chunk"):
+            snap = self._chunk(batch_id, chunk_id).get(field_paths=["outcomes"])
+        return set((snap.to_dict() or {}).get("outcomes") or {}) if snap.exists else set()
+
     def summary(self, batch_id: str) -> BatchSummary | None:
         """The batch and its figures, or None if unknown."""
         if not is_doc_id(batch_id):

@@ -57,6 +57,12 @@ def test_a_bulk_batch_keeps_a_window_of_chunks_in_flight(
     assert third.chunk_id == "c00002" and third.trigger == "backfill"
     process_chunk(p.deps, first[0])  # redelivered: its next chunk was already sent
     assert p.chunk_jobs() == []
+    # killed after storing its emails, before recording the chunk: the redelivery sends the
+    # follower (it used to see every email stored, call it done and break the chain)
+    chunk = p.deps.db.collection("batches").document(first[0].batch_id).collection("chunks")
+    chunk.document("c00000").delete()
+    process_chunk(p.deps, first[0])
+    assert [j.chunk_id for j in p.chunk_jobs()] == ["c00002"]
     queue = [first[1], third]
     seen = {first[0].chunk_id}
     while queue:
