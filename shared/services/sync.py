@@ -41,8 +41,12 @@ FOLLOW_UP_MAX_S = 30.0
 CURSOR_EVERY_S = 5.0
 
 
-def _round(deps: Ports, gmail: Gmail, account: Account, job: SyncJob, full: bool) -> int:
-    """One look at the mailbox; queues what is new and moves the in-memory cursor."""
+def _round(
+    deps: Ports, gmail: Gmail, account: Account, job: SyncJob, full: bool, seen: set[str]
+) -> int:
+    """One look at the mailbox; queues what is new and moves the in-memory cursor. ``seen``
+    holds the ids this sync queued already: mail that arrives while the label is listed is
+    in the list and in the next round's history (the cursor is taken before listing)."""
     start = account.history_id
     if not full:
         try:
@@ -56,6 +60,8 @@ def _round(deps: Ports, gmail: Gmail, account: Account, job: SyncJob, full: bool
     if full:
         _, latest = gmail.profile()  # taken before listing: nothing added after is missed
         ids = list(reversed(gmail.list_ids(account.label_id)))
+    ids = [i for i in ids if i not in seen]
+    seen.update(ids)
     queue_batch(deps, account, job.trigger, start, ids)
     account.history_id = max(account.history_id, latest)
     return len(ids)
@@ -96,13 +102,15 @@ def sync_mailbox(deps: Ports, job: SyncJob) -> int:
                 mark_reachable(deps, account)
             if job.trigger == "audit":  # under the lease: no sync queues meanwhile
                 return int(audit_mailbox(deps, account, gmail)["queued"])
-            found = queued = _round(deps, gmail, account, job, job.full)
+            seen: set[str] = set()
+            found = queued = _round(deps, gmail, account, job, job.full, seen)
             deadline = time.monotonic() + FOLLOW_UP_MAX_S
             while found and time.monotonic() < deadline:
                 cursor.save()
                 time.sleep(FOLLOW_UP_S)
                 # what history shows after the first round is new mail: a push batch
-                found = _round(deps, gmail, account, SyncJob(account.mailbox, "push"), False)
+                push = SyncJob(account.mailbox, "push")
+                found = _round(deps, gmail, account, push, False, seen)
                 queued += found
             cursor.save(force=True)
             last = account.last_sync_at

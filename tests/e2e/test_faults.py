@@ -34,8 +34,7 @@ def _connected(d: Driver, mailbox: str, backfill: int, seed: int) -> set[str]:
         d.deliver(mailbox, raw, [LABEL], notify=False) for raw, _ in stream(backfill, seed, mailbox)
     }
     assert "gmail=connected" in d.connect(mailbox).headers["Location"]
-    # the backfill has listed the label: mail delivered from now on is found by history only
-    # (delivered while the label is listed, an email may be in both batches, by design)
+    # the backfill sync has ended: mail delivered from now on comes in push batches
     assert wait_until(lambda: d.account(mailbox).get("last_sync_at") is not None, 60)
     return ids
 

@@ -13,6 +13,7 @@ import requests
 from infra.local.mailgen import Renter, lead_email, stream
 from shared.clock import utcnow
 from shared.events import ChunkJob, SyncJob
+from shared.gmail.gateway import GoogleGmail
 from shared.services.process import process_chunk
 from shared.services.renew import renew_watches
 from shared.services.retry import retry_due
@@ -181,6 +182,28 @@ def test_stale_history_id_falls_back_to_a_full_list(pipeline: Pipeline) -> None:
     requests.post(f"{p.fake.url}/_fake/mailboxes/{p.mailbox}/expire-history", timeout=5)
     assert sync_mailbox(p.deps, SyncJob(p.mailbox, "push")) == 4
     assert new in [i for j in p.chunk_jobs() for i in j.ids]
+
+
+def test_mail_arriving_while_the_label_is_listed_is_queued_once(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    p = pipeline
+    ids = [p.deliver(raw) for raw, _ in stream(3, 12, p.mailbox)]
+    p.connect()
+    late: list[str] = []
+    profile = GoogleGmail.profile
+
+    def profile_then_mail(self: GoogleGmail) -> tuple[str, int]:
+        answer = profile(self)  # the cursor is taken; an email lands before the listing
+        if not late:
+            late.append(p.deliver(next(iter(stream(1, 13, p.mailbox)))[0]))
+        return answer
+
+    monkeypatch.setattr(GoogleGmail, "profile", profile_then_mail)
+    # the listing holds the late email and the follow-up round's history holds it again
+    assert sync_mailbox(p.deps, SyncJob(p.mailbox, "backfill", full=True)) == 4
+    queued = [i for j in p.chunk_jobs() for i in j.ids]
+    assert sorted(queued) == sorted(ids + late)
 
 
 def test_cursor_only_moves_forward(pipeline: Pipeline) -> None:
