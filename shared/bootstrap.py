@@ -32,6 +32,12 @@ if TYPE_CHECKING:
 
 QUOTA_SHARE = 0.98  # the rest of the per-user quota is left for sync and API reads
 QUOTA_BLOCK_MESSAGES = 5  # reservations are made in blocks of this many messages.get
+GmailKey = tuple[str, str, str]
+
+
+def _gmail_key(account: Account) -> GmailKey:
+    """Cached credentials belong to one connection: a reconnect never reuses stale ones."""
+    return (account.mailbox, account.secret_name, str(account.connected_at))
 
 
 @dataclass
@@ -39,7 +45,7 @@ class Deps:
     """Everything the services use; built on first access."""
 
     settings: config.Settings
-    _creds: dict[tuple[str, str, str], Sdk] = field(default_factory=dict)
+    _creds: dict[GmailKey, Sdk] = field(default_factory=dict)
     _local: threading.local = field(default_factory=threading.local)
     _lock: threading.Lock = field(default_factory=threading.Lock)
 
@@ -155,7 +161,7 @@ class Deps:
         from shared.gmail.client import credentials, gmail_service
         from shared.gmail.gateway import GoogleGmail
 
-        key = (account.mailbox, account.secret_name, str(account.connected_at))
+        key = _gmail_key(account)
         s = self.settings
         with self._lock:
             creds = self._creds.get(key)
@@ -167,9 +173,7 @@ class Deps:
                     s.oauth_token_uri,
                 )
                 self._creds[key] = creds
-        clients: dict[tuple[str, str, str], tuple[Sdk, Gmail]] = self._local.__dict__.setdefault(
-            "gmail", {}
-        )
+        clients: dict[GmailKey, tuple[Sdk, Gmail]] = self._local.__dict__.setdefault("gmail", {})
         cached = clients.get(key)
         if cached is None or cached[0] is not creds:
             endpoint = s.gmail_api_endpoint
@@ -188,7 +192,7 @@ class Deps:
     def forget_gmail(self, account: Account) -> None:
         """Drop cached credentials (after ``invalid_grant`` or a disconnect)."""
         with self._lock:
-            self._creds.pop((account.mailbox, account.secret_name, str(account.connected_at)), None)
+            self._creds.pop(_gmail_key(account), None)
 
 
 _deps: Deps | None = None

@@ -44,6 +44,13 @@ def record_failures(
     return outcomes
 
 
+def resolve_done(deps: Ports, job: ChunkJob, outcomes: dict[str, str], now: datetime) -> None:
+    """Resolve the retry entries (in ``job``'s batch) of the emails that now have a final
+    outcome other than a failure."""
+    done = [i for i, o in outcomes.items() if o not in ("failed", "dead", "parked")]
+    deps.retries.resolve(job.mailbox, job.batch_id, done, now)
+
+
 def fail_one(
     deps: Ports,
     job: ChunkJob,

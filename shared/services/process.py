@@ -36,7 +36,7 @@ from shared.ports import (
     ReachesGmail,
     SharesQuota,
 )
-from shared.services.failures import record_failures
+from shared.services.failures import record_failures, resolve_done
 from shared.services.gmail_access import hold, mark_blocked, wait_for_gmail
 from shared.services.reparse import reparse_chunk
 from shared.services.store_chunk import store_fetched
@@ -144,12 +144,7 @@ def process_chunk(deps: Ports, job: ChunkJob) -> dict[str, str]:
     left = [i for i in todo if i not in outcomes]
     outcomes |= record_failures(deps, job, account.owner, left, failures, park, now)
     if job.trigger == "retry":
-        deps.retries.resolve(
-            job.mailbox,
-            job.batch_id,
-            [i for i, o in outcomes.items() if o not in ("failed", "dead", "parked")],
-            now,
-        )
+        resolve_done(deps, job, outcomes, now)
     finish(deps, job, outcomes, sent)
     log.info(
         "chunk processed",

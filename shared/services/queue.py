@@ -12,12 +12,18 @@ from __future__ import annotations
 import hashlib
 
 from shared.clock import utcnow
+from shared.config import Settings
 from shared.events import LIVE_TRIGGERS, ChunkJob, Trigger
 from shared.logs import get_logger
 from shared.ports import Queues
 from shared.store.accounts import Account
 
 log = get_logger("queue")
+
+
+def lane_topic(settings: Settings, trigger: str) -> str:
+    """The topic of a chunk's lane: live for mail a sync found, bulk for the rest."""
+    return settings.topic_live if trigger in LIVE_TRIGGERS else settings.topic_batches
 
 
 def batch_id_for(mailbox: str, trigger: str, start: int, ids: list[str]) -> str:
@@ -38,14 +44,12 @@ def queue_batch(
     batch_id = batch_id_for(mailbox, trigger, start, ids)
     chunks = {f"c{n:05d}": ids[i : i + size] for n, i in enumerate(range(0, len(ids), size))}
     deps.batches.create(batch_id, mailbox, trigger, chunks, utcnow(), account.owner)
-    live = trigger in LIVE_TRIGGERS
     window = 0 if len(chunks) <= deps.settings.chunk_window else deps.settings.chunk_window
     jobs = [
         ChunkJob(batch_id, chunk_id, mailbox, part, trigger, window)
         for chunk_id, part in chunks.items()
     ]
-    s = deps.settings
-    deps.publisher.publish(s.topic_live if live else s.topic_batches, jobs[: window or None])
+    deps.publisher.publish(lane_topic(deps.settings, trigger), jobs[: window or None])
     fields = {"batch_id": batch_id, "emails": len(ids), "chunks": len(chunks), "trigger": trigger}
     log.info("batch queued", extra={"fields": fields})
     return batch_id

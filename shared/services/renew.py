@@ -6,7 +6,7 @@ from __future__ import annotations
 from typing import Protocol
 
 from shared.errors import InvalidGrantError, LeadHarvestError
-from shared.events import SyncJob
+from shared.events import SyncJob, Trigger
 from shared.logs import get_logger
 from shared.ports import Configured, HoldsAccounts, Publishes, ReachesGmail
 from shared.services.sync import mark_needs_reauth
@@ -19,6 +19,14 @@ class Ports(Configured, Publishes, HoldsAccounts, ReachesGmail, Protocol):
 log = get_logger("renew")
 
 
+def _queue_syncs(deps: Ports, mailboxes: list[str], trigger: Trigger) -> int:
+    """Publish one sync job per mailbox; returns how many."""
+    jobs = [SyncJob(mailbox=m, trigger=trigger) for m in mailboxes]
+    if jobs:
+        deps.publisher.publish(deps.settings.topic_sync, jobs)
+    return len(jobs)
+
+
 def gmail_topic(deps: Ports) -> str:
     """Full name of the topic Gmail publishes notifications to."""
     s = deps.settings
@@ -28,7 +36,7 @@ def gmail_topic(deps: Ports) -> str:
 def renew_watches(deps: Ports) -> dict[str, int]:
     """Renew each watch; returns counts of renewed, needs_reauth and failed mailboxes."""
     counts = {"renewed": 0, "needs_reauth": 0, "failed": 0}
-    jobs = []
+    renewed = []
     for account in deps.accounts.connected():
         try:
             _, expiry = deps.gmail_for(account).watch(gmail_topic(deps), account.label_id)
@@ -44,10 +52,9 @@ def renew_watches(deps: Ports) -> dict[str, int]:
             counts["failed"] += 1
             continue
         deps.accounts.update(account.mailbox, watch_expiration=expiry)
-        jobs.append(SyncJob(mailbox=account.mailbox, trigger="scheduled"))
+        renewed.append(account.mailbox)
         counts["renewed"] += 1
-    if jobs:
-        deps.publisher.publish(deps.settings.topic_sync, jobs)
+    _queue_syncs(deps, renewed, "scheduled")
     log.info("watches renewed", extra={"fields": counts})
     return counts
 
@@ -56,20 +63,16 @@ def safety_net(deps: Ports) -> dict[str, int]:
     """A sync of every connected or blocked mailbox, whatever notifications said (a blocked
     one that answers again is connected again)."""
     accounts = deps.accounts.in_states("connected", "blocked")
-    jobs = [SyncJob(mailbox=a.mailbox, trigger="scheduled") for a in accounts]
-    if jobs:
-        deps.publisher.publish(deps.settings.topic_sync, jobs)
-    log.info("safety-net syncs queued", extra={"fields": {"mailboxes": len(jobs)}})
-    return {"synced": len(jobs)}
+    queued = _queue_syncs(deps, [a.mailbox for a in accounts], "scheduled")
+    log.info("safety-net syncs queued", extra={"fields": {"mailboxes": queued}})
+    return {"synced": queued}
 
 
 def audit_all(deps: Ports) -> dict[str, int]:
     """An audit of every connected mailbox (run by the sync function, under its lease)."""
-    jobs = [SyncJob(mailbox=a.mailbox, trigger="audit") for a in deps.accounts.connected()]
-    if jobs:
-        deps.publisher.publish(deps.settings.topic_sync, jobs)
-    log.info("audits queued", extra={"fields": {"mailboxes": len(jobs)}})
-    return {"audits": len(jobs)}
+    queued = _queue_syncs(deps, [a.mailbox for a in deps.accounts.connected()], "audit")
+    log.info("audits queued", extra={"fields": {"mailboxes": queued}})
+    return {"audits": queued}
 
 
 TASKS = {"renew": renew_watches, "sync": safety_net, "audit": audit_all}

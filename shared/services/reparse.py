@@ -16,7 +16,7 @@ from shared.ports import (
     HoldsRetries,
     ReachesGmail,
 )
-from shared.services.failures import fail_one
+from shared.services.failures import fail_one, resolve_done
 from shared.services.store_chunk import ParseError, parse
 from shared.store.retries import Failure
 
@@ -63,8 +63,7 @@ def reparse_chunk(deps: Ports, job: ChunkJob) -> dict[str, str]:
             outcomes[gmail_id] = fail_one(
                 deps, job, account.owner, failure, utcnow(), trigger="reparse"
             )
-    done = [i for i, o in outcomes.items() if o not in ("failed", "dead", "parked")]
-    deps.retries.resolve(job.mailbox, job.batch_id, done, utcnow())  # a re-parse retry worked
+    resolve_done(deps, job, outcomes, utcnow())  # a re-parse retry worked
     log.info(
         "chunk re-parsed", extra={"fields": {"batch_id": job.batch_id, "emails": len(outcomes)}}
     )

@@ -13,8 +13,9 @@ import re
 from typing import Protocol
 
 from shared.clock import utcnow
-from shared.events import LIVE_TRIGGERS, ChunkJob
+from shared.events import ChunkJob
 from shared.ports import Configured, HoldsBatches, Publishes
+from shared.services.queue import lane_topic
 
 CHUNK_ID = re.compile(r"c(\d{5})")
 
@@ -47,6 +48,5 @@ def send_next(deps: Ports, job: ChunkJob) -> str | None:
     if not ids:
         return None
     nxt = dataclasses.replace(job, chunk_id=following, ids=ids)
-    live = job.trigger in LIVE_TRIGGERS
-    deps.publisher.publish(deps.settings.topic_live if live else deps.settings.topic_batches, [nxt])
+    deps.publisher.publish(lane_topic(deps.settings, job.trigger), [nxt])
     return following

@@ -107,7 +107,7 @@ class BatchStore:
         """Set the outcome of each email of a chunk (merge: other ids keep theirs)."""
         doc = {"outcomes": outcomes, "updated_at": now}
         with store_errors("record chunk"):
-            self._ref(batch_id).collection("chunks").document(chunk_id).set(doc, merge=True)
+            self._chunk(batch_id, chunk_id).set(doc, merge=True)
 
     def recorded(self, batch_id: str, chunk_id: str) -> set[str]:
         """Ids of one chunk whose outcome is recorded."""
