@@ -10,7 +10,37 @@ Source = Literal[
     "zillow", "realtor", "apartments", "rentmarketplace", "apartmentlist", "avail", "other"
 ]
 ReviewReason = Literal[
-    "unknown_source", "no_contact", "no_name", "no_property", "partial", "doubtful"
+    "unknown_source",
+    "unknown_template",
+    "no_contact",
+    "no_name",
+    "no_property",
+    "partial",
+    "doubtful",
+]
+Intent = Literal["question", "tour_request", "application", "message"]  # what a renter asks for
+# Why an email was read as a lead (or not) when no site template matched it.
+EvidenceSignal = Literal[
+    "family_sender",
+    "relay_reply_to",
+    "reply_button",
+    "renter_name",
+    "renter_contact",
+    "listing_address",
+    "listing_link",
+    "intent_words",
+    "non_lead_shape",
+]
+NonLeadShape = Literal[
+    "saved_search",
+    "listing_report",
+    "payment",
+    "account",
+    "maintenance",
+    "voicemail",
+    "newsletter",
+    "personal",
+    "bounce",
 ]
 LeadStatus = Literal["new", "contacted", "qualified", "closed"]  # a lead's place in the CRM
 # "disconnecting": the token is being revoked and its secret deleted; if that fails the
@@ -36,3 +66,4 @@ BROKEN_REASONS = frozenset(
 
 SOURCES: tuple[str, ...] = get_args(Source)
 REVIEW_REASONS: tuple[str, ...] = get_args(ReviewReason)
+INTENTS: tuple[str, ...] = get_args(Intent)

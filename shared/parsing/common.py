@@ -8,6 +8,7 @@ from collections.abc import Callable, Iterable, Mapping
 
 from shared.parsing.contact import email_lines, linked_email, linked_phone, phone_lines
 from shared.parsing.labels import Labels
+from shared.parsing.profile import labelled_income
 from shared.parsing.message import is_site_text, is_unanswered_message, unquote
 from shared.parsing.normalize import amounts, fields
 from shared.parsing.normalize.address import parse_address, parse_street_lines
@@ -98,7 +99,7 @@ def read_common(
         property=labelled_property(labels),
         move_in_date=parse_date(labels.get("move_in"), mail.ref_date),
         credit_score=amounts.credit_range(labels.get("credit")),
-        income=amounts.income(labels.get("income")),
+        income=labelled_income(labels),
         pets=fields.pets(labels.get("pets")),
         occupants=fields.count(labels.get("occupants")),
         bedrooms=fields.count(labels.get("bedrooms"), studio_is_zero=True),

@@ -33,3 +33,45 @@ FAMILIES: Final[dict[str, tuple[str, ...]]] = {
 RELAY_DOMAINS: Final = ("craigslist.org",)
 PLATFORM_DOMAINS: Final = tuple(d for family in FAMILIES.values() for d in family) + RELAY_DOMAINS
 """No address at these domains is ever a renter's ``email``."""
+
+SITE_ALIASES: Final[dict[str, str]] = {
+    "zlead.co": "zumper.com",
+    "abodoapts.com": "abodo.com",
+    "move.com": "realtor.com",
+    "zillowrentals.com": "zillow.com",
+    "facebookmail.com": "facebook.com",
+}
+"""Sending domains that stand for another brand's site (``site`` is the brand's domain)."""
+
+SITE_OFFICES: Final = (
+    "1301 Second Avenue",  # Zillow Group, Seattle (footers 2017-2026)
+    "1301 2nd Ave",
+    "130 Fifth Avenue",  # StreetEasy and Naked Apartments, New York
+    "49 Geary Street",  # Zumper, San Francisco
+    "3350 Peachtree Road",  # RentPath, Atlanta
+    "950 East Paces Ferry",  # Apartments.com / CoStar, Atlanta
+    "3315 Oakley Place",  # Move Inc., Westlake Village (older realtor.com footers)
+    "2 Embarcadero Center",  # Apartment List, San Francisco
+)
+"""Office addresses sites print in footers: never a listing's or a renter's address."""
+
+FREE_MAIL: Final = (
+    "gmail.com",
+    "googlemail.com",
+    "yahoo.com",
+    "ymail.com",
+    "hotmail.com",
+    "outlook.com",
+    "live.com",
+    "msn.com",
+    "icloud.com",
+    "me.com",
+    "aol.com",
+    "comcast.net",
+    "protonmail.com",
+    "proton.me",
+    "example.com",
+    "example.org",
+    "example.net",
+)
+"""Personal mail providers: a sender here is a person, not a site (``site`` stays null)."""

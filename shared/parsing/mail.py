@@ -38,6 +38,7 @@ class Mail:
     from_addr: str
     to_addr: str
     reply_to: str | None
+    reply_name: str
     subject: str
     date: datetime | None
     text: str
@@ -113,12 +114,13 @@ def read_mail(raw: bytes) -> Mail:
         elif ctype == "text/html" and not html:
             html = decode_part(part)
     from_name, from_addr = first_address(header_text(msg, "From"))
-    reply = first_address(header_text(msg, "Reply-To"))[1] or None
+    reply_name, reply = first_address(header_text(msg, "Reply-To"))
     return Mail(
         from_name=from_name,
         from_addr=from_addr,
         to_addr=first_address(header_text(msg, "To"))[1],
-        reply_to=reply,
+        reply_to=reply or None,
+        reply_name=reply_name,
         subject=header_text(msg, "Subject"),
         date=_date(header_text(msg, "Date")),
         text=text[:MAX_TEXT_CHARS].replace("\r\n", "\n").replace("\r", "\n"),

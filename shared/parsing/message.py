@@ -16,6 +16,7 @@ SITE_TEXT = re.compile(
     r"You can also reply directly.*|Reminder: The federal Fair Housing.*|"
     r"Some rental inquiries may be scams.*|Have questions or need help\?.*|"
     r"About [A-Z][\w'’-]{0,40}(?: [A-Z][\w'’.-]{0,40}){0,3}|"
+    r"(?:[A-Z][\w'’-]{0,40}(?:'s|’s) )?[Rr]enter profile|"
     r"New message from a renter|Regarding your listing at:.*|Your listing|Property Details|"
     r"Property Information|Property Name:.*|Renter'?s (?:Information|Preferences)|"
     r"Plan name:.*|Preferred method of contact:.*|I plan to move on.*|Have any questions\?.*|"

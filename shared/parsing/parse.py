@@ -1,24 +1,38 @@
-"""``parse_email``: raw RFC 822 bytes to one lead record. Pure and deterministic."""
+"""``parse_email``: raw RFC 822 bytes to one lead record. Pure and deterministic.
+
+A site template reads the mail when one matches; otherwise the generic reader decides by
+what the mail shows (LEADS.md), so an unknown template or site is never dropped silently.
+"""
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from shared.parsing.contact import relay_of
 from shared.parsing.forwarding import strip_fwd_prefix, unwrap
+from shared.parsing.generic import read_generic
+from shared.parsing.intent import intent_of, tour_times
 from shared.parsing.mail import read_mail
-from shared.parsing.record import Lead
+from shared.parsing.record import Classification, Lead, ReviewReason, Source
+from shared.parsing.renter import person_name
 from shared.parsing.review import review_reasons
+from shared.parsing.site import site_of
 from shared.parsing.sources import OTHER, REGISTRY, SourceParser
 from shared.parsing.view import LeadMail, real_email
 
 DEFAULT_TZ = "America/New_York"
+_RELAY_LOCAL = re.compile(r"^(?=[^@]{12,}@)(?=[^@]*\d)[\w.+-]+@|^reply[-+.]", re.I)
+_ROBOT_LOCAL = re.compile(
+    r"^(?:[\w.+]*[-_.+])?(?:no-?reply|do-?not-?reply|notifications?|alerts?|updates?|info|"
+    r"support|leads?|inquir\w*|messages?|mailer|bounce|robot|hello|team|news)\b",
+    re.I,
+)
 
 
 def _view(raw: bytes, tz: str) -> LeadMail:
     mail = read_mail(raw)
-    body = mail.body
-    inner = unwrap(body, tz)
+    inner = unwrap(mail.body, tz)
     if inner is None:
         return LeadMail(
             from_name=mail.from_name,
@@ -26,10 +40,11 @@ def _view(raw: bytes, tz: str) -> LeadMail:
             reply_to=mail.reply_to,
             subject=mail.subject,
             sent_at=mail.date,
-            body=body,
+            body=mail.body,
             html=mail.html,
             forwarded=False,
             to_addr=mail.to_addr,
+            reply_to_name=mail.reply_name,
             limits_hit=mail.limits_hit,
         )
     return LeadMail(
@@ -52,13 +67,23 @@ def detect(mail: LeadMail) -> SourceParser | None:
         if parser.sent_by(mail):
             return parser
     if mail.forwarded:
-        found = next((p for p in REGISTRY if p.is_inquiry(mail)), None)
-        if found is not None:
-            return found
-    return OTHER if OTHER.is_inquiry(mail) else None
+        return next((p for p in REGISTRY if p.is_inquiry(mail)), None)
+    return None
 
 
-def _finish(lead: Lead, mail: LeadMail, source: SourceParser) -> Lead:
+def platform_sender(mail: LeadMail) -> bool:
+    """True when a site, not a person, sent the mail (relay, robot or branded sender)."""
+    if site_of(mail.from_addr) is None:
+        return False
+    return bool(
+        _RELAY_LOCAL.match(mail.from_addr)
+        or _ROBOT_LOCAL.match(mail.from_addr)
+        or " via " in mail.from_name
+        or person_name(mail.from_name) is None
+    )
+
+
+def _finish(lead: Lead, mail: LeadMail, source: Source, extra: tuple[ReviewReason, ...]) -> Lead:
     reply_to = lead.reply_to or relay_of(mail.reply_to, mail.from_addr)
     email = lead.email
     if email is None and mail.reply_to and mail.reply_to != mail.to_addr:
@@ -66,9 +91,9 @@ def _finish(lead: Lead, mail: LeadMail, source: SourceParser) -> Lead:
     done = replace(
         lead,
         is_lead=True,
-        source=source.name,
+        source=source,
         inquiry_at=mail.sent_at,
-        email=email,
+        email=email if email != reply_to else None,
         reply_to=reply_to,
         limits_hit=mail.limits_hit,
     )
@@ -76,8 +101,22 @@ def _finish(lead: Lead, mail: LeadMail, source: SourceParser) -> Lead:
         done,
         partial="partial" in lead.review_reasons,
         doubtful="doubtful" in lead.review_reasons or bool(mail.limits_hit),
+        extra=extra,
     )
     return replace(done, review_reasons=reasons, needs_review=bool(reasons))
+
+
+def _templated(parser: SourceParser, mail: LeadMail, tz: str, site: str | None) -> Lead:
+    lead = parser.parse(mail)
+    template = parser.template_of(mail) if parser.template_of else parser.templates[0]
+    lead = replace(
+        lead,
+        site=site,
+        intent=lead.intent or intent_of(mail.subject, lead.message),
+        tour_times=lead.tour_times or tour_times(mail.lines, mail.sent_at, tz),
+        classified_by=Classification(template=f"{parser.name}/{template}"),
+    )
+    return _finish(lead, mail, parser.name, ())
 
 
 def parse_email(raw: bytes, tz: str = DEFAULT_TZ) -> Lead:
@@ -85,13 +124,27 @@ def parse_email(raw: bytes, tz: str = DEFAULT_TZ) -> Lead:
 
     Args:
         raw: The email's RFC 822 bytes.
-        tz: Time zone for forwarded blocks' dates (they carry no offset).
+        tz: Time zone for forwarded blocks' dates and tour times (they carry no offset).
 
     Returns:
-        A :class:`Lead`; ``is_lead`` is False for anything that is not a renter's inquiry.
+        A :class:`Lead`; ``is_lead`` is False only for mail that shows no inquiry or has
+        a recognised non-lead shape; ``classified_by`` says why.
     """
     mail = _view(raw, tz)
-    parser = detect(mail)
-    if parser is None or not parser.is_inquiry(mail):
-        return Lead(is_lead=False, inquiry_at=mail.sent_at, limits_hit=mail.limits_hit)
-    return _finish(parser.parse(mail), mail, parser)
+    family = detect(mail)
+    platform = platform_sender(mail)
+    site = site_of(mail.from_addr) if family is not None or platform else None
+    if family is not None and family.is_inquiry(mail):
+        return _templated(family, mail, tz, site)
+    if family is None and not platform and OTHER.is_inquiry(mail):
+        return _templated(OTHER, mail, tz, None)
+    reading = read_generic(mail, site, family is not None, tz)
+    if not reading.lead.is_lead or (family is None and not platform):
+        shape = reading.shape or "personal"
+        why = Classification(evidence=(*reading.signals, "non_lead_shape"), shape=shape)
+        return Lead(
+            is_lead=False, inquiry_at=mail.sent_at, limits_hit=mail.limits_hit, classified_by=why
+        )
+    source: Source = family.name if family is not None else "other"
+    extra: tuple[ReviewReason, ...] = ("unknown_template",) if family is not None else ()
+    return _finish(reading.lead, mail, source, extra)

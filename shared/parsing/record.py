@@ -7,14 +7,34 @@ from datetime import date, datetime
 from typing import Literal
 
 from shared.types import JsonObject
-from shared.vocabulary import REVIEW_REASONS, SOURCES, ReviewReason, Source
+from shared.vocabulary import (
+    INTENTS,
+    REVIEW_REASONS,
+    SOURCES,
+    EvidenceSignal,
+    Intent,
+    NonLeadShape,
+    ReviewReason,
+    Source,
+)
 
-__all__ = ["REVIEW_REASONS", "SOURCES", "Lead", "Period", "Pets", "ReviewReason", "Source"]
+__all__ = [
+    "INTENTS",
+    "REVIEW_REASONS",
+    "SOURCES",
+    "Classification",
+    "Intent",
+    "Lead",
+    "Period",
+    "Pets",
+    "ReviewReason",
+    "Source",
+]
 
 Pets = Literal["yes", "no", "unknown"]
 Period = Literal["annual", "monthly", "unknown"]
 
-PARSER_VERSION = "2026.11.2"
+PARSER_VERSION = "2026.12.1"
 
 
 @dataclass(frozen=True)
@@ -45,12 +65,39 @@ class Income:
     period: Period
 
 
+@dataclass(frozen=True)
+class Classification:
+    """Why the record is (not) a lead: the site template that matched, else the evidence.
+
+    Attributes:
+        template: ``<source>/<template>`` when a site template read the email.
+        evidence: The signals seen when no template matched (the generic reader decided).
+        shape: The recognised non-lead shape, for a non-lead.
+    """
+
+    template: str | None = None
+    evidence: tuple[EvidenceSignal, ...] = ()
+    shape: NonLeadShape | None = None
+
+    def to_dict(self) -> JsonObject:
+        """``{"template": …}`` or ``{"evidence": [...]}`` (with ``non_lead_shape``)."""
+        if self.template:
+            return {"template": self.template}
+        out: JsonObject = {"evidence": list(self.evidence)}
+        if self.shape:
+            out["non_lead_shape"] = self.shape
+        return out
+
+
 @dataclass
 class Lead:
     """One parsed email; every contract key is always present."""
 
     is_lead: bool = False
     source: Source | None = None
+    site: str | None = None
+    intent: Intent | None = None
+    tour_times: list[str] = field(default_factory=list)
     first_name: str | None = None
     last_name: str | None = None
     email: str | None = None
@@ -68,6 +115,7 @@ class Lead:
     inquiry_at: datetime | None = None
     needs_review: bool = False
     review_reasons: list[ReviewReason] = field(default_factory=list)
+    classified_by: Classification = field(default_factory=Classification)
     parser_version: str = PARSER_VERSION
     error: str | None = None
     limits_hit: tuple[str, ...] = ()
@@ -75,6 +123,7 @@ class Lead:
     def to_dict(self) -> JsonObject:
         """Return the JSON-ready record (dates as ISO strings, amounts as numbers)."""
         out = asdict(self)
+        out["classified_by"] = self.classified_by.to_dict()
         out["move_in_date"] = self.move_in_date.isoformat() if self.move_in_date else None
         out["inquiry_at"] = self.inquiry_at.isoformat() if self.inquiry_at else None
         if self.income is not None:

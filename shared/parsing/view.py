@@ -48,6 +48,7 @@ class LeadMail:
     html: str
     forwarded: bool
     to_addr: str = ""
+    reply_to_name: str = ""
     limits_hit: tuple[str, ...] = ()
     lines: list[str] = field(init=False, repr=False, compare=False)
 

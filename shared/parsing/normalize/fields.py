@@ -12,6 +12,10 @@ _NO = re.compile(r"^(?:no\b|none\b|0\b|zero\b|no pets)", re.I)
 _YES = re.compile(r"^(?:yes\b|y\b|\d+\s*\w*|(?:a|one|two|three)\s+\w+|dogs?\b|cats?\b)", re.I)
 _HAS_NO = re.compile(r"\b(?:has no|no) pets?\b", re.I)
 _HAS = re.compile(r"\bhas (?:an? |\d+ )?(?:dogs?|cats?|pets?)\b", re.I)
+# "Other, a pet", "Large dog", "Bird": an animal named anywhere in the answer.
+_ANIMAL = re.compile(
+    r"\b(?:a pet|pets?|dogs?|cats?|birds?|fish|rabbits?|reptiles?|hamsters?|puppy|kitten)\b", re.I
+)
 _INT = re.compile(r"\b(\d{1,3})\b")
 _WORDS = {
     "one": 1,
@@ -42,7 +46,7 @@ def pets(value: str | None) -> Pets:
         return "unknown"
     if _NO.match(text) or _HAS_NO.search(text):
         return "no"
-    if _YES.match(text) or _HAS.search(text):
+    if _YES.match(text) or _HAS.search(text) or _ANIMAL.search(text):
         return "yes"
     return "unknown"
 

@@ -20,12 +20,14 @@ class SourceParser:
         parse: Reads the inquiry into a lead (``is_lead``/``source``/``inquiry_at`` and the
             review reasons other than ``partial``/``doubtful`` are set by the caller).
         templates: The site's templates this module reads, for the catalogue and tests.
+        template_of: Which of ``templates`` an inquiry is (default: the first).
     """
 
     name: Source
     is_inquiry: Callable[[LeadMail], bool]
     parse: Callable[[LeadMail], Lead]
     templates: tuple[str, ...] = ()
+    template_of: Callable[[LeadMail], str] | None = None
 
     @property
     def domains(self) -> tuple[str, ...]:

@@ -31,6 +31,7 @@ _ADDRESS = re.compile(r"^\d{1,6}[A-Za-z]? (?:[NSEW]\.? )?[A-Z0-9]\S{0,40}.{0,150
 _INQUIRY_LINE = re.compile(
     r"^(?:New message from a renter|New Contact|Regarding your listing at:.*|About [A-Z].{0,60})$"
 )
+_CLAIM_LINE = re.compile(r"^(?:New message from a renter|New Contact|Regarding your listing at:.*)$")
 _ZGR_END = re.compile(r"^(?:Your listing|FOR RENT|Income and timeframe|\S{1,80}@\S{0,80})$")
 
 
@@ -38,7 +39,7 @@ def _is_inquiry(mail: LeadMail) -> bool:
     if mail.from_addr.startswith(("mailer-daemon@", "postmaster@")):
         return False
     return bool(_SUBJECT.match(mail.subject) or _ZGR_SUBJECT.match(mail.subject)) or any(
-        _SAYS.match(ln) or _INQUIRY_LINE.match(ln) for ln in mail.lines
+        _SAYS.match(ln) or _CLAIM_LINE.match(ln) for ln in mail.lines
     )
 
 

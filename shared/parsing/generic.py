@@ -1,0 +1,111 @@
+"""The generic reader under every source: a lead from what the mail shows, for templates
+and sites no source module knows (LEADS.md "Whether an email is a lead…")."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, replace
+
+from shared.parsing.common import clean_property_name
+from shared.parsing.evidence import intent_words, is_lead, listing_link, non_lead_shape, reply_button
+from shared.parsing.intent import intent_of, tour_times
+from shared.parsing.labels import Labels
+from shared.parsing.listing import find_listing, is_listing_label, read_address
+from shared.parsing.profile import PROFILE_LABELS, read_profile
+from shared.parsing.record import Classification, EvidenceSignal, Lead, NonLeadShape
+from shared.parsing.renter import renter_contact, renter_name
+from shared.parsing.view import LeadMail
+from shared.parsing.words import renter_words
+from shared.parsing.zones import content_end
+
+_COMMUNITY = re.compile(
+    r"\b(?:lead|inquiry|contact|interest|interested|prospect|message)\s+(?:for|in|at|about)\s+"
+    r"(?P<n>(?-i:[A-Z])[^:|()]{2,80}?)(?::| on [A-Z][\w.]+$| - | from |\s*\(|$)",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Reading:
+    """What the generic reader made of an email: the lead (``is_lead`` decided) and why."""
+
+    lead: Lead
+    signals: tuple[EvidenceSignal, ...]
+    shape: NonLeadShape | None
+
+
+def _community(subject: str, labels: Labels) -> str | None:
+    named = clean_property_name(labels.get("property_name"))
+    if named:
+        return named
+    m = _COMMUNITY.search(subject)
+    if m is None:
+        return None
+    name = clean_property_name(m.group("n"))
+    if not name or "your " in name.lower() or "listing" in name.lower() or read_address(name):
+        return None
+    return name if len(name.split()) <= 8 else None
+
+
+def _stop(line: str) -> bool:
+    return is_listing_label(line) or (len(line) <= 100 and read_address(line) is not None)
+
+
+def read_generic(mail: LeadMail, site: str | None, family_sender: bool, tz: str) -> Reading:
+    """Read any email by meaning and decide whether it is a renter's inquiry.
+
+    Args:
+        mail: The (unwrapped) email.
+        site: The brand that sent or relayed it (None for a person's own mail).
+        family_sender: The sender belongs to a known family.
+        tz: The mailbox's time zone (tour times without an offset).
+
+    Returns:
+        The reading; ``lead.is_lead`` is the decision.
+    """
+    lines = mail.lines[: content_end(mail.lines)]
+    labels = Labels(lines, PROFILE_LABELS)
+    message, anchor = renter_words(lines, labels, _stop)
+    first, last = renter_name(mail, labels, anchor, site)
+    contact = renter_contact(mail, lines, labels, site)
+    prop, has_address = find_listing(lines, mail.subject)
+    prop = replace(prop, name=_community(mail.subject, labels))
+    profile = read_profile(labels, mail.ref_date)
+    seen: list[EvidenceSignal] = ["family_sender"] if family_sender else []
+    flags: tuple[tuple[EvidenceSignal, bool], ...] = (
+        ("relay_reply_to", bool(contact.reply_to)),
+        ("reply_button", reply_button(lines)),
+        ("renter_name", bool(first or last)),
+        ("renter_contact", bool(contact.email or contact.phone)),
+        ("listing_address", has_address),
+        ("listing_link", listing_link(mail.html or mail.body)),
+        ("intent_words", intent_words(f"{mail.subject}\n{message or ''}")),
+    )
+    seen += [name for name, present in flags if present]
+    shape = non_lead_shape(mail.subject, lines, mail.from_addr)
+    form = bool(labels.get("name") or labels.get("first") or anchor) and bool(
+        contact.email or contact.phone
+    )
+    decided = is_lead(seen, form, shape)
+    lead = Lead(
+        is_lead=decided,
+        site=site,
+        intent=intent_of(mail.subject, message) if decided else None,
+        tour_times=tour_times(lines, mail.sent_at, tz) if decided else [],
+        first_name=first,
+        last_name=last,
+        email=contact.email,
+        reply_to=contact.reply_to,
+        phone=contact.phone,
+        property=prop,
+        move_in_date=profile.move_in_date,
+        credit_score=profile.credit_score,
+        income=profile.income,
+        pets=profile.pets,
+        occupants=profile.occupants,
+        bedrooms=profile.bedrooms,
+        lease_months=profile.lease_months,
+        message=message,
+        classified_by=Classification(evidence=tuple(seen), shape=None if decided else shape),
+    )
+    return Reading(lead=lead, signals=tuple(seen), shape=shape)
