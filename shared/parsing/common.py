@@ -8,13 +8,13 @@ from collections.abc import Callable, Iterable, Mapping
 
 from shared.parsing.contact import email_lines, linked_email, linked_phone, phone_lines
 from shared.parsing.labels import Labels
-from shared.parsing.profile import labelled_income
 from shared.parsing.message import is_site_text, is_unanswered_message, unquote
 from shared.parsing.normalize import amounts, fields
 from shared.parsing.normalize.address import parse_address, parse_street_lines
 from shared.parsing.normalize.dates import parse_date
 from shared.parsing.normalize.names import name_parts, split_name
 from shared.parsing.normalize.phones import to_e164
+from shared.parsing.profile import labelled_income
 from shared.parsing.record import Lead, Property
 from shared.parsing.view import LeadMail, real_email
 

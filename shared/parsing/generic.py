@@ -7,7 +7,13 @@ import re
 from dataclasses import dataclass, replace
 
 from shared.parsing.common import clean_property_name
-from shared.parsing.evidence import intent_words, is_lead, listing_link, non_lead_shape, reply_button
+from shared.parsing.evidence import (
+    intent_words,
+    is_lead,
+    listing_link,
+    non_lead_shape,
+    reply_button,
+)
 from shared.parsing.intent import intent_of, tour_times
 from shared.parsing.labels import Labels
 from shared.parsing.listing import find_listing, is_listing_label, read_address
@@ -79,7 +85,10 @@ def read_generic(mail: LeadMail, site: str | None, family_sender: bool, tz: str)
         ("renter_contact", bool(contact.email or contact.phone)),
         ("listing_address", has_address),
         ("listing_link", listing_link(mail.html or mail.body)),
-        ("intent_words", intent_words(f"{mail.subject}\n{message or ''}")),
+        (
+            "intent_words",
+            bool(anchor) or intent_words("\n".join([mail.subject, message or "", *lines[:8]])),
+        ),
     )
     seen += [name for name, present in flags if present]
     shape = non_lead_shape(mail.subject, lines, mail.from_addr)

@@ -22,10 +22,14 @@ _QUESTION = re.compile(
     r"requesting information|details|inquir(?:y|e|ing))\b",
     re.I,
 )
-_TOUR_BLOCK = re.compile(r"\b(?:requested a tour|available to tour|tour request|showing request)", re.I)
+_TOUR_BLOCK = re.compile(
+    r"\b(?:requested a tour|available to tour|tour request|showing request)", re.I
+)
 _PART = {"morning": time(9), "afternoon": time(13), "evening": time(17), "noon": time(12)}
 _CLOCK = re.compile(r"\b(\d{1,2})(?::(\d{2}))?\s*([ap])\.?m\.?\b", re.I)
-_DAY = re.compile(r"\b((?i:today|tomorrow)|[A-Z][a-z]{2,8}\.? \d{1,2}(?:st|nd|rd|th)?|\d{1,2}/\d{1,2})\b")
+_DAY = re.compile(
+    r"\b((?i:today|tomorrow)|[A-Z][a-z]{2,8}\.? \d{1,2}(?:st|nd|rd|th)?|\d{1,2}/\d{1,2})\b"
+)
 _MAX_TIMES = 6
 
 
@@ -84,7 +88,11 @@ def tour_times(lines: Sequence[str], sent: datetime | None, tz: str) -> list[str
     out: list[str] = []
     block = list(lines[start : start + 24])
     for i, line in enumerate(block):
-        joined = f"{line} {block[i + 1]}" if i + 1 < len(block) and not _DAY.search(block[i + 1]) else line
+        joined = (
+            f"{line} {block[i + 1]}"
+            if i + 1 < len(block) and not _DAY.search(block[i + 1])
+            else line
+        )
         found = _when(joined, sent, zone)
         if found is not None and found.isoformat() not in out:
             out.append(found.isoformat())

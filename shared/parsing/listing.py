@@ -43,7 +43,9 @@ _PHRASE = re.compile(
     re.I,
 )
 _SHAPE = re.compile(r"^\d{1,6}[A-Za-z]?(?:-\d{1,5})? {1,3}[A-Za-z0-9#]")
-_CITY_LINE = re.compile(r"^[A-Za-z][A-Za-z .'-]{1,40},? {1,3}[A-Z]{2}\.?,? {0,3}(?:\d{5}(?:-\d{4})?)?$")
+_CITY_LINE = re.compile(
+    r"^[A-Za-z][A-Za-z .'-]{1,40},? {1,3}[A-Z]{2}\.?,? {0,3}(?:\d{5}(?:-\d{4})?)?$"
+)
 _TAIL = re.compile(r"\s*(?:\[[^\]]{0,300}\]|\([^)]{0,80}\)|<[^>]{0,300}>)\s*$")
 _STREET_PARTS = (
     "AddressNumber",

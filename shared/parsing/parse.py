@@ -119,12 +119,14 @@ def _templated(parser: SourceParser, mail: LeadMail, tz: str, site: str | None) 
     return _finish(lead, mail, parser.name, ())
 
 
-def parse_email(raw: bytes, tz: str = DEFAULT_TZ) -> Lead:
+def parse_email(raw: bytes, tz: str = DEFAULT_TZ, *, templates: bool = True) -> Lead:
     """Parse one email into a lead record.
 
     Args:
         raw: The email's RFC 822 bytes.
         tz: Time zone for forwarded blocks' dates and tour times (they carry no offset).
+        templates: False switches every site template off, so the generic reader reads
+            all mail (the leave-one-template-out measure).
 
     Returns:
         A :class:`Lead`; ``is_lead`` is False only for mail that shows no inquiry or has
@@ -134,9 +136,9 @@ def parse_email(raw: bytes, tz: str = DEFAULT_TZ) -> Lead:
     family = detect(mail)
     platform = platform_sender(mail)
     site = site_of(mail.from_addr) if family is not None or platform else None
-    if family is not None and family.is_inquiry(mail):
+    if templates and family is not None and family.is_inquiry(mail):
         return _templated(family, mail, tz, site)
-    if family is None and not platform and OTHER.is_inquiry(mail):
+    if templates and family is None and not platform and OTHER.is_inquiry(mail):
         return _templated(OTHER, mail, tz, None)
     reading = read_generic(mail, site, family is not None, tz)
     if not reading.lead.is_lead or (family is None and not platform):

@@ -19,16 +19,19 @@ from shared.parsing.view import LeadMail, domain_matches, real_email
 _TAIL = re.compile(r"\s*(?:\[[^\]]{0,300}\]|<[^>]{0,300}>)")
 _VIA = re.compile(r"\s+(?:via|from|on|through)\s+\S.{0,40}$", re.I)
 _SUBJECT_NAME = re.compile(
-    r"(?:lead|inquiry|message|contact|request|interest) from (?P<n>[^()@:]{2,60}?)"
-    r"(?: for | about | regarding | \(| - |$)|^(?:re: |fwd?: )*(?P<m>[^:@]{2,60}?) "
-    r"(?:is interested in|is requesting|wants to|would like|sent you|has sent|requested)",
+    r"\bfrom (?P<n>[^()@:*]{2,60}?)(?: for | about | regarding | \(| - | ?\*|[.!]|$)|"
+    r"\blead ?[-–:] ?(?P<l>[^()@:]{2,60}?)$|"
+    r"^(?:re: |fwd?: |\* )*(?P<m>[^:@*]{2,60}?) (?:is interested in|is requesting|wants to|"
+    r"would like|sent you|has sent|requested|"
+    r"is \"?(?:looking|interested|ready to move|touring)\"? (?:at|in))",
     re.I,
 )
+_ABOUT = re.compile(r"^About (?P<n>[A-Z][\w'’-]{0,30}(?: [A-Z][\w'’.-]{0,30}){1,3})$")
 _SELF = re.compile(
     r"\b(?:my name is|I'm|I am|this is)\s([A-ZÀ-Þ][\w'’-]{1,30}(?: [A-ZÀ-Þ][\w'’-]{1,30}){0,2})"
 )
 _NOT_NAME = re.compile(
-    r"\b(?:following|lead|leads|renter|tenant|prospect|someone|user|new|team|housing|"
+    r"\b(?:following|renter|tenant|prospect|someone|user|new|team|housing|"
     r"apartments?|rentals?|leasing|notifications?|assistance|alerts?|support|services?|"
     r"listings?|properties|property|realty|management|group|network|inquir\w*|message|"
     r"admin|office|noreply|reply|info|hello|hi|dear)\b",
@@ -70,17 +73,23 @@ def renter_name(
     first, last = name_parts(plain(labels.get("first")), plain(labels.get("last")))
     if first and last:
         return first, last
-    subject = _SUBJECT_NAME.search(mail.subject)
     said = _SELF.search(" ".join(mail.lines[:80]))
     reply_name = mail.reply_to_name if mail.reply_to else ""
+    framed = [
+        m.group("n") or m.group("l") or m.group("m")
+        for text in (mail.subject, *mail.lines[:12])
+        if (m := _SUBJECT_NAME.search(text[:300]))
+    ]
+    about = [m.group("n") for ln in mail.lines[:80] if (m := _ABOUT.match(ln))]
     candidates = [
         first,
         labels.get("name"),
         anchor,
-        subject and (subject.group("n") or subject.group("m")),
+        *framed,
         reply_name,
         mail.from_name,
         said and said.group(1),
+        *about,
     ]
     names = [n for c in candidates if (n := person_name(c, site))]
     if not names:
@@ -120,13 +129,25 @@ def _relay(mail: LeadMail, site: str | None) -> str | None:
     return addr if domain_matches(addr, (site, sender)) else None
 
 
-def renter_contact(mail: LeadMail, lines: Sequence[str], labels: Labels, site: str | None) -> Contact:
+def renter_contact(
+    mail: LeadMail, lines: Sequence[str], labels: Labels, site: str | None
+) -> Contact:
     """The renter's email, phone and relay, never the site's or the landlord's own."""
     email = _own(plain(labels.get("email")), mail, site) or _own(mail.reply_to, mail, site)
     if email is None:
-        email = next((e for ln in lines for m in _EMAIL.finditer(ln) if (e := _own(m.group(0), mail, site))), None)
+        email = next(
+            (e for ln in lines for m in _EMAIL.finditer(ln) if (e := _own(m.group(0), mail, site))),
+            None,
+        )
     if email is None:
-        email = next((e for m in _EMAIL.finditer(unquote(mail.html[:500_000])) if (e := _own(m.group(0), mail, site))), None)
+        email = next(
+            (
+                e
+                for m in _EMAIL.finditer(unquote(mail.html[:500_000]))
+                if (e := _own(m.group(0), mail, site))
+            ),
+            None,
+        )
     labelled = [labels.get(k) for k in (*_MOBILE, "phone")]
     phone = next((p for v in labelled if (p := to_e164(plain(v)))), None)
     if phone is None:

@@ -50,7 +50,9 @@ def is_boilerplate(line: str) -> bool:
 def _stops(line: str, labels: Labels, extra: Callable[[str], bool]) -> bool:
     return (
         is_site_text(line)
-        or bool(_BREAK.match(line) or BUTTON.match(_TAIL.sub("", line)) or _CONTACT_ONLY.match(line))
+        or bool(
+            _BREAK.match(line) or BUTTON.match(_TAIL.sub("", line)) or _CONTACT_ONLY.match(line)
+        )
         or labels.key_of(line)[0] is not None
         or is_boilerplate(line)
         or extra(line)
@@ -103,7 +105,11 @@ def prose(lines: Sequence[str], labels: Labels, extra: Callable[[str], bool]) ->
             j += 1
         text = trim_block(run)
         if text and (_RENTER_VOICE.search(text) or "?" in text):
-            if j < len(lines) and _SIGN_OFF.match(lines[j]) and (j + 1 == len(lines) or not lines[j + 1] or _stops(lines[j + 1], labels, extra)):
+            if (
+                j < len(lines)
+                and _SIGN_OFF.match(lines[j])
+                and (j + 1 == len(lines) or not lines[j + 1] or _stops(lines[j + 1], labels, extra))
+            ):
                 text = f"{text}{chr(10) * (1 if run[-1] else 2)}{lines[j]}"
             return unquote(text)
         i = max(j, i + 1)

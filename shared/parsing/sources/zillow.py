@@ -31,7 +31,9 @@ _ADDRESS = re.compile(r"^\d{1,6}[A-Za-z]? (?:[NSEW]\.? )?[A-Z0-9]\S{0,40}.{0,150
 _INQUIRY_LINE = re.compile(
     r"^(?:New message from a renter|New Contact|Regarding your listing at:.*|About [A-Z].{0,60})$"
 )
-_CLAIM_LINE = re.compile(r"^(?:New message from a renter|New Contact|Regarding your listing at:.*)$")
+_CLAIM_LINE = re.compile(
+    r"^(?:New message from a renter|New Contact|Regarding your listing at:.*)$"
+)
 _ZGR_END = re.compile(r"^(?:Your listing|FOR RENT|Income and timeframe|\S{1,80}@\S{0,80})$")
 
 
