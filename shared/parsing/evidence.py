@@ -105,18 +105,10 @@ def intent_words(text: str) -> bool:
     return bool(_INTENT.search(text))
 
 
-def is_lead(signals: Sequence[EvidenceSignal], form: bool, shape: NonLeadShape | None) -> bool:
-    """The decision: a way to reach a renter, a renter or a listing, and an intent.
-
-    Args:
-        signals: What was seen.
-        form: A renter was named with a contact in the body (an inquiry form), which
-            outweighs a non-lead word in the subject.
-        shape: The non-lead shape recognised, if any.
-    """
+def is_lead(signals: Sequence[EvidenceSignal]) -> bool:
+    """The decision for mail of no recognised non-lead shape: a way to reach a renter, a
+    renter or a listing, and an intent."""
     seen = set(signals)
-    if shape == "bounce" or (shape is not None and not form):
-        return False
     reach = bool(seen & {"renter_contact", "relay_reply_to", "reply_button"})
     who_or_where = bool(seen & {"renter_name", "listing_address", "listing_link"})
     return reach and who_or_where and "intent_words" in seen

@@ -24,6 +24,8 @@ from shared.parsing.view import LeadMail
 from shared.parsing.words import renter_words
 from shared.parsing.zones import content_end
 
+MAX_READ_LINES = 600
+"""Lines the generic reader reads (lead mail has under 400; the rest is never a lead's)."""
 _COMMUNITY = re.compile(
     r"\b(?:lead|inquiry|contact|interest|interested|prospect|message)\s+(?:for|in|at|about)\s+"
     r"(?P<n>(?-i:[A-Z])[^:|()]{2,80}?)(?::| on [A-Z][\w.]+$| - | from |\s*\(|$)",
@@ -69,7 +71,11 @@ def read_generic(mail: LeadMail, site: str | None, family_sender: bool, tz: str)
     Returns:
         The reading; ``lead.is_lead`` is the decision.
     """
-    lines = mail.lines[: content_end(mail.lines)]
+    shape = non_lead_shape(mail.subject, mail.lines, mail.from_addr)
+    if shape is not None:  # a recognised non-lead is not read further
+        seen_shape: tuple[EvidenceSignal, ...] = ("family_sender",) if family_sender else ()
+        return Reading(lead=Lead(), signals=seen_shape, shape=shape)
+    lines = mail.lines[: min(content_end(mail.lines), MAX_READ_LINES)]
     labels = Labels(lines, PROFILE_LABELS)
     message, anchor = renter_words(lines, labels, _stop)
     first, last = renter_name(mail, labels, anchor, site)
@@ -91,11 +97,7 @@ def read_generic(mail: LeadMail, site: str | None, family_sender: bool, tz: str)
         ),
     )
     seen += [name for name, present in flags if present]
-    shape = non_lead_shape(mail.subject, lines, mail.from_addr)
-    form = bool(labels.get("name") or labels.get("first") or anchor) and bool(
-        contact.email or contact.phone
-    )
-    decided = is_lead(seen, form, shape)
+    decided = is_lead(seen)
     lead = Lead(
         is_lead=decided,
         site=site,
@@ -115,6 +117,6 @@ def read_generic(mail: LeadMail, site: str | None, family_sender: bool, tz: str)
         bedrooms=profile.bedrooms,
         lease_months=profile.lease_months,
         message=message,
-        classified_by=Classification(evidence=tuple(seen), shape=None if decided else shape),
+        classified_by=Classification(evidence=tuple(seen)),
     )
-    return Reading(lead=lead, signals=tuple(seen), shape=shape)
+    return Reading(lead=lead, signals=tuple(seen), shape=None)

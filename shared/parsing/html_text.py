@@ -26,7 +26,7 @@ from shared.parsing.limits import MAX_HTML_CHARS, MAX_HTML_TAGS
 _BLOCK, _CELL, _BR = "\x1e", "\x1f", "\x1d"
 _MARKS = re.compile("[\x1d\x1e\x1f]")
 _WS = re.compile(r"[ \t\r\n\f\v\u00a0\u200b\u200c\u200d\ufeff]+")
-_EDGE = re.compile("[ \x1f]*([\n\x1e])[ \x1f]*")
+_EDGE = re.compile("[ \x1f]+(?=[\n\x1e])|(?<=[\n\x1e])[ \x1f]+")
 _BLOCK_RUN = re.compile("\n*\x1e[\n\x1e]*")
 _BLOCK_TAGS = (
     "address|article|aside|blockquote|center|details|dialog|dir|div|dl|dd|dt|fieldset|"
@@ -38,8 +38,13 @@ _CLOSE_BLOCK = re.compile(rf"</(?:{_BLOCK_TAGS})(?=[\s/>])", re.I)
 _OPEN_CELL = re.compile(r"<(?:td|th)(?=[\s/>])", re.I)
 _CLOSE_CELL = re.compile(r"</(?:td|th)(?=[\s/>])", re.I)
 _BR_TAG = re.compile(r"<br(?=[\s/>])", re.I)
-_KEEP = "lh-|(?:br|script|style|head|noscript|template|html|body|title|meta|link|base)(?=[\\s/>])"
-_OTHER_TAG = re.compile(rf"<(/?)(?!{_KEEP})[a-zA-Z][^\s/>]{{0,40}}", re.I)
+_KEEP = "lh-|(?:br|script|style|head|noscript|template|title|meta|link|base)(?=[\\s/>])"
+# <html> and <body> become inline custom elements like any other tag: each repeat of the
+# real ones merges its attributes into the one element (repeats x attributes); a tag's
+# attributes are bounded too.
+_LONG_TAG = re.compile(r"<((?>[a-zA-Z][\w:-]{0,40}))[^<>]{2000,}>?")
+_OTHER_OPEN = re.compile(rf"<(?!{_KEEP})[a-zA-Z][^\s/>]{{0,40}}", re.I)
+_OTHER_CLOSE = re.compile(rf"</(?!{_KEEP})[a-zA-Z][^\s/>]{{0,40}}", re.I)
 _HIDDEN = ("script", "style", "head", "noscript", "template")
 
 
@@ -53,12 +58,13 @@ def html_to_text(html: str) -> str:
     Returns:
         The visible text; ``<br>`` is a line break, whitespace is folded as a browser would.
     """
-    source = _MARKS.sub("", _bounded(html))
+    source = _LONG_TAG.sub(r"<\1>", _MARKS.sub("", _bounded(html)))
     source = _OPEN_BLOCK.sub(_BLOCK + "<lh-b", source)
     source = _CLOSE_BLOCK.sub("</lh-b", source)
     source = _OPEN_CELL.sub(_CELL + "<lh-c", source)
     source = _CLOSE_CELL.sub("</lh-c", source)
-    source = _OTHER_TAG.sub(r"<\1lh-i", source)
+    source = _OTHER_CLOSE.sub("</lh-i", source)  # literal replacements: no template to expand
+    source = _OTHER_OPEN.sub("<lh-i", source)
     source = _BR_TAG.sub(_BR + "<br", source)
     source = source.replace("</lh-b>", "</lh-b>" + _BLOCK)
     tree = LexborHTMLParser(source)
@@ -80,6 +86,6 @@ def _bounded(html: str) -> str:
 
 def _tidy(raw: str) -> str:
     """Lines from marked text: blank lines kept inside a block, never at its edges."""
-    text = _EDGE.sub(r"\1", raw)
+    text = _EDGE.sub("", raw)
     text = _BLOCK_RUN.sub("\n", text).strip("\n" + _BLOCK + _CELL + " ")
     return text.replace(_CELL, "\t")

@@ -8,8 +8,8 @@ on the lead (``limits_hit``) and makes it ``doubtful``; it is never an error.
 
 from __future__ import annotations
 
-MAX_RAW_BYTES = 1536 * 1024
-"""Bytes of an email parsed (the pipeline accepts 5 MB; what lies past 1.5 MB is attachments
+MAX_RAW_BYTES = 768 * 1024
+"""Bytes of an email parsed (the pipeline accepts 5 MB; what lies past 768 KB is attachments
 and images, and the email package's cost grows with the line count)."""
 MAX_HEADER_CHARS = 2_000
 """A header value (From, Subject, ...) is cut here before it is decoded or matched."""
@@ -17,9 +17,9 @@ MAX_PARTS = 64
 """MIME parts read; the rest of the message is not parsed."""
 MAX_MULTIPARTS = 12
 """Nested or sibling multipart containers read (real lead mail has at most four)."""
-MAX_HTML_CHARS = 512_000
+MAX_HTML_CHARS = 320_000
 """HTML rendered to text; the rest is dropped."""
-MAX_HTML_TAGS = 15_000
+MAX_HTML_TAGS = 12_000
 """Tags rendered (real lead mail has under 3,000): the markup after them is dropped."""
 MAX_TEXT_CHARS = 200_000
 """Body text (plain, or rendered from HTML) read by the source parsers."""

@@ -160,9 +160,12 @@ def find_listing(lines: Sequence[str], subject: str = "") -> tuple[Property, boo
         The address (empty when none was found) and whether one was found.
     """
     found: list[Property] = []
+    number = ""
     for seen, (text, at) in enumerate(_candidates(lines, subject)):
         if seen >= _MAX_CANDIDATES:
             break
+        if number and not _clean(text).startswith(number):
+            continue  # after the first address, only fuller forms of it are read
         prop = read_address(text)
         if prop is None:
             continue
@@ -171,10 +174,9 @@ def find_listing(lines: Sequence[str], subject: str = "") -> tuple[Property, boo
             if _CITY_LINE.match(nxt):
                 prop = read_address(f"{_clean(text)}, {nxt}") or prop
         found.append(prop)
+        number = (prop.street or "").split(" ")[0] + " "
     if not found:
         return Property(), False
     first = found[0]
-    number = (first.street or "").split(" ")[0]
-    fuller = [p for p in found[1:] if (p.street or "").split(" ")[0] == number]
-    best = max([first, *fuller], key=lambda p: sum(bool(v) for v in (p.city, p.state, p.zip)))
+    best = max(found, key=lambda p: sum(bool(v) for v in (p.city, p.state, p.zip)))
     return replace(best, unit=best.unit or first.unit), True

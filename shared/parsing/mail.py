@@ -27,6 +27,15 @@ _SIMPLE_ADDR = re.compile(
     r'|^ *([^<>\s",;]{1,200}@[^<>\s",;]{1,200}) *$'
 )
 _PART_HEADER = re.compile(rb"^content-type:", re.I | re.M)
+# A part's boundary line: "--" then no white space, not a line of dashes only. A part needs
+# no Content-Type (RFC 2045 defaults it), so parts are counted by their boundaries.
+_BOUNDARY_LINE = re.compile(rb"^--(?!-*\r?$)[^\s]{1,200}\r?$", re.M)
+# Content-Type / Content-Disposition with its folded lines: the standard library parses
+# their parameters in quadratic time (an unclosed quote and many ";"), so they are cut first.
+_PARAM_HEADER = re.compile(
+    rb"^(content-(?:type|disposition)[ \t]*:)([^\n]*(?:\n[ \t][^\n]*)*)", re.I | re.M
+)
+MAX_PARAM_BYTES = 512
 _MULTIPART = re.compile(rb"^content-type:[ \t]*multipart/", re.I | re.M)
 
 
@@ -114,6 +123,7 @@ def read_mail(raw: bytes) -> Mail:
         elif ctype == "text/html" and not html:
             html = decode_part(part)
     from_name, from_addr = first_address(header_text(msg, "From"))
+    date, odd_date = _date(header_text(msg, "Date"))
     reply_name, reply = first_address(header_text(msg, "Reply-To"))
     return Mail(
         from_name=from_name,
@@ -122,10 +132,12 @@ def read_mail(raw: bytes) -> Mail:
         reply_to=reply or None,
         reply_name=reply_name,
         subject=header_text(msg, "Subject"),
-        date=_date(header_text(msg, "Date")),
+        date=date,
         text=text[:MAX_TEXT_CHARS].replace("\r\n", "\n").replace("\r", "\n"),
         html=html,
-        limits_hit=hits + (("text",) if len(text) > MAX_TEXT_CHARS else ()),
+        limits_hit=hits
+        + (("text",) if len(text) > MAX_TEXT_CHARS else ())
+        + (("date",) if odd_date else ()),
     )
 
 
@@ -140,12 +152,20 @@ def _bounded(raw: bytes) -> tuple[bytes, tuple[str, ...]]:
     if len(raw) > MAX_RAW_BYTES:
         raw = raw[:MAX_RAW_BYTES]
         hits.append("size")
+    raw, cut = _cut_param_headers(raw)
+    if cut:
+        hits.append("header")
     low = raw.lower()
-    if low.count(b"content-type:") <= MAX_PARTS and low.count(b"multipart/") <= MAX_MULTIPARTS:
+    if (
+        low.count(b"content-type:") <= MAX_PARTS
+        and low.count(b"multipart/") <= MAX_MULTIPARTS
+        and raw.count(b"\n--") <= 2 * MAX_PARTS
+    ):
         return raw, tuple(hits)
     for pattern, limit, name in (
         (_MULTIPART, MAX_MULTIPARTS, "multiparts"),
         (_PART_HEADER, MAX_PARTS, "parts"),
+        (_BOUNDARY_LINE, 2 * MAX_PARTS, "parts"),
     ):
         for count, match in enumerate(pattern.finditer(raw), start=1):
             if count > limit:
@@ -155,11 +175,35 @@ def _bounded(raw: bytes) -> tuple[bytes, tuple[str, ...]]:
     return raw, tuple(hits)
 
 
-def _date(value: str) -> datetime | None:
+def _cut_param_headers(raw: bytes) -> tuple[bytes, bool]:
+    """Every parameter header cut to ``MAX_PARAM_BYTES`` (quotes closed), and whether one was."""
+    cut = False
+
+    def shorten(match: re.Match[bytes]) -> bytes:
+        nonlocal cut
+        value = match.group(2)
+        if len(value) <= MAX_PARAM_BYTES:
+            return match.group(0)
+        cut = True
+        value = value[:MAX_PARAM_BYTES].replace(b"\r", b"").replace(b"\n", b" ")
+        return match.group(1) + value + (b'"' if value.count(b'"') % 2 else b"")
+
+    return _PARAM_HEADER.sub(shorten, raw), cut
+
+
+EARLIEST, LATEST = 1990, 2100
+"""An email's date outside these years is ignored (``doubtful``): no lead mail is older,
+and a later date cannot even be stored as a timestamp once converted to UTC."""
+
+
+def _date(value: str) -> tuple[datetime | None, bool]:
+    """The Date header as an aware datetime, and whether a date was there but not sane."""
     if not value:
-        return None
+        return None, False
     try:
         parsed = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        return None
-    return parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None, True
+    if not EARLIEST <= parsed.year <= LATEST:
+        return None, True
+    return (parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)), False

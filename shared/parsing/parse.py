@@ -32,7 +32,8 @@ _ROBOT_LOCAL = re.compile(
 
 def _view(raw: bytes, tz: str) -> LeadMail:
     mail = read_mail(raw)
-    inner = unwrap(mail.body, tz)
+    body = mail.body  # rendered once: the HTML's text is the costly part
+    inner = unwrap(body, tz)
     if inner is None:
         return LeadMail(
             from_name=mail.from_name,
@@ -40,7 +41,7 @@ def _view(raw: bytes, tz: str) -> LeadMail:
             reply_to=mail.reply_to,
             subject=mail.subject,
             sent_at=mail.date,
-            body=mail.body,
+            body=body,
             html=mail.html,
             forwarded=False,
             to_addr=mail.to_addr,
@@ -103,7 +104,38 @@ def _finish(lead: Lead, mail: LeadMail, source: Source, extra: tuple[ReviewReaso
         doubtful="doubtful" in lead.review_reasons or bool(mail.limits_hit),
         extra=extra,
     )
-    return replace(done, review_reasons=reasons, needs_review=bool(reasons))
+    return clean_fields(replace(done, review_reasons=reasons, needs_review=bool(reasons)))
+
+
+_CONTROL = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
+)
+_LINE_BREAKS = re.compile("[\t\n]")
+_ONE_LINE = ("site", "first_name", "last_name", "email", "reply_to", "phone")
+
+
+def _printable(value: str | None, one_line: bool) -> str | None:
+    if value is None:
+        return None
+    text = _CONTROL.sub("", value)
+    text = " ".join(_LINE_BREAKS.sub(" ", text).split()) if one_line else text
+    return text or None
+
+
+def clean_fields(lead: Lead) -> Lead:
+    """Bidi and other control characters removed (single-line fields also lose breaks)."""
+    prop = lead.property
+    values = [getattr(lead, k) for k in _ONE_LINE] + list(vars(prop).values())
+    one_line = "".join(v for v in values if v)
+    clean_message = not lead.message or not _CONTROL.search(lead.message)
+    if clean_message and not _CONTROL.search(one_line) and not _LINE_BREAKS.search(one_line):
+        return lead
+    return replace(
+        lead,
+        **{k: _printable(getattr(lead, k), True) for k in _ONE_LINE},
+        message=_printable(lead.message, False),
+        property=type(prop)(**{k: _printable(v, True) for k, v in vars(prop).items()}),
+    )
 
 
 def _templated(parser: SourceParser, mail: LeadMail, tz: str, site: str | None) -> Lead:
@@ -138,10 +170,15 @@ def parse_email(raw: bytes, tz: str = DEFAULT_TZ, *, templates: bool = True) -> 
     site = site_of(mail.from_addr) if family is not None or platform else None
     if templates and family is not None and family.is_inquiry(mail):
         return _templated(family, mail, tz, site)
-    if templates and family is None and not platform and OTHER.is_inquiry(mail):
-        return _templated(OTHER, mail, tz, None)
+    if family is None and not platform:  # a person's own mail: a lead only as OTHER reads it
+        if templates and OTHER.is_inquiry(mail):
+            return _templated(OTHER, mail, tz, None)
+        why = Classification(evidence=("non_lead_shape",), shape="personal")
+        return Lead(
+            is_lead=False, inquiry_at=mail.sent_at, limits_hit=mail.limits_hit, classified_by=why
+        )
     reading = read_generic(mail, site, family is not None, tz)
-    if not reading.lead.is_lead or (family is None and not platform):
+    if not reading.lead.is_lead:
         shape = reading.shape or "personal"
         why = Classification(evidence=(*reading.signals, "non_lead_shape"), shape=shape)
         return Lead(

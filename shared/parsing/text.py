@@ -45,6 +45,7 @@ def body_lines(body: str) -> tuple[list[str], bool]:
     """
     lines: list[str] = []
     cut = False
+    body = _ZERO_WIDTH.sub("", body[: MAX_LINES * (MAX_LINE_CHARS + 1)])  # one pass, not per line
     for index, raw in enumerate(body.split("\n", MAX_LINES)):
         if index >= MAX_LINES:
             cut = True
@@ -53,7 +54,7 @@ def body_lines(body: str) -> tuple[list[str], bool]:
         cut = cut or len(raw) > MAX_LINE_CHARS
         if "<" in line:
             line = _TAIL.sub("", line)
-        lines.append(_ZERO_WIDTH.sub("", line).strip())
+        lines.append(line.strip())
     return lines, cut
 
 

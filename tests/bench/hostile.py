@@ -104,6 +104,45 @@ def many_lines() -> bytes:
     return _mail("Email:\n" * 200_000)
 
 
+def unclosed_param_quote() -> bytes:
+    """A 480 KB Content-Type with an unclosed quote and 160,000 ``;`` (quadratic in the
+    standard library's parameter parser)."""
+    head = _HEAD.format(sender="Ann Lee <ann@example.com>", subject="params")
+    ctype = 'text/plain; charset="utf-8' + "; a" * 160_000
+    return f"{head}Content-Type: {ctype}\r\n\r\nIs 12 Oak St available?\r\n".encode()
+
+
+def repeated_root_tags() -> bytes:
+    """3,000 ``<html>``/``<body>`` tags, each with 20 attributes."""
+    attrs = " ".join(f'a{i}="v{i}"' for i in range(20))
+    return _mail(f"<html {attrs}><body {attrs}>" * 3_000 + "Name: Ann", "text/html")
+
+
+def huge_tag_attributes() -> bytes:
+    """One tag with 150,000 attributes (about 1.7 MB)."""
+    return _mail("<div " + " ".join(f"a{i}=1" for i in range(150_000)) + ">Ann</div>", "text/html")
+
+
+def parts_without_type() -> bytes:
+    """140,000 MIME parts that carry no Content-Type header (RFC 2045 defaults it)."""
+    head = _HEAD.format(sender="Ann Lee <ann@example.com>", subject="parts")
+    body = "--B\r\n\r\nx\r\n" * 140_000
+    return f'{head}Content-Type: multipart/mixed; boundary="B"\r\n\r\n{body}--B--\r\n'.encode()
+
+
+def year_9999() -> bytes:
+    """A lead whose Date header is in the year 9999 (no Firestore timestamp can hold it)."""
+    raw = _mail("Hi, is the apartment at 12 Oak St still available? I'd like to see it.\n\nAnn\n")
+    return raw.replace(b"Tue, 03 Mar 2026 12:34:56 -0500", b"Fri, 31 Dec 9999 23:59:59 -0500")
+
+
+def bidi_names() -> bytes:
+    """A lead whose names and phone carry bidi and other control characters."""
+    sender = "=?utf-8?b?" + base64.b64encode("Ann\u202e Lee\u2066".encode()).decode() + "?="
+    body = "Hi, is the apartment at 12 Oak St available? Call me at 215-555-0143\u200f.\n\nAnn\n"
+    return _mail(body, sender=f"{sender} <ann@example.com>")
+
+
 HOSTILE: dict[str, Callable[[], bytes]] = {
     f.__name__: f
     for f in (
@@ -119,5 +158,11 @@ HOSTILE: dict[str, Callable[[], bytes]] = {
         many_parts,
         spaces_5mb,
         many_lines,
+        unclosed_param_quote,
+        repeated_root_tags,
+        huge_tag_attributes,
+        parts_without_type,
+        year_9999,
+        bidi_names,
     )
 }

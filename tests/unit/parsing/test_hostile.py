@@ -9,6 +9,7 @@ import pytest
 from shared.parsing import parse_email
 from shared.parsing.html_text import html_to_text
 from shared.parsing.limits import MAX_LINES
+from shared.parsing.mail import read_mail
 from tests.bench.hostile import HOSTILE
 
 
@@ -29,6 +30,9 @@ def test_hostile_email_gives_a_record(name: str) -> None:
         ("many_parts", "parts"),
         ("markup_3mb", "size"),
         ("many_lines", "lines"),
+        ("unclosed_param_quote", "header"),
+        ("parts_without_type", "parts"),
+        ("year_9999", "date"),
     ],
 )
 def test_bound_hit_is_recorded(name: str, bound: str) -> None:
@@ -54,3 +58,30 @@ def test_deep_block_nesting_keeps_text_and_order() -> None:
 def test_tables_keep_source_order_without_foster_parenting() -> None:
     html = "<table>stray<tr><td>Phone</td><td>215</td></tr></table>"
     assert html_to_text(html) == "stray\nPhone\t215"
+
+
+def test_a_date_outside_1990_2100_is_ignored_and_doubtful() -> None:
+    lead = parse_email(HOSTILE["year_9999"]())
+    assert lead.is_lead and lead.inquiry_at is None
+    assert "doubtful" in lead.review_reasons
+
+
+def test_bidi_and_control_characters_never_reach_a_field() -> None:
+    lead = parse_email(HOSTILE["bidi_names"]())
+    assert lead.is_lead
+    assert (lead.first_name, lead.last_name, lead.phone) == ("Ann", "Lee", "+12155550143")
+    assert lead.message is not None and "\u200f" not in lead.message
+
+
+def test_repeated_root_tags_keep_their_text() -> None:
+    assert html_to_text('<html a="1"><body b="2">' * 50 + "Name: Ann") == "Name: Ann"
+
+
+def test_a_cut_parameter_header_still_reads_its_type() -> None:
+    raw = (
+        'From: a@b.example\r\nContent-Type: text/plain; charset="utf-8"; x="'
+        + "y" * 5_000
+        + "\r\n\r\nhello\r\n"
+    ).encode()
+    mail = read_mail(raw)
+    assert mail.text.strip() == "hello" and "header" in mail.limits_hit
