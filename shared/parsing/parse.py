@@ -14,6 +14,7 @@ from shared.parsing.forwarding import strip_fwd_prefix, unwrap
 from shared.parsing.generic import read_generic
 from shared.parsing.intent import intent_of, tour_times
 from shared.parsing.mail import read_mail
+from shared.parsing.normalize.printable import clean_fields
 from shared.parsing.record import Classification, Lead, ReviewReason, Source
 from shared.parsing.renter import person_name
 from shared.parsing.review import review_reasons
@@ -105,37 +106,6 @@ def _finish(lead: Lead, mail: LeadMail, source: Source, extra: tuple[ReviewReaso
         extra=extra,
     )
     return clean_fields(replace(done, review_reasons=reasons, needs_review=bool(reasons)))
-
-
-_CONTROL = re.compile(
-    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]"
-)
-_LINE_BREAKS = re.compile("[\t\n]")
-_ONE_LINE = ("site", "first_name", "last_name", "email", "reply_to", "phone")
-
-
-def _printable(value: str | None, one_line: bool) -> str | None:
-    if value is None:
-        return None
-    text = _CONTROL.sub("", value)
-    text = " ".join(_LINE_BREAKS.sub(" ", text).split()) if one_line else text
-    return text or None
-
-
-def clean_fields(lead: Lead) -> Lead:
-    """Bidi and other control characters removed (single-line fields also lose breaks)."""
-    prop = lead.property
-    values = [getattr(lead, k) for k in _ONE_LINE] + list(vars(prop).values())
-    one_line = "".join(v for v in values if v)
-    clean_message = not lead.message or not _CONTROL.search(lead.message)
-    if clean_message and not _CONTROL.search(one_line) and not _LINE_BREAKS.search(one_line):
-        return lead
-    return replace(
-        lead,
-        **{k: _printable(getattr(lead, k), True) for k in _ONE_LINE},
-        message=_printable(lead.message, False),
-        property=type(prop)(**{k: _printable(v, True) for k, v in vars(prop).items()}),
-    )
 
 
 def _templated(parser: SourceParser, mail: LeadMail, tz: str, site: str | None) -> Lead:
