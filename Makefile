@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 PYTEST := $(PY) -m pytest
 CORPUS ?= ../shared/corpus
 
-.PHONY: help venv lock migrate api-spec bundle deploy deploy-check preflight checkov browser test test-unit test-integration test-e2e lint demo score-parse bench bench-parse clean
+.PHONY: help venv lock migrate corrections api-spec bundle deploy deploy-check preflight checkov browser test test-unit test-integration test-e2e lint demo score-parse bench bench-parse clean
 
 help:
 	@echo "make demo | test | test-unit | test-integration | test-e2e | lint | score-parse | bench-parse | bench | deploy-check | deploy"
@@ -64,6 +64,10 @@ bench-parse: $(STAMP)
 bench: bench-parse $(STAMP)
 	$(PY) -m tests.bench.cold_import
 	$(PY) -m tests.bench.pipeline_bench
+
+# Emails a person corrected, anonymised, as fixture candidates (infra/corrections.py).
+corrections: $(STAMP)
+	$(PY) -m infra.corrections --out $(or $(OUT),build/corrections)
 
 # One-off: data written before leads had owners becomes owner-scoped (infra/migrate_owners.py).
 migrate: $(STAMP)

@@ -42,7 +42,10 @@ NonLeadShape = Literal[
     "personal",
     "bounce",
 ]
-LeadStatus = Literal["new", "contacted", "qualified", "closed"]  # a lead's place in the CRM
+# a lead's place in the CRM; ``not_a_lead``: a person said so (it leaves the lists, its
+# inquiries stay recorded, and a re-parse never undoes it)
+LeadStatus = Literal["new", "contacted", "qualified", "closed", "not_a_lead"]
+Correction = Literal["lead", "not_lead"]  # what a person said an email is
 # "disconnecting": the token is being revoked and its secret deleted; if that fails the
 # account stays here, with the reason, until a disconnect succeeds.
 AccountState = Literal["connected", "blocked", "needs_reauth", "disconnecting", "disconnected"]
@@ -67,3 +70,4 @@ BROKEN_REASONS = frozenset(
 SOURCES: tuple[str, ...] = get_args(Source)
 REVIEW_REASONS: tuple[str, ...] = get_args(ReviewReason)
 INTENTS: tuple[str, ...] = get_args(Intent)
+LISTED_STATUSES: tuple[str, ...] = tuple(s for s in get_args(LeadStatus) if s != "not_a_lead")

@@ -59,7 +59,9 @@ def _stop(line: str) -> bool:
     return is_listing_label(line) or (len(line) <= 100 and read_address(line) is not None)
 
 
-def read_generic(mail: LeadMail, site: str | None, family_sender: bool, tz: str) -> Reading:
+def read_generic(
+    mail: LeadMail, site: str | None, family_sender: bool, tz: str, *, force: bool = False
+) -> Reading:
     """Read any email by meaning and decide whether it is a renter's inquiry.
 
     Args:
@@ -67,12 +69,13 @@ def read_generic(mail: LeadMail, site: str | None, family_sender: bool, tz: str)
         site: The brand that sent or relayed it (None for a person's own mail).
         family_sender: The sender belongs to a known family.
         tz: The mailbox's time zone (tour times without an offset).
+        force: A person said it is a lead: read it as one whatever it shows.
 
     Returns:
         The reading; ``lead.is_lead`` is the decision.
     """
     shape = non_lead_shape(mail.subject, mail.lines, mail.from_addr)
-    if shape is not None:  # a recognised non-lead is not read further
+    if shape is not None and not force:  # a recognised non-lead is not read further
         seen_shape: tuple[EvidenceSignal, ...] = ("family_sender",) if family_sender else ()
         return Reading(lead=Lead(), signals=seen_shape, shape=shape)
     lines = mail.lines[: min(content_end(mail.lines), MAX_READ_LINES)]
@@ -97,7 +100,7 @@ def read_generic(mail: LeadMail, site: str | None, family_sender: bool, tz: str)
         ),
     )
     seen += [name for name, present in flags if present]
-    decided = is_lead(seen)
+    decided = force or is_lead(seen)
     lead = Lead(
         is_lead=decided,
         site=site,

@@ -121,7 +121,9 @@ def _templated(parser: SourceParser, mail: LeadMail, tz: str, site: str | None) 
     return _finish(lead, mail, parser.name, ())
 
 
-def parse_email(raw: bytes, tz: str = DEFAULT_TZ, *, templates: bool = True) -> Lead:
+def parse_email(
+    raw: bytes, tz: str = DEFAULT_TZ, *, templates: bool = True, as_lead: bool = False
+) -> Lead:
     """Parse one email into a lead record.
 
     Args:
@@ -129,12 +131,26 @@ def parse_email(raw: bytes, tz: str = DEFAULT_TZ, *, templates: bool = True) -> 
         tz: Time zone for forwarded blocks' dates and tour times (they carry no offset).
         templates: False switches every site template off, so the generic reader reads
             all mail (the leave-one-template-out measure).
+        as_lead: A person said this email is a lead (a correction): what no template
+            reads is read by the generic reader as a lead, ``needs_review`` cleared.
 
     Returns:
         A :class:`Lead`; ``is_lead`` is False only for mail that shows no inquiry or has
         a recognised non-lead shape; ``classified_by`` says why.
     """
     mail = _view(raw, tz)
+    lead = _read(mail, tz, templates)
+    if lead.is_lead or not as_lead:
+        return lead
+    family = detect(mail)
+    site = site_of(mail.from_addr) if family is not None or platform_sender(mail) else None
+    reading = read_generic(mail, site, family is not None, tz, force=True)
+    done = _finish(reading.lead, mail, family.name if family is not None else "other", ())
+    why = replace(done.classified_by, corrected=True)
+    return replace(done, needs_review=False, review_reasons=[], classified_by=why)
+
+
+def _read(mail: LeadMail, tz: str, templates: bool) -> Lead:
     family = detect(mail)
     platform = platform_sender(mail)
     site = site_of(mail.from_addr) if family is not None or platform else None
@@ -143,17 +159,19 @@ def parse_email(raw: bytes, tz: str = DEFAULT_TZ, *, templates: bool = True) -> 
     if family is None and not platform:  # a person's own mail: a lead only as OTHER reads it
         if templates and OTHER.is_inquiry(mail):
             return _templated(OTHER, mail, tz, None)
-        why = Classification(evidence=("non_lead_shape",), shape="personal")
-        return Lead(
-            is_lead=False, inquiry_at=mail.sent_at, limits_hit=mail.limits_hit, classified_by=why
-        )
+        return _not_lead(mail, Classification(evidence=("non_lead_shape",), shape="personal"))
     reading = read_generic(mail, site, family is not None, tz)
     if not reading.lead.is_lead:
         shape = reading.shape or "personal"
-        why = Classification(evidence=(*reading.signals, "non_lead_shape"), shape=shape)
-        return Lead(
-            is_lead=False, inquiry_at=mail.sent_at, limits_hit=mail.limits_hit, classified_by=why
+        return _not_lead(
+            mail, Classification(evidence=(*reading.signals, "non_lead_shape"), shape=shape)
         )
     source: Source = family.name if family is not None else "other"
     extra: tuple[ReviewReason, ...] = ("unknown_template",) if family is not None else ()
     return _finish(reading.lead, mail, source, extra)
+
+
+def _not_lead(mail: LeadMail, why: Classification) -> Lead:
+    return Lead(
+        is_lead=False, inquiry_at=mail.sent_at, limits_hit=mail.limits_hit, classified_by=why
+    )

@@ -31,7 +31,15 @@ PROFILE_LABELS: dict[str, tuple[str, ...]] = {
     "pets": ("Pets", "Pet", "Pet info", "Pet information"),
     "credit": ("Credit score", "Credit", "Credit range", "Credit score range"),
     "mobile": ("Mobile", "Cell", "Cell Phone", "Mobile Phone", "Mobile Number"),
-    "name": ("Renter name", "From", "Prospect", "Applicant", "Applicant Name", "Guest"),
+    "name": (
+        "Renter name",
+        "From",
+        "Prospect",
+        "Applicant",
+        "Applicant Name",
+        "Guest",
+        "Resident",
+    ),
     "email": ("Renter email", "Email address", "E-mail address", "Applicant Email"),
 }
 """Labels the generic reader adds to the shared synonyms (labels.py)."""

@@ -75,11 +75,13 @@ class Classification:
         template: ``<source>/<template>`` when a site template read the email.
         evidence: The signals seen when no template matched (the generic reader decided).
         shape: The recognised non-lead shape, for a non-lead.
+        corrected: A person said it is a lead (the parser had read it as none).
     """
 
     template: str | None = None
     evidence: tuple[EvidenceSignal, ...] = ()
     shape: NonLeadShape | None = None
+    corrected: bool = False
 
     def to_dict(self) -> JsonObject:
         """``{"template": …}`` or ``{"evidence": [...]}`` (with ``non_lead_shape``)."""
@@ -88,6 +90,8 @@ class Classification:
         out: JsonObject = {"evidence": list(self.evidence)}
         if self.shape:
             out["non_lead_shape"] = self.shape
+        if self.corrected:
+            out["corrected"] = True
         return out
 
 

@@ -31,7 +31,7 @@ _SELF = re.compile(
     r"\b(?:my name is|I'm|I am|this is)\s([A-ZÀ-Þ][\w'’-]{1,30}(?: [A-ZÀ-Þ][\w'’-]{1,30}){0,2})"
 )
 _NOT_NAME = re.compile(
-    r"\b(?:following|renter|tenant|prospect|someone|user|new|team|housing|"
+    r"\b(?:following|renter|tenant|resident|prospect|someone|user|new|team|housing|"
     r"apartments?|rentals?|leasing|notifications?|assistance|alerts?|support|services?|"
     r"listings?|properties|property|realty|management|group|network|inquir\w*|message|"
     r"admin|office|noreply|reply|info|hello|hi|dear)\b",

@@ -46,12 +46,14 @@ def reparse_chunk(deps: Ports, job: ChunkJob) -> dict[str, str]:
     if missing and account.state == "connected":
         raws.update(deps.gmail_for(account).get_raw_many(missing))
     outcomes: dict[str, str] = {}
+    corrected = deps.leads.existing(job.mailbox, list(dict.fromkeys(job.ids)))
     for gmail_id in dict.fromkeys(job.ids):
         result = raws.get(gmail_id)
+        as_lead = corrected.get(gmail_id, {}).get("correction") == "lead"
         try:
             if not isinstance(result, bytes):
                 raise result or ParseError("raw email is not stored and cannot be fetched")
-            lead = parse(result, tz)
+            lead = parse(result, tz, as_lead=as_lead)  # a person's correction is the truth
             stored = deps.leads.reparse(
                 job.mailbox, gmail_id, lead, result, job.batch_id, utcnow(), owner=account.owner
             )

@@ -24,12 +24,14 @@ class ParseError(PermanentError):
     code = "parse_failed"
 
 
-def parse(raw: bytes, tz: str) -> Lead:
-    """Parse one email for the pipeline; oversized or crashing input raises ParseError."""
+def parse(raw: bytes, tz: str, *, as_lead: bool = False) -> Lead:
+    """Parse one email for the pipeline; oversized or crashing input raises ParseError.
+
+    ``as_lead``: a person corrected this email to a lead (see ``parse_email``)."""
     if len(raw) > MAX_PARSE_BYTES:
         raise ParseError(f"email of {len(raw)} bytes is over the {MAX_PARSE_BYTES} byte limit")
     try:
-        return parse_email(raw, tz)
+        return parse_email(raw, tz, as_lead=as_lead)
     except Exception as exc:
         raise ParseError(f"parser raised {type(exc).__name__}") from exc
 

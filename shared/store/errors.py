@@ -27,8 +27,9 @@ _MISCONFIGURED = (gexc.PermissionDenied, gexc.Unauthenticated, gexc.Unauthorized
 def store_errors(what: str) -> Iterator[None]:
     """Map Firestore failures onto the error tree: transient ones to
     :class:`RetryableError`, a write refused for its content (a document over 1 MiB, an
-    invalid value) to :class:`StoreRejectedError`, a denied or unauthenticated call (a
-    deployment fault: IAM, database) to :class:`ConfigError`."""
+    invalid value, or one the client cannot encode such as a timestamp past year 9999 in
+    UTC) to :class:`StoreRejectedError`, a denied or unauthenticated call (a deployment
+    fault: IAM, database) to :class:`ConfigError`."""
     try:
         yield
     except _REJECTED as exc:
@@ -43,7 +44,18 @@ def store_errors(what: str) -> Iterator[None]:
         raise StoreContentionError(f"{what}: transaction contention") from exc
     except _RETRYABLE as exc:
         raise RetryableError(f"{what}: Firestore unavailable ({type(exc).__name__})") from exc
+    except (OverflowError, TypeError) as exc:  # the client cannot encode a value at all
+        raise StoreRejectedError(
+            f"{what}: a value Firestore cannot hold ({exc_kind(exc)})"
+        ) from exc
     except ValueError as exc:  # the client gives up on a contended transaction with ValueError
-        if "Failed to commit transaction" not in str(exc):
-            raise
-        raise StoreContentionError(f"{what}: transaction contention") from exc
+        if "Failed to commit transaction" in str(exc):
+            raise StoreContentionError(f"{what}: transaction contention") from exc
+        raise StoreRejectedError(
+            f"{what}: a value Firestore cannot hold ({exc_kind(exc)})"
+        ) from exc
+
+
+def exc_kind(exc: Exception) -> str:
+    """An SDK error's kind without its text (which may quote the value, personal data)."""
+    return type(exc).__name__

@@ -10,6 +10,7 @@ from google.cloud import firestore
 from shared.errors import NotFoundError
 from shared.ids import is_doc_id
 from shared.store.errors import store_errors
+from shared.store.lead_records import message_key
 from shared.types import JsonObject
 
 LEADS, MESSAGES = "leads", "messages"
@@ -20,6 +21,7 @@ class LeadFilter:
     """Equality filters of a lead page (``None``: not filtered)."""
 
     status: str | None = None
+    statuses: tuple[str, ...] = ()  # any of these (when ``status`` is None)
     source: str | None = None
     needs_review: bool | None = None
     mailbox: str | None = None  # leads with an inquiry to this mailbox
@@ -41,6 +43,9 @@ class LeadQueries:
             value = getattr(where, name)
             if value is not None:
                 query = query.where(filter=firestore.FieldFilter(name, "==", value))
+        if where.status is None and where.statuses:
+            statuses = list(where.statuses)
+            query = query.where(filter=firestore.FieldFilter("status", "in", statuses))
         if where.mailbox is not None:
             contains = firestore.FieldFilter("mailboxes", "array_contains", where.mailbox)
             query = query.where(filter=contains)
@@ -94,3 +99,19 @@ class LeadQueries:
         )
         with store_errors("list processed emails"):
             return [(d.to_dict() or {})["gmail_id"] for d in query.stream()]
+
+    def correct_records(self, owner: str, lead_id: str, truth: str, limit: int) -> int:
+        """Say what the emails of one of ``owner``'s leads are (``lead`` or ``not_lead``)."""
+        records = self.inquiries(owner, lead_id, limit)
+        refs = [
+            self._db.collection(MESSAGES).document(message_key(r["mailbox"], r["message_id"]))
+            for r in records
+            if r.get("mailbox") and r.get("message_id")
+        ]
+        with store_errors("correct emails"):
+            for start in range(0, len(refs), 400):
+                batch = self._db.batch()
+                for ref in refs[start : start + 400]:
+                    batch.update(ref, {"correction": truth})
+                batch.commit()
+        return len(refs)

@@ -78,6 +78,10 @@ INQUIRY_FIELDS = (
     "needs_review",
     "review_reasons",
     "parser_version",
+    "site",
+    "intent",
+    "tour_times",
+    "classified_by",
 )
 MAX_MESSAGE_CHARS = 20_000  # an inquiry's message as stored; the raw email keeps the rest
 MAX_KEYS = 20  # renter keys a lead gathers (each inquiry may add its phone and email)

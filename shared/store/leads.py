@@ -24,6 +24,7 @@ from datetime import datetime, timedelta
 
 from google.cloud import firestore
 
+from shared.errors import NotFoundError
 from shared.parsing.record import Lead
 from shared.store.errors import store_errors
 from shared.store.lead_records import (
@@ -39,6 +40,7 @@ from shared.store.lead_records import (
 )
 from shared.store.optimistic import put, retry_on_conflict, unchanged_since
 from shared.types import JsonObject, Sdk
+from shared.vocabulary import Correction
 
 LEADS, KEYS, RAW_EMAILS = "leads", "lead_keys", "raw_emails"
 RAW_MAX = 900_000  # bytes: a kept raw email fits its document
@@ -61,6 +63,7 @@ class LeadStore:
         it costs no write here. Kept in its own document, which Firestore's TTL deletes
         after the retention period."""
         doubtful = lead.needs_review if lead.is_lead else lead.source not in (None, "other")
+        doubtful = doubtful or lead.classified_by.corrected  # a corrected email is exported
         if not doubtful or len(raw) >= RAW_MAX:
             return
         doc = {"mailbox": mailbox, "gmail_id": gmail_id, "raw": raw, "stored_at": now}
@@ -244,5 +247,23 @@ class LeadStore:
         """Idempotency records that already exist for these emails, by Gmail id."""
         refs = [self.record(mailbox, i) for i in ids]
         with store_errors("read records"):
-            snaps = self._db.get_all(refs, field_paths=["outcome", "lead_id", "batch_id"])
+            fields = ["outcome", "lead_id", "batch_id", "correction"]
+            snaps = self._db.get_all(refs, field_paths=fields)
             return {s.id.split(":", 1)[1]: s.to_dict() or {} for s in snaps if s.exists}
+
+    def correct(
+        self, mailbox: str, gmail_id: str, owner: str, truth: Correction, now: datetime
+    ) -> str:
+        """Record what a person said an email is; returns its outcome so far.
+
+        Raises:
+            NotFoundError: No processed email of ``owner`` with this id in ``mailbox``.
+        """
+        ref = self.record(mailbox, gmail_id)
+        with store_errors("correct email"):
+            snap = ref.get(field_paths=["owner", "outcome"])
+            data = (snap.to_dict() or {}) if snap.exists else {}
+            if data.get("owner") != owner:
+                raise NotFoundError("no processed email with this id in this mailbox")
+            ref.update({"correction": truth, "corrected_at": now})
+        return str(data.get("outcome"))

@@ -11,7 +11,13 @@ from werkzeug.exceptions import MethodNotAllowed, RequestEntityTooLarge
 
 from shared.http import RequestHeaders, verify_user
 from shared.http_errors import envelope, to_http
-from shared.services.api import gmail_routes, lead_routes, openapi, processing_routes
+from shared.services.api import (
+    correction_routes,
+    gmail_routes,
+    lead_routes,
+    openapi,
+    processing_routes,
+)
 from shared.services.api.contract import encode_hook
 from shared.services.api.routing import (
     ApiPorts,
@@ -29,6 +35,7 @@ ROUTES: tuple[Route, ...] = (
     *gmail_routes.ROUTES,
     *processing_routes.ROUTES,
     *lead_routes.ROUTES,
+    *correction_routes.ROUTES,
 )
 URLS = build_map(list(ROUTES))
 _encoder = msgspec.json.Encoder(enc_hook=encode_hook)

@@ -20,6 +20,7 @@ from shared.services.queue import queue_batch
 from shared.store.lead_queries import LeadFilter
 from shared.store.lead_records import INQUIRY_FIELDS, message_key
 from shared.types import JsonObject
+from shared.vocabulary import LISTED_STATUSES
 
 MAX_REPARSE = 10_000
 SHOWN_INQUIRIES = 100  # a lead's newest inquiries in its page (``inquiry_count`` has them all)
@@ -43,6 +44,7 @@ def list_leads(call: Call) -> LeadList:
     q = call.query_as(LeadsQuery)
     where = LeadFilter(
         status=q.status or None,
+        statuses=LISTED_STATUSES,  # a lead a person marked not_a_lead is listed only by name
         source=q.source or None,
         needs_review=None if q.review is UNSET else q.review == "true",
         mailbox=q.mailbox.lower() if q.mailbox else None,
@@ -84,13 +86,16 @@ def get_lead(call: Call) -> Lead:
 
 
 def patch_lead(call: Call) -> Lead:
-    """Change a lead's status and/or notes; ``reviewed: true`` clears ``needs_review``."""
+    """Change a lead's status and/or notes; ``reviewed: true`` clears ``needs_review``;
+    status ``not_a_lead`` is a person's correction (its emails are recorded as non-leads)."""
     body = call.body_as(LeadPatch)
     lead_id = call.params["leadId"]
     call.deps.lead_queries.owned(lead_id, call.user)
     update: JsonObject = {"updated_at": utcnow()}
     if body.status is not UNSET:
         update["status"] = body.status
+        truth = "not_lead" if body.status == "not_a_lead" else "lead"
+        call.deps.lead_queries.correct_records(call.user, lead_id, truth, MAX_REPARSE)
     if body.notes is not UNSET:
         update["notes"] = body.notes
     if body.reviewed is True:  # every inquiry open for review is cleared

@@ -60,6 +60,9 @@ def test_an_inquiry_message_is_bounded() -> None:
         (gexc.InvalidArgument("maximum entity size is 1048576 bytes"), StoreRejectedError),
         (gexc.PermissionDenied("Missing or insufficient permissions."), ConfigError),
         (gexc.ServiceUnavailable("try again"), RetryableError),
+        (OverflowError("date value out of range"), StoreRejectedError),
+        (TypeError("Cannot convert to a Firestore Value"), StoreRejectedError),
+        (ValueError("Value out of range: 1180591620717411303424"), StoreRejectedError),
     ],
 )
 def test_firestore_errors_map_onto_the_tree(sdk_error: Exception, ours: type) -> None:
