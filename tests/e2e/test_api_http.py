@@ -3,6 +3,7 @@ validated against the served OpenAPI document."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -16,6 +17,13 @@ from infra.local.mailgen import stream
 from tests.helpers import consent_code
 
 MAILBOX = "e2e-api@example.com"
+VOICEMAIL = (
+    Path(__file__).resolve().parents[1]
+    / "fixtures"
+    / "emails"
+    / "world"
+    / "nonlead-google-voice-voicemail.eml"
+)
 LABEL = "Processed lead"
 
 
@@ -52,6 +60,7 @@ def test_every_route_over_http(driver: Driver, frontend: Frontend) -> None:
     d.create_mailbox(MAILBOX, LABEL)
     for raw, _ in stream(8, 41, MAILBOX):
         d.deliver(MAILBOX, raw, [LABEL], notify=False)
+    voicemail = d.deliver(MAILBOX, VOICEMAIL.read_bytes(), [LABEL], notify=False)
     assert f.call("GET", "/gmail/status")["state"] == "disconnected"
     start = f.call("GET", "/gmail/auth-url")["url"]  # where the browser posts its form
     assert start == f"{d.fns.url('oauth')}/start"
@@ -71,9 +80,15 @@ def test_every_route_over_http(driver: Driver, frontend: Frontend) -> None:
     assert status["state"] == "connected" and status["mailbox"] == MAILBOX
     assert [m["mailbox"] for m in f.call("GET", "/gmail/mailboxes")["mailboxes"]] == [MAILBOX]
     label = next(lbl for lbl in f.call("GET", "/gmail/labels")["labels"] if lbl["name"] == LABEL)
-    assert label["messagesTotal"] == 8
+    assert label["messagesTotal"] == 9
     listed = f.call("GET", f"/gmail/messages?labelId={label['id']}&maxResults=100")["messages"]
-    assert len(listed) == 8 and all(m["status"] in ("lead", "merged") for m in listed)
+    status = {m["id"]: m["status"] for m in listed}
+    assert status.pop(voicemail) == "not_lead" and len(status) == 8
+    assert all(s in ("lead", "merged") for s in status.values())
+    # the landlord says the voicemail notice is a lead: re-parsed as one
+    template = "/gmail/messages/{messageId}/lead"
+    fixed = f.call("POST", f"/gmail/messages/{voicemail}/lead", template)
+    assert wait_until(lambda: f.batch_done(fixed["batchId"]), 60)
 
     again = f.call("POST", "/gmail/process-batch", json={"limit": 3})  # the lead label
     assert wait_until(lambda: f.batch_done(again["batchId"]), 60)
@@ -88,7 +103,7 @@ def test_every_route_over_http(driver: Driver, frontend: Frontend) -> None:
         and sum(
             len(f.call("GET", f"/leads/{x['id']}", "/leads/{leadId}")["inquiries"]) for x in leads
         )
-        == 8
+        == 9
     )
     lead_id = leads[0]["id"]
     patched = f.call(

@@ -26,7 +26,8 @@ def _run(p: Pipeline) -> None:
 
 
 def _record(p: Pipeline, gmail_id: str) -> dict[str, Any]:
-    return p.deps.db.collection("messages").document(f"{p.mailbox}:{gmail_id}").get().to_dict()
+    snap = p.deps.db.collection("messages").document(f"{p.mailbox}:{gmail_id}").get()
+    return dict(snap.to_dict() or {})
 
 
 def test_an_email_made_a_lead_stays_one(pipeline: Pipeline, api: Any, tmp_path: Path) -> None:  # noqa: F811
