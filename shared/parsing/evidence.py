@@ -27,7 +27,8 @@ _SHAPE_TEXT: tuple[tuple[NonLeadShape, str], ...] = (
         r"listing (?:performance|report|stats|activity|summary)|weekly "
         r"(?:report|summary|performance|update)|performance (?:report|summary)|your listing "
         r"(?:has|is|was|will)\b|listing (?:is )?(?:expir\w*|deactivated|activated|now live|"
-        r"published|approved|paused)|views? (?:this|last) (?:week|month)|monthly report",
+        r"published|approved|paused)|views? (?:this|last) (?:week|month)|monthly report|"
+        r"listing\b.{0,120}\b(?:expires?|expiring|expired|renew(?:al|ed)?|deactivated)\b",
     ),
     (
         "payment",

@@ -57,6 +57,7 @@ _STREET_PARTS = (
     "StreetNamePostDirectional",
 )
 _MAX_CANDIDATES = 40
+_SENTENCE_END = re.compile(r"(?<=[a-z]{2})[.?!]\s+(?=[A-Z][a-z])|[?!]")
 _NAMED = re.compile(r"^[A-Za-z][^,\d]{1,60}, {0,2}(\d{1,6} )")
 _NOT_A_STREET = re.compile(
     r"^\d[\d,.]*\s*(?:bed|bd|br\b|bdrm|bath|ba\b|sq|month|mo\b|year|yr|people|person|"
@@ -77,6 +78,7 @@ _ANCHORS = (
 
 def _clean(text: str) -> str:
     text = " ".join(text.replace("\u00a0", " ").split())
+    text = _SENTENCE_END.split(text, maxsplit=1)[0]  # "at 742 Evergreen Ter. Is it free?"
     for _ in range(3):
         text = _TAIL.sub("", text)
     return text.strip(" .,;:-")

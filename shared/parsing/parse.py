@@ -108,8 +108,29 @@ def _finish(lead: Lead, mail: LeadMail, source: Source, extra: tuple[ReviewReaso
     return clean_fields(replace(done, review_reasons=reasons, needs_review=bool(reasons)))
 
 
+def _filled(lead: Lead, mail: LeadMail, site: str | None, tz: str) -> Lead:
+    """What a template left empty (a contact, the listing, the name), from the generic
+    reader: a template knows its layout, the generic reader the rest of the mail."""
+    prop = lead.property
+    reachable = bool(lead.email or lead.phone or lead.reply_to)
+    if reachable and (prop.street or prop.name) and (lead.first_name or lead.last_name):
+        return lead
+    other = read_generic(mail, site, True, tz, force=True).lead
+    named = bool(lead.first_name or lead.last_name)
+    return replace(
+        lead,
+        first_name=lead.first_name if named else other.first_name,
+        last_name=lead.last_name if named else other.last_name,
+        email=lead.email or other.email,
+        phone=lead.phone or other.phone,
+        property=prop if prop.street or prop.name else other.property,
+    )
+
+
 def _templated(parser: SourceParser, mail: LeadMail, tz: str, site: str | None) -> Lead:
     lead = parser.parse(mail)
+    if parser is not OTHER:
+        lead = _filled(lead, mail, site, tz)
     template = parser.template_of(mail) if parser.template_of else parser.templates[0]
     lead = replace(
         lead,

@@ -46,6 +46,7 @@ _ROBOT = re.compile(
     re.I,
 )
 _MOBILE = ("mobile", "cell")
+_ADDRESSED = re.compile(r"^(?:to|cc|bcc)\s{0,2}:", re.I)
 
 
 def plain(value: str | None) -> str | None:
@@ -110,9 +111,11 @@ class Contact:
     reply_to: str | None
 
 
-def _own(addr: str | None, mail: LeadMail, site: str | None) -> str | None:
+def _own(
+    addr: str | None, mail: LeadMail, site: str | None, others: frozenset[str] = frozenset()
+) -> str | None:
     found = real_email(unquote(addr)) if addr else None
-    if not found or found == mail.to_addr or _ROBOT.match(found):
+    if not found or found == mail.to_addr or found in others or _ROBOT.match(found):
         return None
     if site and domain_matches(found, (site, registrable(mail.from_addr.rpartition("@")[2]))):
         return None
@@ -134,20 +137,17 @@ def renter_contact(
 ) -> Contact:
     """The renter's email, phone and relay, never the site's or the landlord's own."""
     email = _own(plain(labels.get("email")), mail, site) or _own(mail.reply_to, mail, site)
+    # addresses on a forwarded block's To:/Cc: lines are the operator's, never the renter's
+    others = frozenset(
+        m.group(0).lower() for ln in lines if _ADDRESSED.match(ln) for m in _EMAIL.finditer(ln)
+    )
     if email is None:
-        email = next(
-            (e for ln in lines for m in _EMAIL.finditer(ln) if (e := _own(m.group(0), mail, site))),
-            None,
-        )
-    if email is None:
-        email = next(
-            (
-                e
-                for m in _EMAIL.finditer(unquote(mail.html[:500_000]))
-                if (e := _own(m.group(0), mail, site))
-            ),
-            None,
-        )
+        found = (_own(m.group(0), mail, site, others) for ln in lines for m in _EMAIL.finditer(ln))
+        email = next((e for e in found if e), None)
+    if email is None and not mail.forwarded:  # a forward's HTML holds the operator's headers
+        html = unquote(mail.html[:500_000])
+        found = (_own(m.group(0), mail, site, others) for m in _EMAIL.finditer(html))
+        email = next((e for e in found if e), None)
     labelled = [labels.get(k) for k in (*_MOBILE, "phone")]
     phone = next((p for v in labelled if (p := to_e164(plain(v)))), None)
     if phone is None:

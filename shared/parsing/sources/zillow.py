@@ -15,6 +15,7 @@ from shared.parsing.normalize.names import clean_name, split_name
 from shared.parsing.record import Lead, Property
 from shared.parsing.sources.base import SourceParser
 from shared.parsing.view import LeadMail, domain_matches
+from shared.parsing.zones import is_footer_line
 
 _SAYS = re.compile(
     r"^(.{1,120}?) (?:is interested in .{1,80} and )?(?:says|said|wrote|requested an application)"
@@ -56,7 +57,9 @@ def _message(mail: LeadMail, labels: Labels, says_at: int, first: str, zgr: bool
     if says_at >= 0:
         body = [first] if first else []
         for line in mail.lines[says_at + 1 :]:
-            if is_site_text(line) or (zgr and (_ZGR_END.match(line) or phone_lines([line]))):
+            if is_site_text(line) or is_footer_line(line) or _ZGR_END.match(line):
+                break
+            if phone_lines([line]) or email_lines([line]):  # the contact rows after it
                 break
             if not zgr and labels.key_of(line)[0] is not None:
                 break
