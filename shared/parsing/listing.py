@@ -7,6 +7,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
+from functools import lru_cache
 
 import usaddress
 
@@ -89,6 +90,7 @@ def _is_office(text: str) -> bool:
     return any(office.casefold() in low for office in SITE_OFFICES)
 
 
+@lru_cache(maxsize=4096)
 def read_address(text: str) -> Property | None:
     """One candidate read as a listing address; None when it is not one.
 

@@ -112,7 +112,8 @@ def _filled(lead: Lead, mail: LeadMail, site: str | None, tz: str) -> Lead:
     """What a template left empty (a contact, the listing, the name), from the generic
     reader: a template knows its layout, the generic reader the rest of the mail."""
     prop = lead.property
-    reachable = bool(lead.email or lead.phone or lead.reply_to)
+    relay = relay_of(mail.reply_to, mail.from_addr)  # _finish adds it
+    reachable = bool(lead.email or lead.phone or lead.reply_to or relay)
     if reachable and (prop.street or prop.name) and (lead.first_name or lead.last_name):
         return lead
     other = read_generic(mail, site, True, tz, force=True).lead
