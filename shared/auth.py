@@ -13,6 +13,7 @@ Two kinds of entry point (``shared/invokers.py`` says which function is which):
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 from collections.abc import Iterable
@@ -59,6 +60,8 @@ def _claims_in_time(claims: JsonObject) -> None:
     exp, iat = claims.get("exp"), claims.get("iat")
     if not isinstance(exp, int | float) or not isinstance(iat, int | float):
         raise UnauthenticatedError("token without expiry or issue time")
+    if isinstance(exp, bool) or not (math.isfinite(exp) and math.isfinite(iat)) or iat <= 0:
+        raise UnauthenticatedError("token with absurd expiry or issue time")
     if now > exp + SKEW_S or iat > now + SKEW_S or exp - iat > MAX_LIFETIME_S:
         raise UnauthenticatedError("token expired or not yet valid")
 

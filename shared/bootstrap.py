@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from shared.store.leads import LeadStore
     from shared.store.locks import Leases
     from shared.store.oauth_states import OAuthStates
+    from shared.store.pending import PendingConnections
     from shared.store.quota import QuotaSlots
     from shared.store.retries import RetryStore
 
@@ -105,6 +106,13 @@ class Deps:
         from shared.store.oauth_states import OAuthStates
 
         return OAuthStates(self.db)
+
+    @cached_property
+    def pending(self) -> PendingConnections:
+        """Consents waiting for their starter's confirmation."""
+        from shared.store.pending import PendingConnections
+
+        return PendingConnections(self.db)
 
     @cached_property
     def quota(self) -> QuotaSlots:

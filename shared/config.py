@@ -30,6 +30,10 @@ SETTINGS: dict[str, tuple[str, str]] = {
     "OIDC_CERTS_URL": ("https://www.googleapis.com/oauth2/v1/certs", "Issuer's signing certs"),
     "PUSH_AUDIENCE": ("", "Audience of push ID tokens: the gmail_webhook URL"),
     "PUSH_SERVICE_ACCOUNT": ("", "Service account Pub/Sub push signs tokens as"),
+    "EVENT_AUDIENCES": (
+        "",
+        "Audiences of push ID tokens to the Pub/Sub-driven functions (their URLs, comma-separated)",
+    ),
     "SCHEDULER_SERVICE_ACCOUNT": ("", "Service account Cloud Scheduler signs tokens as"),
     "SCHEDULER_AUDIENCE": ("", "Audience of scheduler ID tokens (comma-separated URLs)"),
     "API_AUDIENCE": ("", "Audience of frontend ID tokens (the OAuth client id)"),
@@ -110,6 +114,7 @@ class Settings:
     oidc_certs_url: str
     push_audience: str
     push_service_account: str
+    event_audiences: Csv
     scheduler_service_account: str
     scheduler_audience: Csv
     api_audience: str

@@ -6,10 +6,11 @@ from collections.abc import Callable
 from typing import TypeVar
 
 import flask
-from werkzeug.exceptions import InternalServerError, ServiceUnavailable
+from werkzeug.exceptions import Forbidden, InternalServerError, ServiceUnavailable, Unauthorized
 
+from shared.auth import iam_checked, require_service_account
 from shared.bootstrap import Deps, deps
-from shared.errors import PermanentError, RetryableError
+from shared.errors import ForbiddenError, PermanentError, RetryableError, UnauthenticatedError
 from shared.events import pubsub_data
 from shared.logs import get_logger, log_context, request_trace
 from shared.types import JsonObject, Sdk
@@ -23,6 +24,17 @@ def _trace() -> dict[str, str]:
     if not flask.has_request_context():
         return {}
     return request_trace(dict(flask.request.headers))
+
+
+def verify_caller(d: Deps) -> None:
+    """Only Pub/Sub push reaches these functions: a token of the push account for one of
+    their URLs (``EVENT_AUDIENCES``), checked even behind Cloud Run's IAM (a missing or
+    forged token, or another account's, is refused)."""
+    headers: dict[str, str] = dict(flask.request.headers) if flask.has_request_context() else {}
+    checked = iam_checked(headers.get("Authorization"), headers.get("X-Serverless-Authorization"))
+    s = d.settings
+    claims = d.verifier.verify_behind_iam(checked, s.event_audiences)
+    require_service_account(claims, s.push_service_account)
 
 
 def run_event(
@@ -40,6 +52,13 @@ def run_event(
     """
     trace = _trace()
     with log_context(function, trace):
+        try:
+            verify_caller(deps())
+        except (UnauthenticatedError, ForbiddenError) as exc:
+            log.warning("caller refused", extra={"fields": {"code": exc.code}})
+            raise (Unauthorized if isinstance(exc, UnauthenticatedError) else Forbidden)(
+                exc.code
+            ) from None
         try:
             job = decode(pubsub_data(getattr(event, "data", None)))
             with log_context(function, trace, getattr(job, "mailbox", None)):

@@ -146,3 +146,17 @@ class ConflictError(PermanentError):
     """The request contradicts what is stored (a mailbox another user connected)."""
 
     code = "conflict"
+
+
+class ScopeMissingError(ForbiddenError):
+    """Google's consent came back without the Gmail scope (the user unticked it): nothing
+    is connected."""
+
+    code = "scope_missing"
+
+
+class StartedByAnotherError(ForbiddenError):
+    """A pending connection confirmed by another user than the one who started it (a
+    forced start): it is discarded, nothing is connected."""
+
+    code = "started_by_another"

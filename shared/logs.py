@@ -4,8 +4,10 @@ Each entry has ``severity``, ``message``, the traceback in ``stack_trace`` when 
 logged, and, inside an entry point's :func:`log_context`, the request's trace
 (``logging.googleapis.com/trace`` and ``spanId``, from Cloud Run's ``X-Cloud-Trace-Context`` or
 ``traceparent``) and labels (``logging.googleapis.com/labels``: function, masked mailbox).
-Secrets and personal data stay out: keys that look like credentials are dropped and email
-addresses or phone numbers are masked, in messages, fields, labels and stacks.
+Secrets and personal data stay out: keys that look like credentials are dropped, fields known
+to hold personal data (``phone``, ``email``, names) are masked whole, and email addresses and
+phone numbers as people write them are masked in messages, fields, labels and stacks; ids
+(batch, Gmail, history) are never touched.
 """
 
 from __future__ import annotations
@@ -25,7 +27,12 @@ from shared.types import Json, JsonObject
 
 _SECRET_KEY = re.compile(r"token|secret|password|authorization|cookie|code_verifier|raw", re.I)
 _EMAIL = re.compile(r"([A-Za-z0-9._%+-])[A-Za-z0-9._%+-]*@([A-Za-z0-9.-]+)")
-_PHONE = re.compile(r"\+?\d[\d\s().-]{8,}\d")
+# A phone as people write it (separators, or E.164 with its "+"), never digits inside an id
+# (batch ids, Gmail ids and history ids are runs of letters and digits).
+_PHONE = re.compile(
+    r"(?<![\w+-])(?:(?:\+?1[\s.-]?)?\(?\d{3}\)?[\s.-]\d{3}[\s.-]\d{4}|\+\d{10,15})(?![\w-])"
+)
+_PERSONAL_KEY = re.compile(r"^(?:phone|email|first_name|last_name|reply_to|name)$", re.I)
 _TRACE_CONTEXT = re.compile(r"([0-9a-f]{32})(?:/(\d{1,20}))?")
 _TRACEPARENT = re.compile(r"00-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}")
 _STACK_CHARS = 8000
@@ -75,12 +82,18 @@ def scrub(value: Json) -> Json:
     if isinstance(value, str):
         return _PHONE.sub("[phone]", _EMAIL.sub(r"\1***@\2", value))
     if isinstance(value, dict):
-        return {
-            k: ("[redacted]" if _SECRET_KEY.search(str(k)) else scrub(v)) for k, v in value.items()
-        }
+        return {k: _scrub_field(str(k), v) for k, v in value.items()}
     if isinstance(value, list | tuple):
         return [scrub(v) for v in value]
     return value
+
+
+def _scrub_field(key: str, value: Json) -> Json:
+    if _SECRET_KEY.search(key):
+        return "[redacted]"
+    if _PERSONAL_KEY.match(key) and value:  # a field known to hold personal data
+        return "[personal]"
+    return scrub(value)
 
 
 class JsonFormatter(logging.Formatter):

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from shared.store.leads import LeadStore
     from shared.store.locks import Leases
     from shared.store.oauth_states import OAuthStates
+    from shared.store.pending import PendingConnections
     from shared.store.quota import QuotaSlots
     from shared.store.retries import RetryStore
 
@@ -77,6 +78,11 @@ class SharesQuota(Protocol):
 class HoldsOAuthStates(Protocol):
     @property
     def oauth_states(self) -> OAuthStates: ...
+
+
+class HoldsPending(Protocol):
+    @property
+    def pending(self) -> PendingConnections: ...
 
 
 class HoldsSecrets(Protocol):

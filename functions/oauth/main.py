@@ -1,9 +1,13 @@
 """oauth (HTTP): a browser connects a mailbox.
 
-``POST /start`` (a top-level form submission carrying the user's Google ID token as
-``id_token``) sets a short-lived first-party cookie and redirects to Google's consent; the
-state carries the cookie's hash. ``GET /callback`` connects only in the browser holding that
-cookie (OAuth 2.0 Security BCP: the flow is bound to the user agent that started it).
+``POST /start`` (a top-level form submission from the frontend's own origin, carrying the
+user's Google ID token as ``id_token``) sets a short-lived first-party cookie and redirects
+to Google's consent; the state carries the cookie's hash. ``GET /callback`` accepts the
+consent only in the browser holding that cookie (OAuth 2.0 Security BCP) and binds nothing
+by itself: it returns the browser to the frontend with a pending connection, which the
+signed-in frontend confirms with its bearer token (``POST /gmail/connections/{id}``); only
+the user who started it can. Every outcome ends on the frontend with a reason, never on a
+JSON page.
 """
 
 import secrets
@@ -13,17 +17,36 @@ import flask
 import functions_framework
 
 from shared.bootstrap import deps
-from shared.errors import LeadHarvestError, ValidationError
+from shared.errors import LeadHarvestError
 from shared.http import Reply, guarded, reply, verify_user
 from shared.http_errors import envelope
 from shared.services.connect import complete, consent_url
 
 COOKIE = "lh_consent"
 COOKIE_ATTRS = "Path=/; HttpOnly; Secure; SameSite=Lax"
+GONE = f"{COOKIE}=; Max-Age=0; {COOKIE_ATTRS}"
+GOOGLE_ERRORS = frozenset({"access_denied", "invalid_scope", "consent_required"})
+
+
+def _back(query: dict[str, str], cookie: str | None = None) -> Reply:
+    """Back to the frontend with what happened (303: the browser GETs the page)."""
+    headers = {"Location": f"{deps().settings.frontend_url}?{urlencode(query)}"}
+    headers["Cache-Control"] = "no-store"
+    if cookie:
+        headers["Set-Cookie"] = cookie
+    return "", 303, headers
 
 
 def _start(request: flask.Request) -> Reply:
-    user = verify_user(deps(), f"Bearer {request.form.get('id_token', '')}")
+    origins = {o.rstrip("/") for o in deps().settings.frontend_origins}
+    origin = request.headers.get("Origin", "")
+    if not origin or origin.rstrip("/") not in origins:
+        # a form posted from another site (a forced start) or by a script without a browser
+        return _back({"gmail": "error", "reason": "origin_refused"})
+    try:
+        user = verify_user(deps(), f"Bearer {request.form.get('id_token', '')}")
+    except LeadHarvestError as exc:
+        return _back({"gmail": "error", "reason": exc.code})
     key = secrets.token_urlsafe(32)
     url = consent_url(deps(), user, key)
     cookie = f"{COOKIE}={key}; Max-Age=600; {COOKIE_ATTRS}"
@@ -31,18 +54,17 @@ def _start(request: flask.Request) -> Reply:
 
 
 def _callback(request: flask.Request) -> Reply:
-    front = deps().settings.frontend_url
-    gone = f"{COOKIE}=; Max-Age=0; {COOKIE_ATTRS}"
+    error = request.args.get("error", "")
+    if error:  # the user cancelled at Google (or Google refused): nothing to consume
+        reason = error if error in GOOGLE_ERRORS else "google_error"
+        return _back({"gmail": "error", "reason": reason}, GONE)
     code, state = request.args.get("code", ""), request.args.get("state", "")
     try:
-        complete(deps(), code, state, request.cookies.get(COOKIE, ""))
-    except ValidationError:
-        raise  # bad or foreign state, bad code: 400 through guarded, nothing changed
-    except LeadHarvestError as exc:
-        query = urlencode({"gmail": "error", "reason": exc.code})
-        return "", 302, {"Location": f"{front}?{query}", "Set-Cookie": gone}
-    connected = urlencode({"gmail": "connected"})
-    return "", 302, {"Location": f"{front}?{connected}", "Set-Cookie": gone}
+        pending = complete(deps(), code, state, request.cookies.get(COOKIE, ""))
+    except LeadHarvestError as exc:  # foreign or used state, refused code, scope unticked
+        return _back({"gmail": "error", "reason": exc.code}, GONE)
+    query = {"gmail": "pending", "pending": pending.id, "mailbox": pending.mailbox}
+    return _back(query, GONE)
 
 
 @functions_framework.http

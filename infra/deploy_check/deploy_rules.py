@@ -110,6 +110,8 @@ def endpoint_problems(tf: dict[str, Any]) -> list[str]:
     env = tf["locals"].get("environment", {})
     if env.get("PUSH_AUDIENCE") != "${local.function_url.gmail_webhook}":
         problems.append("PUSH_AUDIENCE is not the webhook's URL")
+    if "local.function_url[name]" not in str(env.get("EVENT_AUDIENCES")):
+        problems.append("EVENT_AUDIENCES is not the URLs of the Pub/Sub-driven functions")
     for job, spec in tf["locals"].get("schedules", {}).items():
         function = spec.get("function") if isinstance(spec, dict) else None
         if f"local.function_url.{function}" not in str(env.get("SCHEDULER_AUDIENCE")):

@@ -126,6 +126,17 @@ MUTATIONS = (
         ),
     ),
     Mutation(
+        "the Pub/Sub-driven functions accept tokens for no audience of theirs",
+        rules.endpoint_problems,
+        (
+            (
+                "main.tf",
+                "local.function_url[name]])",
+                "local.function_url.gmail_webhook])",
+            ),
+        ),
+    ),
+    Mutation(
         "scheduler token for another URL than the one it calls",
         rules.endpoint_problems,
         (

@@ -61,6 +61,16 @@ def problems(project: str) -> list[str]:
     return out
 
 
+OAUTH_APP_ADVICE = (
+    "OAuth app (Google Auth Platform, not checkable from gcloud): choose user type Internal "
+    "for a Workspace organisation's own mailboxes, else External published In production. "
+    "An External app left in Testing gets refresh tokens that expire after 7 days: every "
+    "mailbox would need consent again each week (needs_reauth). gmail.readonly is a restricted "
+    "scope: production use by people outside the organisation needs Google's verification "
+    "(and a security assessment); until then only the listed test users can consent."
+)
+
+
 def main() -> int:
     """Exit 1 with the fixes when the project is not ready for ``terraform apply``."""
     if shutil.which("gcloud") is None:
@@ -71,6 +81,7 @@ def main() -> int:
     found = problems(project)
     for problem in found:
         print(f"not ready: {problem}")
+    print(f"check by hand: {OAUTH_APP_ADVICE}")
     print(f"preflight for {project}: {'ready' if not found else f'{len(found)} step(s) missing'}")
     return 1 if found else 0
 

@@ -8,7 +8,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlencode, urlsplit
 
 import requests
 from google.cloud import firestore
@@ -63,12 +63,17 @@ class Driver:
         """Set the fake Google's fault injection."""
         requests.post(f"{self.fake}/_fake/faults", json=faults, timeout=10).raise_for_status()
 
-    def connect(self, mailbox: str, user: str = DEMO_USER) -> requests.Response:
-        """The operator's browser: start → Google consent → callback; returns the final redirect."""
-        requests.post(f"{self.fake}/_fake/consent", json={"address": mailbox}, timeout=10)
+    def consent(self, mailbox: str, user: str = DEMO_USER, answer: str = "allow") -> str:
+        """The operator's browser: start (a form POST from the frontend's origin) → Google
+        consent → callback; returns where the callback sends the browser (the frontend, with
+        ``gmail=pending&pending=…`` or ``gmail=error&reason=…``)."""
+        body = {"address": mailbox, "answer": answer}
+        requests.post(f"{self.fake}/_fake/consent", json=body, timeout=10)
+        origins = self.fns.extra_env.get("FRONTEND_ORIGINS") or "http://localhost:5173"
         start = requests.post(
             f"{self.fns.url('oauth')}/start",
             data={"id_token": self.mint("fake-client", user)},
+            headers={"Origin": origins.split(",")[0]},
             allow_redirects=False,
             timeout=30,
         )
@@ -77,7 +82,34 @@ class Driver:
         consent = requests.get(start.headers["Location"], allow_redirects=False, timeout=30)
         callback = consent.headers["Location"]
         assert urlsplit(callback).path.endswith("/callback"), callback
-        return requests.get(callback, allow_redirects=False, timeout=60, headers={"Cookie": cookie})
+        back = requests.get(callback, allow_redirects=False, timeout=60, headers={"Cookie": cookie})
+        return str(back.headers.get("Location", ""))
+
+    def connect(
+        self, mailbox: str, user: str = DEMO_USER, answer: str = "allow"
+    ) -> requests.Response:
+        """:meth:`consent`, then the frontend confirms the pending connection with the
+        user's bearer token; returns where the frontend ends up (``Location``:
+        ``gmail=connected`` or ``gmail=error&reason=…``)."""
+        back = self.consent(mailbox, user, answer)
+        page, _, query = back.partition("?")
+        pending = parse_qs(query).get("pending")
+        done = requests.Response()
+        done.status_code = 303
+        if not pending:
+            done.headers["Location"] = back
+            return done
+        confirmed = requests.post(
+            f"{self.fns.url('api')}/gmail/connections/{pending[0]}",
+            headers={"Authorization": f"Bearer {self.mint('fake-client', user)}"},
+            timeout=60,
+        )
+        if confirmed.status_code == 200:
+            where = {"gmail": "connected", "mailbox": confirmed.json()["mailbox"]}
+        else:
+            where = {"gmail": "error", "reason": confirmed.json()["error"]["code"]}
+        done.headers["Location"] = f"{page}?{urlencode(where)}"
+        return done
 
     def scheduler(self, name: str, task: str | None = None) -> requests.Response:
         """Cloud Scheduler calls an HTTP function with its OIDC token (and a JSON body

@@ -82,6 +82,7 @@ class Functions:
         return {
             "PUSH_AUDIENCE": self.url("gmail_webhook"),
             "PUSH_SERVICE_ACCOUNT": PUSH_SA,
+            "EVENT_AUDIENCES": ",".join(self.url(name) for name in EVENT_FUNCTIONS),
             "SCHEDULER_SERVICE_ACCOUNT": SCHEDULER_SA,
             "SCHEDULER_AUDIENCE": f"{self.url('retry_failed')},{self.url('renew_watch')}",
             "API_AUDIENCE": "fake-client",

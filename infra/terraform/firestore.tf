@@ -36,10 +36,11 @@ locals {
     leads_status_source_review_mailbox = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["source", "ASCENDING"], ["needs_review", "ASCENDING"], ["mailboxes", "CONTAINS"], ["updated_at", "DESCENDING"]] }
   }
   ttl_fields = {
-    oauth_states = "expires_at"
-    locks        = "expires_at"
-    quota_slots  = "expires_at"
-    raw_emails   = "expires_at"
+    oauth_states        = "expires_at"
+    pending_connections = "expires_at"
+    locks               = "expires_at"
+    quota_slots         = "expires_at"
+    raw_emails          = "expires_at"
   }
 }
 

@@ -90,6 +90,7 @@ locals {
     OAUTH_CLIENT_ID           = var.oauth_client_id
     OAUTH_REDIRECT_URI        = "${local.function_url.oauth}/callback"
     PUSH_AUDIENCE             = local.function_url.gmail_webhook
+    EVENT_AUDIENCES           = join(",", [for name in keys(local.functions_event) : local.function_url[name]])
     PUSH_SERVICE_ACCOUNT      = google_service_account.push.email
     SCHEDULER_SERVICE_ACCOUNT = google_service_account.scheduler.email
     SCHEDULER_AUDIENCE        = "${local.function_url.retry_failed},${local.function_url.renew_watch}"

@@ -18,18 +18,20 @@ from shared.errors import (
     GmailUnavailableError,
     NotFoundError,
     RetryableError,
+    ScopeMissingError,
+    StartedByAnotherError,
     ValidationError,
 )
 from shared.events import SyncJob
-from shared.gmail.client import SCOPES
+from shared.gmail.client import SCOPES, credentials
 from shared.gmail.gateway import normalise_label
-from shared.gmail.grants import revoke_grant
 from shared.logs import get_logger
 from shared.ports import (
     Configured,
     HoldsAccounts,
     HoldsBatches,
     HoldsOAuthStates,
+    HoldsPending,
     HoldsRetries,
     HoldsSecrets,
     Publishes,
@@ -38,7 +40,8 @@ from shared.ports import (
 from shared.services.renew import gmail_topic
 from shared.services.retry import unpark
 from shared.store.accounts import Account
-from shared.types import JsonObject
+from shared.store.pending import Pending
+from shared.types import JsonObject, Sdk
 
 
 class Ports(
@@ -50,6 +53,7 @@ class Ports(
     ReachesGmail,
     HoldsRetries,
     HoldsBatches,
+    HoldsPending,
     Protocol,
 ):
     """What connect uses of the composition root."""
@@ -116,28 +120,9 @@ def _find_label(labels: list[JsonObject], wanted: str) -> JsonObject:
     raise NotFoundError(f"no Gmail label named like '{wanted}'")
 
 
-def complete(
-    deps: Ports, code: str, state: str, browser_key: str, redirect_uri: str | None = None
-) -> str:
-    """The OAuth callback: check the single-use state and that this browser started it
-    (``browser_key``: the ``/start`` cookie), then connect; returns the mailbox.
-
-    Raises:
-        ValidationError: missing, expired, reused or forged state, another browser's consent.
-        ForbiddenError: Google refused the code.
-        ConflictError: the mailbox is connected by another user.
-        NotFoundError: the mailbox has no label matching ``LEAD_LABEL``.
-    """
-    if not code or len(code) > 2048:
-        raise ValidationError("missing authorization code")
-    grant = deps.oauth_states.consume(state, utcnow(), browser_hash(browser_key))
-    return connect_with_code(deps, grant["user"], code, redirect_uri, grant["code_verifier"])
-
-
-def connect_with_code(
-    deps: Ports, user: str, code: str, redirect_uri: str | None, verifier: str | None = None
-) -> str:
-    """Exchange an authorization code for ``user`` and connect the mailbox it grants."""
+def _exchange(deps: Ports, code: str, redirect_uri: str | None, verifier: str | None) -> Sdk:
+    """The credentials an authorization code grants, with the Gmail scope checked (Google's
+    granular consent lets a user untick it: the token response lists what was granted)."""
     if not code or len(code) > 2048:
         raise ValidationError(
             "missing authorization code", details={"fields": {"code": "required"}}
@@ -147,19 +132,93 @@ def connect_with_code(
         flow.autogenerate_code_verifier = False  # a code client's code has no PKCE verifier of ours
     try:
         flow.fetch_token(code=code)
+    except Warning as exc:  # oauthlib: the granted scopes are not the requested ones
+        raise ScopeMissingError("Gmail access was not granted; nothing was connected") from exc
     except OAuth2Error as exc:
         # The code is well formed but Google refuses it: a refused credential, not bad input.
         raise ForbiddenError(f"authorization code rejected ({exc.error})") from exc
     except OSError as exc:
         raise GmailUnavailableError("token endpoint unreachable") from exc
+    granted = flow.oauth2session.token.get("scope") or []
+    granted = set(granted.split() if isinstance(granted, str) else granted)
+    if not set(SCOPES) <= granted:
+        raise ScopeMissingError("Gmail access was not granted; nothing was connected")
     creds = flow.credentials
     if not creds.refresh_token:
         raise ValidationError("Google returned no refresh token")
+    return creds
+
+
+def complete(
+    deps: Ports, code: str, state: str, browser_key: str, redirect_uri: str | None = None
+) -> Pending:
+    """The OAuth callback: check the single-use state and that this browser started it
+    (``browser_key``: the ``/start`` cookie), exchange the code and keep the grant as a
+    pending connection. Nothing is bound here: the signed-in user who started it confirms
+    it (:func:`confirm`), so a consent forced on someone else's browser binds nothing.
+
+    Raises:
+        ValidationError: missing, expired, reused or forged state, another browser's consent.
+        ForbiddenError: Google refused the code; ``ScopeMissingError`` without Gmail access.
+    """
+    if not code or len(code) > 2048:
+        raise ValidationError("missing authorization code")
+    grant = deps.oauth_states.consume(state, utcnow(), browser_hash(browser_key))
+    creds = _exchange(deps, code, redirect_uri, grant["code_verifier"])
+    mailbox, _ = patiently(deps.gmail_with(creds).profile)
+    pending_id = pysecrets.token_urlsafe(24)
+    secret_name = deps.secrets.put(f"pending:{pending_id}", creds.refresh_token)
+    pending = Pending(pending_id, str(grant["user"]).lower(), mailbox, secret_name)
+    deps.pending.create(pending, utcnow())
+    log.info("consent granted, waiting for confirmation", extra={"fields": {"mailbox": mailbox}})
+    return pending
+
+
+def confirm(deps: Ports, user: str, pending_id: str) -> str:
+    """The signed-in user confirms a pending connection; only its starter can. Returns the
+    mailbox.
+
+    Raises:
+        NotFoundError: no such pending connection (used, or older than ten minutes).
+        StartedByAnotherError: ``user`` did not start it (it is discarded).
+        ConflictError: the mailbox is connected by another user.
+    """
+    pending = deps.pending.take(pending_id, utcnow())
+    if pending is None:
+        raise NotFoundError("no pending connection: it was used, or ten minutes passed")
+    try:
+        token = deps.secrets.get(pending.secret_name)
+        if pending.user != user.lower():
+            raise StartedByAnotherError(
+                "this connection was started by another account; nothing was connected"
+            )
+        creds = credentials(
+            token,
+            deps.settings.oauth_client_id,
+            deps.settings.oauth_client_secret,
+            deps.settings.oauth_token_uri,
+        )
+        return bind(deps, user, creds)
+    finally:
+        deps.secrets.delete(pending.secret_name)  # dropped, never revoked (see bind)
+
+
+def connect_with_code(
+    deps: Ports, user: str, code: str, redirect_uri: str | None, verifier: str | None = None
+) -> str:
+    """Exchange an authorization code of the signed-in ``user``'s popup and connect the
+    mailbox it grants (the caller is the user: nothing to confirm)."""
+    return bind(deps, user, _exchange(deps, code, redirect_uri, verifier))
+
+
+def bind(deps: Ports, user: str, creds: Sdk) -> str:
+    """Connect the mailbox ``creds`` grant to ``user``: label, token, watch, backfill."""
     gmail = deps.gmail_with(creds)
     mailbox, _ = patiently(gmail.profile)
     previous = deps.accounts.get(mailbox)
     if previous and previous.owner != user.lower() and previous.state != "disconnected":
-        revoke_grant(deps.settings.oauth_revoke_uri, creds.refresh_token)  # unused: not kept
+        # The fresh token is dropped, never revoked: Google grants per Google account and
+        # client, and revoking any token of the grant revokes all of it, the owner's too.
         raise ConflictError(
             f"{mailbox} is connected by another user; they must disconnect it first"
         )

@@ -70,14 +70,17 @@ class AccountStore:
 
     def flag_if_same_connection(self, account: Account, **fields: Sdk) -> bool:
         """Merge ``fields`` only if the mailbox is still on the connection ``account`` was
-        read from (a reconnect in between wins); True if written."""
+        read from (a reconnect in between wins) and nobody disconnected it (a disconnect in
+        between wins: work still running on it never flags it); True if written."""
         ref = self._ref(account.mailbox)
 
         def attempt() -> bool:
             snap = ref.get()
+            data = (snap.to_dict() or {}) if snap.exists else {}
             if (
                 not snap.exists
-                or (snap.to_dict() or {}).get("connected_at") != account.connected_at
+                or data.get("connected_at") != account.connected_at
+                or data.get("state") in ("disconnecting", "disconnected")
             ):
                 return False
             ref.update(fields, option=unchanged_since(self._db, snap))

@@ -46,6 +46,7 @@ for _mask in range(2 ** (len(_LEAD_FILTERS) + 1)):
 
 TTL_FIELDS = {
     "oauth_states": "expires_at",
+    "pending_connections": "expires_at",
     "locks": "expires_at",
     "quota_slots": "expires_at",
     "raw_emails": "expires_at",  # kept raw emails, RAW_RETENTION_DAYS after they were stored

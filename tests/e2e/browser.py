@@ -18,7 +18,9 @@ CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 
 # The frontend's connect flow, as small as it can be: the user's ID token (Google Identity
 # Services would give it; here the test passes it in the fragment) goes to /start in a
-# top-level form POST; back from Google, the page calls the API with it (CORS, preflight).
+# top-level form POST; back from Google with a pending connection, the page shows which
+# mailbox and confirms it with the signed-in user's token (CORS, preflight), then reads the
+# API; back with an error, it shows the reason.
 PAGE = """<!doctype html><meta charset="utf-8"><title>LeadHarvest test frontend</title>
 <form id="connect" method="post" action="{oauth}/start">
   <input type="hidden" name="id_token" id="token"><button id="go">Connect Gmail</button>
@@ -30,7 +32,21 @@ const token = location.hash.slice(1) || sessionStorage.getItem("token") || "";
 sessionStorage.setItem("token", token);
 document.getElementById("token").value = token;
 const out = document.getElementById("out");
-if (new URLSearchParams(location.search).get("gmail") === "connected") {{
+const params = new URLSearchParams(location.search);
+const back = (query) => location.replace(location.pathname + "?" + query);
+if (params.get("gmail") === "pending") {{
+  out.textContent = "connect " + params.get("mailbox") + " to your account?";
+  fetch(api + "/gmail/connections/" + encodeURIComponent(params.get("pending")), {{
+    method: "POST", headers: {{Authorization: "Bearer " + token}}}})
+    .then((r) => r.json().then((b) => [r.status, b]))
+    .then(([status, b]) => back(status === 200 ? "gmail=connected"
+      : "gmail=error&reason=" + encodeURIComponent(b.error.code)))
+    .catch((e) => {{ out.textContent = "error: " + e; }});
+}}
+if (params.get("gmail") === "error") {{
+  out.textContent = JSON.stringify({{refused: params.get("reason")}});
+}}
+if (params.get("gmail") === "connected") {{
   const get = (path) => fetch(api + path, {{headers: {{Authorization: "Bearer " + token}}}})
     .then((r) => r.json());
   Promise.all([get("/gmail/status"), get("/leads?limit=100")])
@@ -53,6 +69,27 @@ def serve_page(folder: Path, port: int, oauth: str, api: str) -> Iterator[str]:
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
         yield f"http://127.0.0.1:{port}/app.html"
+    finally:
+        server.shutdown()
+
+
+# An attacker's page on a third origin: it posts the attacker's own ID token to /start as
+# soon as the victim opens it (a forced start).
+ATTACK = """<!doctype html><meta charset="utf-8"><title>free rent calculator</title>
+<form method="post" action="{oauth}/start"><input type="hidden" name="id_token" value="{token}">
+</form><script>document.forms[0].submit();</script>
+"""
+
+
+@contextlib.contextmanager
+def serve_attack(folder: Path, port: int, oauth: str, token: str) -> Iterator[str]:
+    """Serve the attacker's page on another origin (its own port)."""
+    (folder / "attack.html").write_text(ATTACK.format(oauth=oauth, token=token))
+    handler = partial(SimpleHTTPRequestHandler, directory=str(folder))
+    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        yield f"http://127.0.0.1:{port}/attack.html"
     finally:
         server.shutdown()
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -121,5 +121,12 @@ def test_every_route_over_http(driver: Driver, frontend: Frontend) -> None:
     assert gone["tokenRevoked"] and gone["secretDeleted"] and gone["watchStopped"]
     assert f.call("GET", "/gmail/status")["state"] == "disconnected"
     assert len(f.call("GET", "/leads?limit=100")["leads"]) == len(leads)  # leads are kept
+    # connected again by the redirect flow: the frontend confirms the pending connection
+    back = d.consent(MAILBOX)
+    assert "gmail=pending" in back and "mailbox=e2e-api%40example.com" in back
+    pending = parse_qs(back.partition("?")[2])["pending"][0]
+    template = "/gmail/connections/{pendingId}"
+    again = f.call("POST", f"/gmail/connections/{pending}", template)
+    assert again == {"connected": True, "mailbox": MAILBOX}
     documented = {(m.upper(), p) for p, ops in f.schema.raw_schema["paths"].items() for m in ops}
     assert documented - f.seen == {("GET", "/openapi.json")}

@@ -24,7 +24,7 @@ from infra.local.emulators import free_port
 from infra.local.functions_stack import DEMO_USER, Functions
 from infra.local.mailgen import stream
 from infra.local.stack import ROOT, local_stack
-from tests.e2e.browser import available, browser, serve_page
+from tests.e2e.browser import available, browser, serve_attack, serve_page
 
 PARTNER = "partner@example.com"
 LABEL = "Processed lead"
@@ -49,6 +49,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[Driver, str
         folder = tmp_path_factory.mktemp("page")
         with serve_page(folder, port, fns.url("oauth"), fns.url("api")) as page:
             yield Driver(fns), page
+
+
+def refusal(driver: WebDriver) -> str:
+    """The reason the frontend shows after a refused connection."""
+    out = WebDriverWait(driver, 30).until(lambda d: d.find_element(By.ID, "out").text or None)
+    return str(json.loads(str(out))["refused"])
 
 
 def shown(driver: WebDriver) -> dict[str, Any]:
@@ -90,20 +96,59 @@ def test_a_consent_link_opened_in_another_browser_changes_nothing(
 ) -> None:
     """The partner starts a connection and sends the link to a mailbox's owner; the owner's
     browser has not the partner's cookie: 400, no account, nothing queued."""
-    d, _ = site
+    d, page = site
     victim = "victim@example.com"
     d.create_mailbox(victim, LABEL)
-    start = requests.post(
+    start = requests.post(  # from the partner's own browser, on the frontend
         f"{d.fns.url('oauth')}/start",
         data={"id_token": d.mint("fake-client", PARTNER)},
+        headers={"Origin": page.rsplit("/", 1)[0]},
         allow_redirects=False,
         timeout=30,
     )
     link = start.headers["Location"]  # what the partner sends
     requests.post(f"{d.fake}/_fake/consent", json={"address": victim}, timeout=10)
     with browser() as owners_browser:
-        owners_browser.get(link)  # consents, and is sent to the callback
-        WebDriverWait(owners_browser, 30).until(lambda c: "/callback" in c.current_url)
-        body = owners_browser.find_element(By.TAG_NAME, "body").text
-    assert "not started in this browser" in body
+        owners_browser.get(link)  # consents, and is sent to the callback, then the frontend
+        WebDriverWait(owners_browser, 30).until(lambda c: "gmail=error" in c.current_url)
+        assert refusal(owners_browser) == "invalid_argument"
     assert d.account(victim) == {}
+
+
+def test_a_forced_start_from_an_attackers_page_binds_nothing(
+    site: tuple[Driver, str], tmp_path: Any
+) -> None:
+    """An allow-listed attacker's page, on a third origin, auto-submits the attacker's own
+    ID token to /start in the victim's browser: refused by its Origin before any consent;
+    the victim's frontend shows why, and no mailbox is bound to anyone."""
+    d, _ = site
+    victim = "forced@example.com"
+    d.create_mailbox(victim, LABEL)
+    requests.post(f"{d.fake}/_fake/consent", json={"address": victim}, timeout=10)
+    token = d.mint("fake-client", PARTNER)
+    oauth = d.fns.url("oauth")
+    with serve_attack(tmp_path, free_port(), oauth, token) as attack, browser() as victims:
+        victims.get(attack)
+        WebDriverWait(victims, 30).until(lambda c: "gmail=error" in c.current_url)
+        assert refusal(victims) == "origin_refused"
+    assert d.account(victim) == {}
+    assert d.db().collection("pending_connections").limit(1).get() == []
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason"), [("deny", "access_denied"), ("no_gmail", "scope_missing")]
+)
+def test_cancel_and_an_unticked_scope_end_on_the_frontend(
+    site: tuple[Driver, str], answer: str, reason: str
+) -> None:
+    d, page = site
+    mailbox = f"{answer}@example.com"
+    d.create_mailbox(mailbox, LABEL)
+    body = {"address": mailbox, "answer": answer}
+    requests.post(f"{d.fake}/_fake/consent", json=body, timeout=10)
+    with browser() as chromium:
+        chromium.get(f"{page}#{d.mint('fake-client', DEMO_USER)}")
+        chromium.find_element(By.ID, "go").click()
+        WebDriverWait(chromium, 30).until(lambda c: "gmail=error" in c.current_url)
+        assert refusal(chromium) == reason
+    assert d.account(mailbox) == {}

@@ -88,8 +88,10 @@ def control_blueprint(  # noqa: PLR0915 - one route table
 
     @bp.post("/consent")
     def consent() -> Any:
-        state.consent_user = body()["address"].lower()
-        return jsonify(consentUser=state.consent_user)
+        data = body()
+        state.consent_user = data["address"].lower()
+        state.consent_answer = str(data.get("answer", "allow"))
+        return jsonify(consentUser=state.consent_user, answer=state.consent_answer)
 
     @bp.post("/revoke-all")
     def revoke_all() -> Any:

@@ -22,6 +22,16 @@ def _invalid_grant() -> tuple[Response, int]:
     ), 400
 
 
+def granted(state: FakeState, requested: str) -> str | None:
+    """The scopes the consent screen grants: all, none (the user cancelled: None), or all
+    but Gmail's (granular consent lets the user untick it)."""
+    if state.consent_answer == "deny":
+        return None
+    if state.consent_answer == "no_gmail":
+        return " ".join(s for s in requested.split() if "gmail" not in s) or "openid"
+    return requested
+
+
 def oauth_blueprint(state: FakeState, key: SigningKey, base_url: str) -> Blueprint:
     """Routes: /o/oauth2/auth, /token, /revoke, /.well-known/openid-configuration, certs."""
     bp = Blueprint("oauth", __name__)
@@ -32,6 +42,12 @@ def oauth_blueprint(state: FakeState, key: SigningKey, base_url: str) -> Bluepri
         user = args.get("login_hint") or state.consent_user
         if not user or not args.get("redirect_uri") or args.get("response_type") != "code":
             return jsonify(error="invalid_request"), 400
+        sep = "&" if "?" in args["redirect_uri"] else "?"
+        scope = granted(state, args.get("scope", ""))
+        echo = {"state": args["state"]} if args.get("state") else {}
+        if scope is None:  # Google's answer when the user cancels
+            denied = {"error": "access_denied", **echo}
+            return redirect(args["redirect_uri"] + sep + urlencode(denied), code=302)
         code = state.new_token("code")
         with state.lock:
             state.mailbox(user)
@@ -39,13 +55,10 @@ def oauth_blueprint(state: FakeState, key: SigningKey, base_url: str) -> Bluepri
                 "user": user.lower(),
                 "redirect_uri": args["redirect_uri"],
                 "client_id": args.get("client_id"),
-                "scope": args.get("scope", ""),
+                "scope": scope,  # what was granted: the token response lists it
                 "challenge": args.get("code_challenge"),
             }
-        query = {"code": code, "scope": args.get("scope", "")}
-        if args.get("state"):
-            query["state"] = args["state"]
-        sep = "&" if "?" in args["redirect_uri"] else "?"
+        query = {"code": code, "scope": scope, **echo}
         return redirect(args["redirect_uri"] + sep + urlencode(query), code=302)
 
     def _tokens(user: str, scope: str, refresh: str | None) -> dict[str, Any]:

@@ -90,6 +90,7 @@ class FakeState:
     refresh_tokens: dict[str, str] = field(default_factory=dict)  # -> mailbox
     codes: dict[str, dict[str, Any]] = field(default_factory=dict)
     consent_user: str | None = None
+    consent_answer: str = "allow"  # "allow", "deny" (cancel) or "no_gmail" (scope unticked)
     faults: Faults = field(default_factory=Faults)
     counters: dict[str, int] = field(default_factory=dict)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(0x18C0000000))

@@ -185,6 +185,16 @@ def token(call: Call) -> Connected:
     return Connected(connected=True, mailbox=mailbox)
 
 
+def confirm_route(call: Call) -> Connected:
+    """Confirm a pending connection (the frontend, back from Google's consent): only the
+    signed-in user who started it can; anyone else discards it."""
+    from shared.services.connect import confirm
+
+    return Connected(
+        connected=True, mailbox=confirm(call.deps, call.user, call.params["pendingId"])
+    )
+
+
 def disconnect_route(call: Call) -> Disconnected:
     """Stop the watch, revoke the token, delete the secret; the leads stay."""
     done = disconnect(call.deps, call.account())
@@ -215,6 +225,14 @@ ROUTES = [
         "Connect with an authorization code",
         Connected,
         body=(TokenRequest,),
+        errors=(*GMAIL, 409),
+    ),
+    Route(
+        "POST",
+        "/gmail/connections/<id:pendingId>",
+        confirm_route,
+        "Confirm the connection you started (back from Google's consent)",
+        Connected,
         errors=(*GMAIL, 409),
     ),
     Route(

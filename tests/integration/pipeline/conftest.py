@@ -20,7 +20,7 @@ from infra.local.fake_google.server import FakeGoogle
 from shared import bootstrap, config, events
 from shared.bootstrap import Deps
 from shared.services import sync
-from shared.services.connect import complete, consent_url
+from shared.services.connect import complete, confirm, consent_url
 from shared.store.indexes import INDEXES
 from tests import query_shapes
 
@@ -94,7 +94,8 @@ class Pipeline:
         url = consent_url(self.deps, USER, BROWSER)
         location = requests.get(url, allow_redirects=False, timeout=10).headers["Location"]
         query = parse_qs(urlsplit(location).query)
-        return complete(self.deps, query["code"][0], query["state"][0], BROWSER)
+        pending = complete(self.deps, query["code"][0], query["state"][0], BROWSER)
+        return confirm(self.deps, USER, pending.id)
 
     def faults(self, **faults: Any) -> None:
         requests.post(f"{self.fake.url}/_fake/faults", json=faults, timeout=5)
@@ -122,6 +123,7 @@ def pipeline(
         "LEAD_KEY_SECRET": "test-renter-index-key",
         "OAUTH_REDIRECT_URI": "http://127.0.0.1:9/oauth/callback",
         "PUSH_AUDIENCE": "https://hooks.test/gmail",
+        "EVENT_AUDIENCES": "https://hooks.test/sync,https://hooks.test/batches",
         "PUSH_SERVICE_ACCOUNT": PUSH_SA,
         "SCHEDULER_AUDIENCE": "https://hooks.test/retry,https://hooks.test/renew",
         "SCHEDULER_SERVICE_ACCOUNT": SCHED_SA,

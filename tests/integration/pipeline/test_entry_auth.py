@@ -6,6 +6,7 @@ import base64
 import json
 from pathlib import Path
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 import requests
@@ -17,6 +18,7 @@ from tests.helpers import consent_code
 from tests.integration.pipeline.conftest import PUSH_SA, SCHED_SA, Pipeline
 
 ROOT = Path(__file__).resolve().parents[3]
+FROM_FRONT = {"Origin": "http://localhost:5173"}  # the frontend's own origin (FRONTEND_ORIGINS)
 
 
 def client(name: str) -> Any:
@@ -34,6 +36,17 @@ def envelope(data: Any) -> dict[str, Any]:
 def removed(token: str) -> str:
     """The token as Cloud Run's front end forwards it after its IAM check."""
     return token.rpartition(".")[0] + ".SIGNATURE_REMOVED_BY_GOOGLE"
+
+
+def _part(token: str, n: int) -> str:
+    piece = token.split(".")[n]
+    return piece + "=" * (-len(piece) % 4)
+
+
+def _with_claims(token: str, claims: dict[str, Any]) -> str:
+    """A signature-removed token whose claims were changed (``NaN`` times included)."""
+    body = base64.urlsafe_b64encode(json.dumps(claims).encode()).decode().rstrip("=")
+    return f"{token.split('.', maxsplit=1)[0]}.{body}.SIGNATURE_REMOVED_BY_GOOGLE"
 
 
 def bad_tokens(p: Pipeline, audience: str, email: str) -> dict[str, tuple[str | None, int]]:
@@ -145,8 +158,8 @@ def test_public_functions_refuse_signature_removed_tokens(pipeline: Pipeline) ->
     """The API and the OAuth flow are invokable by anyone: an unsigned token proves nothing."""
     owner = pipeline.token("fake-client", "owner@example.com")
     unsigned = {"Authorization": f"Bearer {removed(owner)}"}
-    resp = client("oauth").post("/start", data={"id_token": removed(owner)})
-    assert resp.status_code == 401 and "unsigned" in resp.get_json()["error"]["message"]
+    resp = client("oauth").post("/start", data={"id_token": removed(owner)}, headers=FROM_FRONT)
+    assert resp.status_code == 303 and "reason=unauthenticated" in resp.headers["Location"]
     assert client("api").get("/gmail/status", headers=unsigned).status_code == 401
     signed = {"Authorization": f"Bearer {owner}"}
     assert client("api").get("/gmail/status", headers=signed).status_code == 200
@@ -192,14 +205,15 @@ def test_oauth_callback_rejects_bad_state_and_changes_nothing(pipeline: Pipeline
         "forged": "/callback?code=abc&state=forged",
         "expired": "/callback?code=abc&state=expired-state",
     }
-    for case, path in cases.items():
+    for case, path in cases.items():  # back on the frontend with the reason, never a JSON page
         resp = fn.get(path)
-        assert resp.status_code == 400, case
-        assert resp.get_json()["error"]["code"] == "invalid_argument"
+        assert resp.status_code == 303, case
+        assert "gmail=error&reason=invalid_argument" in resp.headers["Location"], case
     mailbox = pipeline.connect()  # a good flow works, and its state is now used
     used_q = deps.db.collection("oauth_states").where(filter=FieldFilter("used", "==", True))
     used = next(iter(used_q.stream())).id
-    assert fn.get(f"/callback?code=abc&state={used}").status_code == 400
+    again = fn.get(f"/callback?code=abc&state={used}")
+    assert again.status_code == 303 and "reason=invalid_argument" in again.headers["Location"]
     assert deps.accounts.get(mailbox) is not None
     assert [d.id for d in deps.db.collection("accounts").stream()] == [mailbox]
 
@@ -209,11 +223,20 @@ def test_oauth_start_needs_an_allowed_user_and_sets_the_browser_cookie(
 ) -> None:
     fn = client("oauth")
     assert fn.get("/start").status_code == 405  # only a top-level form POST
-    assert fn.post("/start", data={}).status_code == 401
-    stranger = pipeline.token("fake-client", "stranger@example.com")
-    assert fn.post("/start", data={"id_token": stranger}).status_code == 403
+
+    def refused(data: dict[str, str], headers: dict[str, str]) -> str:
+        resp = fn.post("/start", data=data, headers=headers)
+        assert resp.status_code == 303 and "gmail=error" in resp.headers["Location"]
+        return str(resp.headers["Location"]).rpartition("reason=")[2]
+
     owner = pipeline.token("fake-client", "owner@example.com")
-    resp = fn.post("/start", data={"id_token": owner})
+    stranger = pipeline.token("fake-client", "stranger@example.com")
+    assert refused({}, FROM_FRONT) == "unauthenticated"
+    assert refused({"id_token": stranger}, FROM_FRONT) == "permission_denied"
+    # a form posted from another site (a forced start), or with no Origin at all
+    assert refused({"id_token": owner}, {"Origin": "https://attacker.example"}) == "origin_refused"
+    assert refused({"id_token": owner}, {}) == "origin_refused"
+    resp = fn.post("/start", data={"id_token": owner}, headers=FROM_FRONT)
     assert resp.status_code == 303
     cookie = resp.headers["Set-Cookie"]
     for attribute in ("lh_consent=", "HttpOnly", "Secure", "SameSite=Lax", "Max-Age=600"):
@@ -239,33 +262,83 @@ def browser_with(cookie: str) -> Any:
 
 def _started(fn: Any, token: str) -> tuple[str, str]:
     """``POST /start`` as a browser would: the consent URL and the cookie it set."""
-    resp = fn.post("/start", data={"id_token": token})
+    resp = fn.post("/start", data={"id_token": token}, headers=FROM_FRONT)
     return resp.headers["Location"], resp.headers["Set-Cookie"].split(";", 1)[0].split("=", 1)[1]
 
 
-def _consented(pipeline: Pipeline, url: str, address: str) -> str:
+def _consented(pipeline: Pipeline, url: str, address: str, answer: str = "allow") -> str:
     """The fake Google's consent for ``address``; returns the callback path with its query."""
-    requests.post(f"{pipeline.fake.url}/_fake/consent", json={"address": address}, timeout=5)
+    body = {"address": address, "answer": answer}
+    requests.post(f"{pipeline.fake.url}/_fake/consent", json=body, timeout=5)
     location = requests.get(url, allow_redirects=False, timeout=10).headers["Location"]
     return "/callback?" + location.split("?", 1)[1]
 
 
+def _pending_id(resp: Any) -> str:
+    return str(parse_qs(urlsplit(resp.headers["Location"]).query)["pending"][0])
+
+
+def test_a_forced_start_binds_nothing(pipeline: Pipeline) -> None:
+    """The attacker's page starts a connection with the attacker's own token in the
+    victim's browser (had the Origin check let it through): the victim consents, but only
+    the user who started can confirm; the victim's frontend confirms with the victim's token,
+    which discards the pending connection. Nothing is bound to anyone."""
+    victims_browser = client("oauth")
+    attacker = pipeline.token("fake-client", "partner@example.com")
+    url, cookie = _started(victims_browser, attacker)
+    back = browser_with(cookie).get(_consented(pipeline, url, pipeline.mailbox))
+    assert back.status_code == 303 and f"mailbox={pipeline.mailbox}".replace("@", "%40") in str(
+        back.headers["Location"]
+    )
+    pending = _pending_id(back)
+    victim = pipeline.token("fake-client", "owner@example.com")
+    api = client("api")
+    refused = api.post(
+        f"/gmail/connections/{pending}", headers={"Authorization": f"Bearer {victim}"}
+    )
+    assert refused.status_code == 403
+    assert refused.get_json()["error"]["code"] == "started_by_another"
+    gone = api.post(
+        f"/gmail/connections/{pending}", headers={"Authorization": f"Bearer {attacker}"}
+    )
+    assert gone.status_code == 404  # discarded: the attacker cannot use it either
+    assert pipeline.deps.accounts.get(pipeline.mailbox) is None
+    assert pipeline.pull("TOPIC_SYNC") == []
+
+
+@pytest.mark.parametrize(
+    ("answer", "reason"), [("deny", "access_denied"), ("no_gmail", "scope_missing")]
+)
+def test_cancel_or_an_unticked_scope_ends_on_the_frontend(
+    pipeline: Pipeline, answer: str, reason: str
+) -> None:
+    fn = client("oauth")
+    owner = pipeline.token("fake-client", "owner@example.com")
+    url, cookie = _started(fn, owner)
+    back = browser_with(cookie).get(_consented(pipeline, url, pipeline.mailbox, answer))
+    assert back.status_code == 303
+    assert f"gmail=error&reason={reason}" in back.headers["Location"]
+    assert back.headers["Location"].startswith("http://localhost:5173")
+    assert pipeline.deps.accounts.get(pipeline.mailbox) is None
+    assert list(pipeline.deps.db.collection("pending_connections").stream()) == []
+
+
 def test_consent_link_sent_to_another_browser_changes_nothing(pipeline: Pipeline) -> None:
     """User M starts a connection and sends the consent link to the mailbox's owner: the
-    owner's browser has no cookie of M's, so the callback is 400 and nothing changes."""
+    owner's browser has no cookie of M's, so the callback refuses it and nothing changes."""
     attackers_browser, victims_browser = client("oauth"), client("oauth")  # own cookie jars
     attacker = pipeline.token("fake-client", "owner@example.com")  # an allow-listed user
     url, attackers_cookie = _started(attackers_browser, attacker)
     callback = _consented(pipeline, url, pipeline.mailbox)
     victim = victims_browser.get(callback)  # the owner's browser: no cookie of the attacker's
-    assert victim.status_code == 400
-    assert "not started in this browser" in victim.get_json()["error"]["message"]
-    assert browser_with("someone-elses").get(callback).status_code == 400
+    assert victim.status_code == 303 and "reason=invalid_argument" in victim.headers["Location"]
+    other = browser_with("someone-elses").get(callback)
+    assert "reason=invalid_argument" in other.headers["Location"]
     assert pipeline.deps.accounts.get(pipeline.mailbox) is None
     assert pipeline.pull("TOPIC_SYNC") == []
     # the state was not used up: the browser that started it can still finish
     done = browser_with(attackers_cookie).get(callback)
-    assert done.status_code == 302 and "gmail=connected" in done.headers["Location"]
+    assert done.status_code == 303 and "gmail=pending" in done.headers["Location"]
 
 
 def test_a_mailbox_of_another_user_is_never_rebound(pipeline: Pipeline) -> None:
@@ -277,7 +350,13 @@ def test_a_mailbox_of_another_user_is_never_rebound(pipeline: Pipeline) -> None:
     other = pipeline.token("fake-client", "partner@example.com")
     url, cookie = _started(fn, other)
     resp = browser_with(cookie).get(_consented(pipeline, url, pipeline.mailbox))
-    assert resp.status_code == 302 and "reason=conflict" in resp.headers["Location"]
+    assert resp.status_code == 303 and "gmail=pending" in resp.headers["Location"]
+    confirmed = client("api").post(
+        f"/gmail/connections/{_pending_id(resp)}", headers={"Authorization": f"Bearer {other}"}
+    )
+    assert (
+        confirmed.status_code == 409 and "another user" in confirmed.get_json()["error"]["message"]
+    )
     code = consent_code(pipeline.fake.url, pipeline.mailbox, redirect_uri="postmessage")
     by_code = client("api").post(
         "/gmail/token",
@@ -288,6 +367,15 @@ def test_a_mailbox_of_another_user_is_never_rebound(pipeline: Pipeline) -> None:
     assert "another user" in by_code.get_json()["error"]["message"]
     after = pipeline.deps.accounts.get(pipeline.mailbox)
     assert after == first  # owner, secret and cursor untouched
+    # the owner's token still works: the conflicting grant was dropped, never revoked (the
+    # fake, like Google, revokes every token of a user's grant when one is revoked)
+    owners_token = pipeline.deps.secrets.get(first.secret_name)
+    refreshed = requests.post(
+        f"{pipeline.fake.url}/token",
+        data={"grant_type": "refresh_token", "refresh_token": owners_token},
+        timeout=10,
+    )
+    assert refreshed.status_code == 200, refreshed.text
     assert pipeline.pull("TOPIC_SYNC") == []
     # the same owner reconnecting works
     assert pipeline.connect() == pipeline.mailbox
@@ -308,3 +396,63 @@ def test_work_on_an_old_connection_never_flags_a_reconnected_mailbox(pipeline: P
     mark_needs_reauth(pipeline.deps, now, "refresh token was revoked")  # the current one does
     flagged = pipeline.deps.accounts.get(pipeline.mailbox)
     assert flagged is not None and flagged.state == "needs_reauth"
+
+
+def test_work_on_a_disconnected_mailbox_never_flags_it(pipeline: Pipeline) -> None:
+    """A chunk in flight when the owner disconnects meets invalid_grant: the mailbox ends
+    ``disconnected`` (it used to end ``needs_reauth``) and another user may connect it."""
+    from shared.services.disconnect import disconnect  # noqa: PLC0415
+    from shared.services.sync import mark_needs_reauth  # noqa: PLC0415
+
+    pipeline.connect()
+    in_flight = pipeline.deps.accounts.get(pipeline.mailbox)
+    assert in_flight is not None
+    disconnect(pipeline.deps, in_flight)
+    mark_needs_reauth(pipeline.deps, in_flight, "refresh token was revoked")
+    after = pipeline.deps.accounts.get(pipeline.mailbox)
+    assert after is not None and after.state == "disconnected"
+    fn = client("oauth")
+    other = pipeline.token("fake-client", "partner@example.com")
+    url, cookie = _started(fn, other)
+    resp = browser_with(cookie).get(_consented(pipeline, url, pipeline.mailbox))
+    confirmed = client("api").post(
+        f"/gmail/connections/{_pending_id(resp)}", headers={"Authorization": f"Bearer {other}"}
+    )
+    assert confirmed.status_code == 200, confirmed.get_json()
+    now = pipeline.deps.accounts.get(pipeline.mailbox)
+    assert now is not None and now.owner == "partner@example.com"
+
+
+@pytest.mark.parametrize("name", ["sync_mailbox", "process_emails", "process_live"])
+def test_pubsub_functions_run_only_for_pubsub_push(pipeline: Pipeline, name: str) -> None:
+    """A POST that reaches a Pub/Sub-driven function (through a misconfigured invoker, or
+    from inside the project) does nothing without the push account's token for its URL; a
+    token with non-finite times is refused too. Before, a POST without Authorization ran a
+    backfill."""
+    pipeline.connect()
+    pipeline.pull("TOPIC_SYNC")
+    before = pipeline.deps.accounts.get(pipeline.mailbox)
+    job = {"mailbox": pipeline.mailbox, "trigger": "backfill", "full": True}
+    if name != "sync_mailbox":
+        job = {"mailbox": pipeline.mailbox, "batch_id": "b-1", "ids": ["x1"], "trigger": "manual"}
+    fn = create_app(name, str(ROOT / "functions" / name / "main.py"), "cloudevent").test_client()
+    audience = "https://hooks.test/sync"
+    claims = json.loads(base64.urlsafe_b64decode(_part(pipeline.token(audience, PUSH_SA), 1)))
+    nan = _with_claims(pipeline.token(audience, PUSH_SA), {**claims, "exp": float("nan")})
+    cases = {
+        "none": ({}, 401),
+        "forged": ({"Authorization": "Bearer a.b.c"}, 401),
+        "not finite": ({"Authorization": f"Bearer {nan}"}, 401),
+        "other audience": (
+            {"Authorization": f"Bearer {pipeline.token('https://x', PUSH_SA)}"},
+            401,
+        ),
+        "other account": ({"Authorization": f"Bearer {pipeline.token(audience, SCHED_SA)}"}, 403),
+    }
+    for case, (headers, status) in cases.items():
+        resp = fn.post("/", json=envelope(job), headers=headers)
+        assert resp.status_code == status, (case, resp.status_code)
+    assert pipeline.pull("TOPIC_SYNC") == [] and pipeline.pull("TOPIC_BATCHES") == []
+    assert pipeline.deps.accounts.get(pipeline.mailbox) == before
+    good = {"Authorization": f"Bearer {pipeline.token(audience, PUSH_SA)}"}
+    assert fn.post("/", json=envelope(job), headers=good).status_code == 200

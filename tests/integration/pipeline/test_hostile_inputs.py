@@ -21,10 +21,11 @@ def push_of(data: bytes) -> dict[str, object]:
 
 
 @pytest.mark.parametrize("state", RESERVED)
-def test_oauth_callback_with_a_reserved_state_is_400(pipeline: Pipeline, state: str) -> None:
+def test_oauth_callback_with_a_reserved_state_is_refused(pipeline: Pipeline, state: str) -> None:
+    """Back on the frontend with the reason (a browser never sees a JSON page)."""
     resp = client("oauth").get("/callback", query_string={"state": state, "code": "c"})
-    assert resp.status_code == 400
-    assert resp.get_json()["error"]["code"] == "invalid_argument"
+    assert resp.status_code == 303
+    assert "gmail=error&reason=invalid_argument" in resp.headers["Location"]
 
 
 @pytest.mark.parametrize("address", ["__a@b__", "a@b/c", ".", "..", "a@b", "x" * 400 + "@b.c"])

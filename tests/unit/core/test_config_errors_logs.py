@@ -5,14 +5,17 @@ from __future__ import annotations
 import dataclasses
 import json
 import logging
+import random
 from pathlib import Path
 
 import pytest
 from werkzeug.exceptions import MethodNotAllowed
 
 from shared import config, errors
+from shared.events import TRIGGERS
 from shared.http_errors import to_http
 from shared.logs import JsonFormatter, get_logger, scrub
+from shared.services.queue import batch_id_for
 
 README = Path(__file__).resolve().parents[3] / "README.md"
 
@@ -91,3 +94,23 @@ def test_logs_are_json_with_severity_and_no_secrets() -> None:
     assert "ops@example.com" not in json.dumps(entry)
     assert scrub({"Authorization": "Bearer x"}) == {"Authorization": "[redacted]"}
     assert get_logger("x").name == "leadharvest.x"
+
+
+def test_ids_survive_the_scrubber_and_phones_do_not() -> None:
+    rng = random.Random(22)
+    for _ in range(10_000):
+        gmail_id = f"{rng.getrandbits(64):016x}"
+        ids = [rng.choice(["a", "b", "c"]) + gmail_id for _ in range(3)]
+        batch = batch_id_for("box@example.com", rng.choice(TRIGGERS), rng.randrange(10**9), ids)
+        history = str(rng.randrange(10**12))
+        for value in (gmail_id, batch, history, f"chunk {batch}/{gmail_id}"):
+            assert scrub(value) == value
+    for phone in (
+        "215-555-0143",
+        "(215) 555-0143",
+        "+1 215 555 0143",
+        "215.555.0143",
+        "+12155550143",
+    ):
+        assert scrub(f"call {phone} today") == "call [phone] today", phone
+    assert scrub({"phone": "+12155550143", "count": 2}) == {"phone": "[personal]", "count": 2}
