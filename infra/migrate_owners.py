@@ -1,6 +1,9 @@
 """One-off migration to owner-scoped data (``make migrate``): leads, renter keys, email records,
 batches and retry entries written before leads had owners get one, without losing anything.
 
+A lead that held emails of two owners' mailboxes (one renter writing to two landlords, merged
+before owners existed) is split: one lead per owner, each with only its owner's records.
+
 Before: lead ids were hashes of a phone or email, ``lead_keys/{phone:…}`` listed leads by
 plain key, and records and batches had no owner. After: every lead has its owner (the user
 who connected its mailbox) and ``mailboxes``, a keyed random-looking id, keys indexed under
@@ -33,32 +36,65 @@ def migrated_id(secret: str, old_id: str) -> str:
     return hmac.new(secret.encode(), f"migrate\n{old_id}".encode(), hashlib.sha256).hexdigest()[:24]
 
 
-def _migrate_lead(db: Sdk, secret: str, snap: Sdk, owner: str) -> int:
+def _split(records: list[Sdk], owners: dict[str, str | None], primary: str) -> dict[str, list[Sdk]]:
+    """The lead's email records by owner (a record of a mailbox nobody owns stays with the
+    lead's own owner)."""
+    groups: dict[str, list[Sdk]] = {primary: []}
+    for record in records:
+        mailbox = str((record.to_dict() or {}).get("mailbox", ""))
+        groups.setdefault(owners.get(mailbox) or primary, []).append(record)
+    return groups
+
+
+def _migrate_lead(db: Sdk, secret: str, snap: Sdk, owners: dict[str, str | None]) -> int:
+    """One old lead becomes one lead per owner whose mailboxes hold its emails (a lead
+    written before owners existed may mix two owners' renters' mail); returns how many."""
     data: JsonObject = snap.to_dict() or {}
-    new_id = migrated_id(secret, snap.id)
     mailbox = str(data.get("mailbox", ""))
-    batch = db.batch()
-    moved = {
-        **data,
-        "owner": owner,
-        "mailboxes": sorted({mailbox} - {""}),
-        "migrated_from": snap.id,
-    }
-    batch.set(db.collection("leads").document(new_id), moved)
-    entry = {"id": new_id, "first_name": data.get("first_name"), "last_name": data.get("last_name")}
-    for key in data.get("keys", []):
-        ref = db.collection("lead_keys").document(key_id(secret, owner, key))
-        listed = (ref.get().to_dict() or {}).get("leads", [])
-        if all(c["id"] != new_id for c in listed):
-            batch.set(ref, {"owner": owner, "leads": [*listed, entry]})
-    records = db.collection("messages").where(
-        filter=firestore.FieldFilter("lead_id", "==", snap.id)
+    primary = str(owners.get(mailbox))
+    records = list(
+        db.collection("messages")
+        .where(filter=firestore.FieldFilter("lead_id", "==", snap.id))
+        .stream()
     )
-    for record in records.stream():
-        batch.update(record.reference, {"lead_id": new_id, "owner": owner})
+    groups = _split(records, owners, primary)
+    batch = db.batch()
+    for owner, mine in groups.items():
+        if owner != primary and not mine:
+            continue
+        new_id = migrated_id(secret, snap.id if owner == primary else f"{snap.id}\n{owner}")
+        boxes = {str((r.to_dict() or {}).get("mailbox", "")) for r in mine}
+        boxes |= {mailbox} if owner == primary else set()
+        kept = [
+            i
+            for i in data.get("inquiries") or []
+            if isinstance(i, dict) and (owners.get(str(i.get("mailbox"))) or primary) == owner
+        ]
+        moved = {
+            **data,
+            "owner": owner,
+            "mailbox": mailbox if owner == primary else sorted(boxes)[0],
+            "mailboxes": sorted(boxes - {""}),
+            "migrated_from": snap.id,
+            "inquiries": kept,
+            "inquiry_count": len(mine) if len(groups) > 1 else data.get("inquiry_count", len(mine)),
+        }
+        batch.set(db.collection("leads").document(new_id), moved)
+        entry = {
+            "id": new_id,
+            "first_name": data.get("first_name"),
+            "last_name": data.get("last_name"),
+        }
+        for key in data.get("keys", []):
+            ref = db.collection("lead_keys").document(key_id(secret, owner, key))
+            listed = (ref.get().to_dict() or {}).get("leads", [])
+            if all(c["id"] != new_id for c in listed):
+                batch.set(ref, {"owner": owner, "leads": [*listed, entry]})
+        for record in mine:
+            batch.update(record.reference, {"lead_id": new_id, "owner": owner})
     batch.delete(snap.reference)
     batch.commit()
-    return 1
+    return sum(1 for owner, mine in groups.items() if owner == primary or mine)
 
 
 def migrate(db: Sdk, secret: str) -> dict[str, int]:
@@ -73,7 +109,7 @@ def migrate(db: Sdk, secret: str) -> dict[str, int]:
         if not owner:
             done["leads_without_owner"] += 1  # its mailbox was never connected: left as is
             continue
-        done["leads"] += _migrate_lead(db, secret, snap, str(owner))
+        done["leads"] += _migrate_lead(db, secret, snap, owners)
     for snap in db.collection("lead_keys").stream():
         if not (snap.to_dict() or {}).get("owner"):  # a plain-key document of the old scheme
             snap.reference.delete()

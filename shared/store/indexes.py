@@ -21,6 +21,8 @@ INDEXES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
         "batches",
         (("owner", "ASCENDING"), ("mailbox", "ASCENDING"), ("created_at", "DESCENDING")),
     ),
+    # ownership.hand_over: mailbox ==, owner != (the former owners' records)
+    "messages_mailbox_owner": ("messages", (("mailbox", "ASCENDING"), ("owner", "ASCENDING"))),
     # LeadQueries.inquiries: owner ==, lead_id ==, order by inquiry_at desc
     "messages_lead": (
         "messages",

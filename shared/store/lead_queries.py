@@ -10,7 +10,6 @@ from google.cloud import firestore
 from shared.errors import NotFoundError
 from shared.ids import is_doc_id
 from shared.store.errors import store_errors
-from shared.store.lead_records import message_key
 from shared.types import JsonObject
 
 LEADS, MESSAGES = "leads", "messages"
@@ -102,13 +101,15 @@ class LeadQueries:
 
     def correct_records(self, owner: str, lead_id: str, truth: str, limit: int) -> int:
         """Say what the emails of one of ``owner``'s leads are (``lead`` or ``not_lead``)."""
-        records = self.inquiries(owner, lead_id, limit)
-        refs = [
-            self._db.collection(MESSAGES).document(message_key(r["mailbox"], r["message_id"]))
-            for r in records
-            if r.get("mailbox") and r.get("message_id")
-        ]
+        query = (
+            self._db.collection(MESSAGES)
+            .where(filter=firestore.FieldFilter("owner", "==", owner))
+            .where(filter=firestore.FieldFilter("lead_id", "==", lead_id))
+            .order_by("inquiry_at", direction=firestore.Query.DESCENDING)
+            .limit(limit)
+        )
         with store_errors("correct emails"):
+            refs = [snap.reference for snap in query.stream()]  # a handed-over record too
             for start in range(0, len(refs), 400):
                 batch = self._db.batch()
                 for ref in refs[start : start + 400]:

@@ -13,7 +13,7 @@ from shared.errors import ConfigError
 from shared.parsing.record import Lead
 from shared.types import Json, JsonObject
 
-Outcome = Literal["lead", "merged", "not_lead"]
+Outcome = Literal["lead", "merged", "not_lead", "erased"]
 
 
 def message_key(mailbox: str, gmail_id: str) -> str:

@@ -39,6 +39,7 @@ from shared.store.lead_records import (
     same_person,
 )
 from shared.store.optimistic import put, retry_on_conflict, unchanged_since
+from shared.store.ownership import erase, hand_over
 from shared.types import JsonObject, Sdk
 from shared.vocabulary import Correction
 
@@ -200,6 +201,8 @@ class LeadStore:
                 return self.store(mailbox, gmail_id, lead, raw, batch_id, now, owner=owner)
             data = rec.to_dict() or {}
             outcome, lead_id = data["outcome"], data.get("lead_id")
+            if outcome == "erased":  # the renter was erased: this email makes no lead again
+                return Stored(outcome, None, data.get("batch_id", ""))
             if data.get("owner", owner) != owner:  # processed for the mailbox's former owner:
                 return Stored(outcome, lead_id, data.get("batch_id", ""))  # never touch theirs
             batch = self._db.batch()
@@ -267,3 +270,11 @@ class LeadStore:
                 raise NotFoundError("no processed email with this id in this mailbox")
             ref.update({"correction": truth, "corrected_at": now})
         return str(data.get("outcome"))
+
+    def hand_over(self, mailbox: str, owner: str) -> int:
+        """The former owners' records of ``mailbox`` move aside (see ``ownership.py``)."""
+        return hand_over(self._db, mailbox, owner)
+
+    def erase(self, owner: str, lead_id: str, lead: JsonObject) -> int:
+        """Erase one of ``owner``'s leads for good (see ``ownership.py``)."""
+        return erase(self._db, self._secret, owner, lead_id, lead)

@@ -14,7 +14,14 @@ from shared.services.api.inputs import (
     ReparseAll,
     ReparseLeads,
 )
-from shared.services.api.outputs import BatchAccepted, Lead, LeadList, LeadSummary, Property
+from shared.services.api.outputs import (
+    BatchAccepted,
+    Erased,
+    Lead,
+    LeadList,
+    LeadSummary,
+    Property,
+)
 from shared.services.api.routing import Call, Route
 from shared.services.queue import queue_batch
 from shared.store.lead_queries import LeadFilter
@@ -104,6 +111,15 @@ def patch_lead(call: Call) -> Lead:
     return _lead(call, lead_id)
 
 
+def erase_lead(call: Call) -> Erased:
+    """Erase a renter for good: the lead, the personal fields of its email records, the
+    kept raw emails and its key index entries; a later email of the renter starts anew."""
+    lead_id = call.params["leadId"]
+    data = call.deps.lead_queries.owned(lead_id, call.user)
+    emails = call.deps.leads.erase(call.user, lead_id, data)
+    return Erased(lead_id=lead_id, emails=emails)
+
+
 def reparse(call: Call) -> BatchAccepted:
     """Re-parse stored raw emails of one mailbox (``?mailbox=``, default the only one): those
     of some of the owner's leads, or every processed email; the work runs through the
@@ -147,6 +163,13 @@ ROUTES = [
         body=(ReparseLeads, ReparseAll),
     ),
     Route("GET", "/leads/<id:leadId>", get_lead, "One lead with its inquiries", Lead),
+    Route(
+        "DELETE",
+        "/leads/<id:leadId>",
+        erase_lead,
+        "Erase a renter for good (lead, personal fields of its emails, raw emails)",
+        Erased,
+    ),
     Route(
         "PATCH",
         "/leads/<id:leadId>",

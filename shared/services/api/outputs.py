@@ -118,6 +118,13 @@ class BatchAccepted(Out):
     batch_id: str
 
 
+class Erased(Out):
+    """A renter erased: the lead and how many of its emails' records were cleared."""
+
+    lead_id: str
+    emails: int
+
+
 class RetryEntry(Out):
     message_id: str
     error: str | None

@@ -88,14 +88,15 @@ class Pipeline:
         )
         return str(resp.json()["id"])
 
-    def connect(self) -> str:
-        """The OAuth flow in-process: consent URL, the fake's consent screen, callback."""
+    def connect(self, user: str = USER) -> str:
+        """The OAuth flow in-process: consent URL, the fake's consent screen, callback, the
+        frontend's confirmation."""
         requests.post(f"{self.fake.url}/_fake/consent", json={"address": self.mailbox}, timeout=5)
-        url = consent_url(self.deps, USER, BROWSER)
+        url = consent_url(self.deps, user, BROWSER)
         location = requests.get(url, allow_redirects=False, timeout=10).headers["Location"]
         query = parse_qs(urlsplit(location).query)
         pending = complete(self.deps, query["code"][0], query["state"][0], BROWSER)
-        return confirm(self.deps, USER, pending.id)
+        return confirm(self.deps, user, pending.id)
 
     def faults(self, **faults: Any) -> None:
         requests.post(f"{self.fake.url}/_fake/faults", json=faults, timeout=5)

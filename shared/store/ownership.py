@@ -1,0 +1,97 @@
+"""A mailbox changes hands, or a renter is erased: the writes that keep each owner's data
+apart and leave nothing of an erased renter.
+
+* When another user connects a mailbox its former owner disconnected, the former owner's
+  email records move to owner-tagged keys (``{mailbox}:{id}~{tag}``): their leads keep them
+  (a lead lists its inquiries by owner and lead id, never by key), and the new owner's
+  pipeline finds no record of its own, so it makes its own leads from the same mail.
+* ``erase`` removes a lead for good: the lead, its renter's entries in the key index, the
+  personal fields of its email records (each record stays, ``erased``, so the same email is
+  never made into a lead again) and the kept raw emails.
+"""
+
+from __future__ import annotations
+
+import hashlib
+
+from google.cloud import firestore
+
+from shared.store.errors import store_errors
+from shared.store.lead_records import INQUIRY_FIELDS, key_id, message_key
+from shared.types import JsonObject, Sdk
+
+MESSAGES, LEADS, KEYS, RAW = "messages", "leads", "lead_keys", "raw_emails"
+PAGE = 200  # records per write batch (a record moved costs two writes; a batch holds 500)
+PERSONAL = tuple(k for k in INQUIRY_FIELDS if k not in ("source", "parser_version", "site"))
+
+
+def owner_tag(owner: str) -> str:
+    """The suffix of a former owner's record keys (no address in a key)."""
+    return hashlib.sha256(owner.encode()).hexdigest()[:12]
+
+
+def hand_over(db: firestore.Client, mailbox: str, owner: str) -> int:
+    """Move the records of ``mailbox`` that belong to other owners to their tagged keys;
+    returns how many moved (0 when the mailbox never changed hands)."""
+    query = (
+        db.collection(MESSAGES)
+        .where(filter=firestore.FieldFilter("mailbox", "==", mailbox))
+        .where(filter=firestore.FieldFilter("owner", "!=", owner))
+        .limit(PAGE)
+    )
+    moved = 0
+    with store_errors("hand over records"):
+        while True:
+            snaps = [s for s in query.stream() if "~" not in s.id]
+            if not snaps:
+                return moved
+            batch = db.batch()
+            for snap in snaps:
+                data = snap.to_dict() or {}
+                tagged = f"{snap.id}~{owner_tag(str(data.get('owner')))}"
+                batch.set(db.collection(MESSAGES).document(tagged), {**data, "handed_over": True})
+                batch.delete(snap.reference)
+            batch.commit()
+            moved += len(snaps)
+
+
+def erase(db: firestore.Client, secret: str, owner: str, lead_id: str, lead: JsonObject) -> int:
+    """Erase a lead of ``owner`` for good; returns how many email records were cleared."""
+    records = (
+        db.collection(MESSAGES)
+        .where(filter=firestore.FieldFilter("owner", "==", owner))
+        .where(filter=firestore.FieldFilter("lead_id", "==", lead_id))
+        .order_by("inquiry_at", direction=firestore.Query.DESCENDING)
+        .limit(PAGE)
+    )
+    cleared = 0
+    with store_errors("erase lead"):
+        while True:
+            snaps = list(records.stream())
+            if not snaps:
+                break
+            batch = db.batch()
+            for snap in snaps:
+                data = snap.to_dict() or {}
+                gone: JsonObject = {k: firestore.DELETE_FIELD for k in PERSONAL if k in data}
+                batch.update(snap.reference, {**gone, "lead_id": None, "outcome": "erased"})
+                raw = message_key(str(data.get("mailbox")), str(data.get("gmail_id")))
+                batch.delete(db.collection(RAW).document(raw))
+            batch.commit()
+            cleared += len(snaps)
+        _unindex(db, secret, owner, lead_id, [str(k) for k in lead.get("keys") or []])
+        db.collection(LEADS).document(lead_id).delete()
+    return cleared
+
+
+def _unindex(db: Sdk, secret: str, owner: str, lead_id: str, keys: list[str]) -> None:
+    for key in keys:
+        ref = db.collection(KEYS).document(key_id(secret, owner, key))
+        snap = ref.get()
+        listed = [c for c in (snap.to_dict() or {}).get("leads", []) if c.get("id") != lead_id]
+        if not snap.exists:
+            continue
+        if listed:
+            ref.update({"leads": listed})
+        else:
+            ref.delete()
