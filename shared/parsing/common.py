@@ -9,12 +9,10 @@ from collections.abc import Callable, Iterable, Mapping
 from shared.parsing.contact import email_lines, linked_email, linked_phone, phone_lines
 from shared.parsing.labels import Labels
 from shared.parsing.message import is_site_text, is_unanswered_message, unquote
-from shared.parsing.normalize import amounts, fields
 from shared.parsing.normalize.address import parse_address, parse_street_lines
-from shared.parsing.normalize.dates import parse_date
 from shared.parsing.normalize.names import name_parts, split_name
 from shared.parsing.normalize.phones import to_e164
-from shared.parsing.profile import labelled_income
+from shared.parsing.profile import read_profile
 from shared.parsing.record import Lead, Property
 from shared.parsing.view import LeadMail, real_email
 
@@ -97,13 +95,7 @@ def read_common(
         email=email if email not in owner else None,
         phone=phone,
         property=labelled_property(labels),
-        move_in_date=parse_date(labels.get("move_in"), mail.ref_date),
-        credit_score=amounts.credit_range(labels.get("credit")),
-        income=labelled_income(labels),
-        pets=fields.pets(labels.get("pets")),
-        occupants=fields.count(labels.get("occupants")),
-        bedrooms=fields.count(labels.get("bedrooms"), studio_is_zero=True),
-        lease_months=fields.lease_months(labels.get("lease")),
+        **vars(read_profile(labels, mail.ref_date)),
         message=message_of(
             labels, lambda ln: is_site_text(ln) or bool(footer and footer.match(ln))
         ),

@@ -10,7 +10,7 @@ from google.cloud import firestore
 from shared.errors import NotFoundError
 from shared.ids import is_doc_id
 from shared.store.errors import store_errors
-from shared.types import JsonObject
+from shared.types import JsonObject, Sdk
 
 LEADS, MESSAGES = "leads", "messages"
 
@@ -78,15 +78,19 @@ class LeadQueries:
 
     def inquiries(self, owner: str, lead_id: str, limit: int) -> list[JsonObject]:
         """A lead's newest inquiries (the records of its emails), newest first."""
-        query = (
+        query = self._records(owner, lead_id, limit)
+        with store_errors("list inquiries"):
+            return [d.to_dict() or {} for d in query.stream()]
+
+    def _records(self, owner: str, lead_id: str, limit: int) -> Sdk:
+        """The records of one of ``owner``'s leads, newest first."""
+        return (
             self._db.collection(MESSAGES)
             .where(filter=firestore.FieldFilter("owner", "==", owner))
             .where(filter=firestore.FieldFilter("lead_id", "==", lead_id))
             .order_by("inquiry_at", direction=firestore.Query.DESCENDING)
             .limit(limit)
         )
-        with store_errors("list inquiries"):
-            return [d.to_dict() or {} for d in query.stream()]
 
     def processed_ids(self, mailbox: str, limit: int) -> list[str]:
         """Gmail ids of up to ``limit`` processed emails of ``mailbox``."""
@@ -101,13 +105,7 @@ class LeadQueries:
 
     def correct_records(self, owner: str, lead_id: str, truth: str, limit: int) -> int:
         """Say what the emails of one of ``owner``'s leads are (``lead`` or ``not_lead``)."""
-        query = (
-            self._db.collection(MESSAGES)
-            .where(filter=firestore.FieldFilter("owner", "==", owner))
-            .where(filter=firestore.FieldFilter("lead_id", "==", lead_id))
-            .order_by("inquiry_at", direction=firestore.Query.DESCENDING)
-            .limit(limit)
-        )
+        query = self._records(owner, lead_id, limit)
         with store_errors("correct emails"):
             refs = [snap.reference for snap in query.stream()]  # a handed-over record too
             for start in range(0, len(refs), 400):

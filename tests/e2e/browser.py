@@ -61,16 +61,22 @@ if (params.get("gmail") === "connected") {{
 
 
 @contextlib.contextmanager
-def serve_page(folder: Path, port: int, oauth: str, api: str) -> Iterator[str]:
-    """Serve the page on 127.0.0.1 (the functions are on localhost: another site)."""
-    (folder / "app.html").write_text(PAGE.format(oauth=oauth, api=api))
+def _serve(folder: Path, port: int, name: str, html: str) -> Iterator[str]:
+    (folder / name).write_text(html)
     handler = partial(SimpleHTTPRequestHandler, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", port), handler)
     threading.Thread(target=server.serve_forever, daemon=True).start()
     try:
-        yield f"http://127.0.0.1:{port}/app.html"
+        yield f"http://127.0.0.1:{port}/{name}"
     finally:
         server.shutdown()
+
+
+def serve_page(
+    folder: Path, port: int, oauth: str, api: str
+) -> contextlib.AbstractContextManager[str]:
+    """Serve the page on 127.0.0.1 (the functions are on localhost: another site)."""
+    return _serve(folder, port, "app.html", PAGE.format(oauth=oauth, api=api))
 
 
 # An attacker's page on a third origin: it posts the attacker's own ID token to /start as
@@ -81,17 +87,11 @@ ATTACK = """<!doctype html><meta charset="utf-8"><title>free rent calculator</ti
 """
 
 
-@contextlib.contextmanager
-def serve_attack(folder: Path, port: int, oauth: str, token: str) -> Iterator[str]:
+def serve_attack(
+    folder: Path, port: int, oauth: str, token: str
+) -> contextlib.AbstractContextManager[str]:
     """Serve the attacker's page on another origin (its own port)."""
-    (folder / "attack.html").write_text(ATTACK.format(oauth=oauth, token=token))
-    handler = partial(SimpleHTTPRequestHandler, directory=str(folder))
-    server = ThreadingHTTPServer(("127.0.0.1", port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    try:
-        yield f"http://127.0.0.1:{port}/attack.html"
-    finally:
-        server.shutdown()
+    return _serve(folder, port, "attack.html", ATTACK.format(oauth=oauth, token=token))
 
 
 def available() -> bool:

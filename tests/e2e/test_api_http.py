@@ -128,5 +128,7 @@ def test_every_route_over_http(driver: Driver, frontend: Frontend) -> None:
     template = "/gmail/connections/{pendingId}"
     again = f.call("POST", f"/gmail/connections/{pending}", template)
     assert again == {"connected": True, "mailbox": MAILBOX}
+    erased = f.call("DELETE", f"/leads/{lead_id}", "/leads/{leadId}")  # a renter erased
+    assert erased["leadId"] == lead_id and erased["emails"] >= 1
     documented = {(m.upper(), p) for p, ops in f.schema.raw_schema["paths"].items() for m in ops}
     assert documented - f.seen == {("GET", "/openapi.json")}
