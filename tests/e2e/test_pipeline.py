@@ -32,7 +32,7 @@ def test_connect_backfill_push_status_and_retry(driver: Driver) -> None:
     for path in corpus:
         d.deliver(MAILBOX, path.read_bytes(), ["processed-lead"], notify=False)
     answer = d.connect(MAILBOX)
-    assert answer.status_code == 302 and "gmail=connected" in answer.headers["Location"]
+    assert answer.status_code == 303 and "gmail=connected" in answer.headers["Location"]
     account = d.account(MAILBOX)
     assert account["state"] == "connected" and account["label_name"] == "processed-lead"
     assert "refresh" not in str(account).lower() or "secret_name" in account
@@ -97,7 +97,7 @@ def test_cloud_run_front_stops_bad_callers_before_the_functions(driver: Driver) 
     a forged push token never reaches the webhook and nothing is published."""
     d, mailbox = driver, "front@example.com"
     d.create_mailbox(mailbox, LABEL)
-    assert d.connect(mailbox).status_code == 302
+    assert d.connect(mailbox).status_code == 303
     project = d.fns.stack.emulators.project
     subscriber = pubsub_v1.SubscriberClient()
     watch = subscriber.subscription_path(project, "front-test-watch")
