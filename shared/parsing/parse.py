@@ -9,18 +9,15 @@ from __future__ import annotations
 import re
 from dataclasses import replace
 
-from shared.parsing.contact import relay_of
+from shared.parsing.finish import finish, templated
 from shared.parsing.forwarding import strip_fwd_prefix, unwrap
 from shared.parsing.generic import read_generic
-from shared.parsing.intent import intent_of, tour_times
 from shared.parsing.mail import read_mail
-from shared.parsing.normalize.printable import clean_fields
 from shared.parsing.record import Classification, Lead, ReviewReason, Source
 from shared.parsing.renter import person_name
-from shared.parsing.review import review_reasons
 from shared.parsing.site import site_of
 from shared.parsing.sources import OTHER, REGISTRY, SourceParser
-from shared.parsing.view import LeadMail, real_email
+from shared.parsing.view import LeadMail
 
 DEFAULT_TZ = "America/New_York"
 _RELAY_LOCAL = re.compile(r"^(?=[^@]{12,}@)(?=[^@]*\d)[\w.+-]+@|^reply[-+.]", re.I)
@@ -85,64 +82,6 @@ def platform_sender(mail: LeadMail) -> bool:
     )
 
 
-def _finish(lead: Lead, mail: LeadMail, source: Source, extra: tuple[ReviewReason, ...]) -> Lead:
-    reply_to = lead.reply_to or relay_of(mail.reply_to, mail.from_addr)
-    email = lead.email
-    if email is None and mail.reply_to and mail.reply_to != mail.to_addr:
-        email = real_email(mail.reply_to)
-    done = replace(
-        lead,
-        is_lead=True,
-        source=source,
-        inquiry_at=mail.sent_at,
-        email=email if email != reply_to else None,
-        reply_to=reply_to,
-        limits_hit=mail.limits_hit,
-    )
-    reasons = review_reasons(
-        done,
-        partial="partial" in lead.review_reasons,
-        doubtful="doubtful" in lead.review_reasons or bool(mail.limits_hit),
-        extra=extra,
-    )
-    return clean_fields(replace(done, review_reasons=reasons, needs_review=bool(reasons)))
-
-
-def _filled(lead: Lead, mail: LeadMail, site: str | None, tz: str) -> Lead:
-    """What a template left empty (a contact, the listing, the name), from the generic
-    reader: a template knows its layout, the generic reader the rest of the mail."""
-    prop = lead.property
-    relay = relay_of(mail.reply_to, mail.from_addr)  # _finish adds it
-    reachable = bool(lead.email or lead.phone or lead.reply_to or relay)
-    if reachable and (prop.street or prop.name) and (lead.first_name or lead.last_name):
-        return lead
-    other = read_generic(mail, site, True, tz, force=True).lead
-    named = bool(lead.first_name or lead.last_name)
-    return replace(
-        lead,
-        first_name=lead.first_name if named else other.first_name,
-        last_name=lead.last_name if named else other.last_name,
-        email=lead.email or other.email,
-        phone=lead.phone or other.phone,
-        property=prop if prop.street or prop.name else other.property,
-    )
-
-
-def _templated(parser: SourceParser, mail: LeadMail, tz: str, site: str | None) -> Lead:
-    lead = parser.parse(mail)
-    if parser is not OTHER:
-        lead = _filled(lead, mail, site, tz)
-    template = parser.template_of(mail) if parser.template_of else parser.templates[0]
-    lead = replace(
-        lead,
-        site=site,
-        intent=lead.intent or intent_of(mail.subject, lead.message),
-        tour_times=lead.tour_times or tour_times(mail.lines, mail.sent_at, tz),
-        classified_by=Classification(template=f"{parser.name}/{template}"),
-    )
-    return _finish(lead, mail, parser.name, ())
-
-
 def parse_email(
     raw: bytes, tz: str = DEFAULT_TZ, *, templates: bool = True, as_lead: bool = False
 ) -> Lead:
@@ -167,7 +106,7 @@ def parse_email(
     family = detect(mail)
     site = site_of(mail.from_addr) if family is not None or platform_sender(mail) else None
     reading = read_generic(mail, site, family is not None, tz, force=True)
-    done = _finish(reading.lead, mail, family.name if family is not None else "other", ())
+    done = finish(reading.lead, mail, family.name if family is not None else "other", ())
     why = replace(done.classified_by, corrected=True)
     return replace(done, needs_review=False, review_reasons=[], classified_by=why)
 
@@ -177,10 +116,10 @@ def _read(mail: LeadMail, tz: str, templates: bool) -> Lead:
     platform = platform_sender(mail)
     site = site_of(mail.from_addr) if family is not None or platform else None
     if templates and family is not None and family.is_inquiry(mail):
-        return _templated(family, mail, tz, site)
+        return templated(family, mail, tz, site)
     if family is None and not platform:  # a person's own mail: a lead only as OTHER reads it
         if templates and OTHER.is_inquiry(mail):
-            return _templated(OTHER, mail, tz, None)
+            return templated(OTHER, mail, tz, None)
         return _not_lead(mail, Classification(evidence=("non_lead_shape",), shape="personal"))
     reading = read_generic(mail, site, family is not None, tz)
     if not reading.lead.is_lead:
@@ -190,7 +129,7 @@ def _read(mail: LeadMail, tz: str, templates: bool) -> Lead:
         )
     source: Source = family.name if family is not None else "other"
     extra: tuple[ReviewReason, ...] = ("unknown_template",) if family is not None else ()
-    return _finish(reading.lead, mail, source, extra)
+    return finish(reading.lead, mail, source, extra)
 
 
 def _not_lead(mail: LeadMail, why: Classification) -> Lead:

@@ -13,18 +13,13 @@ from oauthlib.oauth2.rfc6749.errors import OAuth2Error
 from shared.backoff import Backoff
 from shared.clock import utcnow
 from shared.errors import (
-    ConflictError,
     ForbiddenError,
     GmailUnavailableError,
-    NotFoundError,
     RetryableError,
     ScopeMissingError,
-    StartedByAnotherError,
     ValidationError,
 )
-from shared.events import SyncJob
-from shared.gmail.client import SCOPES, credentials
-from shared.gmail.gateway import normalise_label
+from shared.gmail.client import SCOPES
 from shared.logs import get_logger
 from shared.ports import (
     Configured,
@@ -37,11 +32,8 @@ from shared.ports import (
     Publishes,
     ReachesGmail,
 )
-from shared.services.renew import gmail_topic
-from shared.services.retry import unpark
-from shared.store.accounts import Account
 from shared.store.pending import Pending
-from shared.types import JsonObject, Sdk
+from shared.types import Sdk
 
 
 class Ports(
@@ -113,14 +105,7 @@ def patiently(call: Callable[[], T]) -> T:
     return USER_WAITS.call(call, (RetryableError,))
 
 
-def _find_label(labels: list[JsonObject], wanted: str) -> JsonObject:
-    for label in labels:
-        if normalise_label(str(label.get("name", ""))) == normalise_label(wanted):
-            return label
-    raise NotFoundError(f"no Gmail label named like '{wanted}'")
-
-
-def _exchange(deps: Ports, code: str, redirect_uri: str | None, verifier: str | None) -> Sdk:
+def exchange(deps: Ports, code: str, redirect_uri: str | None, verifier: str | None) -> Sdk:
     """The credentials an authorization code grants, with the Gmail scope checked (Google's
     granular consent lets a user untick it: the token response lists what was granted)."""
     if not code or len(code) > 2048:
@@ -164,7 +149,7 @@ def complete(
     if not code or len(code) > 2048:
         raise ValidationError("missing authorization code")
     grant = deps.oauth_states.consume(state, utcnow(), browser_hash(browser_key))
-    creds = _exchange(deps, code, redirect_uri, grant["code_verifier"])
+    creds = exchange(deps, code, redirect_uri, grant["code_verifier"])
     mailbox, _ = patiently(deps.gmail_with(creds).profile)
     pending_id = pysecrets.token_urlsafe(24)
     secret_name = deps.secrets.put(f"pending:{pending_id}", creds.refresh_token)
@@ -172,78 +157,3 @@ def complete(
     deps.pending.create(pending, utcnow())
     log.info("consent granted, waiting for confirmation", extra={"fields": {"mailbox": mailbox}})
     return pending
-
-
-def confirm(deps: Ports, user: str, pending_id: str) -> str:
-    """The signed-in user confirms a pending connection; only its starter can. Returns the
-    mailbox.
-
-    Raises:
-        NotFoundError: no such pending connection (used, or older than ten minutes).
-        StartedByAnotherError: ``user`` did not start it (it is discarded).
-        ConflictError: the mailbox is connected by another user.
-    """
-    pending = deps.pending.take(pending_id, utcnow())
-    if pending is None:
-        raise NotFoundError("no pending connection: it was used, or ten minutes passed")
-    try:
-        token = deps.secrets.get(pending.secret_name)
-        if pending.user != user.lower():
-            raise StartedByAnotherError(
-                "this connection was started by another account; nothing was connected"
-            )
-        creds = credentials(
-            token,
-            deps.settings.oauth_client_id,
-            deps.settings.oauth_client_secret,
-            deps.settings.oauth_token_uri,
-        )
-        return bind(deps, user, creds)
-    finally:
-        deps.secrets.delete(pending.secret_name)  # dropped, never revoked (see bind)
-
-
-def connect_with_code(
-    deps: Ports, user: str, code: str, redirect_uri: str | None, verifier: str | None = None
-) -> str:
-    """Exchange an authorization code of the signed-in ``user``'s popup and connect the
-    mailbox it grants (the caller is the user: nothing to confirm)."""
-    return bind(deps, user, _exchange(deps, code, redirect_uri, verifier))
-
-
-def bind(deps: Ports, user: str, creds: Sdk) -> str:
-    """Connect the mailbox ``creds`` grant to ``user``: label, token, watch, backfill."""
-    gmail = deps.gmail_with(creds)
-    mailbox, _ = patiently(gmail.profile)
-    previous = deps.accounts.get(mailbox)
-    if previous and previous.owner != user.lower() and previous.state != "disconnected":
-        # The fresh token is dropped, never revoked: Google grants per Google account and
-        # client, and revoking any token of the grant revokes all of it, the owner's too.
-        raise ConflictError(
-            f"{mailbox} is connected by another user; they must disconnect it first"
-        )
-    label = _find_label(patiently(gmail.labels), deps.settings.lead_label)
-    secret_name = deps.secrets.put(mailbox, creds.refresh_token)
-    history_id, expiry = patiently(lambda: gmail.watch(gmail_topic(deps), label["id"]))
-    cursor = previous.history_id if previous and previous.history_id else history_id
-    deps.accounts.save(
-        Account(
-            mailbox=mailbox,
-            state="connected",
-            owner=user.lower(),
-            label_id=label["id"],
-            label_name=label["name"],
-            secret_name=secret_name,
-            history_id=cursor,
-            watch_expiration=expiry,
-            last_sync_at=None,
-            connected_at=utcnow(),
-        )
-    )
-    if previous:
-        deps.forget_gmail(previous)
-    unpark(deps, mailbox)
-    topic = deps.settings.topic_sync
-    deps.publisher.publish(topic, [SyncJob(mailbox=mailbox, trigger="backfill", full=True)])
-    log.info("mailbox connected", extra={"fields": {"mailbox": mailbox, "label": label["id"]}})
-    return mailbox

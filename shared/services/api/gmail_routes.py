@@ -178,7 +178,7 @@ def _labels_of(gmail: Gmail, gmail_id: str) -> list[str]:
 
 def token(call: Call) -> Connected:
     """Connect with an authorization code from a popup or code client (never a raw token)."""
-    from shared.services.connect import connect_with_code
+    from shared.services.bind import connect_with_code
 
     body = call.body_as(TokenRequest)
     mailbox = connect_with_code(call.deps, call.user, body.code, body.redirect_uri)
@@ -188,7 +188,7 @@ def token(call: Call) -> Connected:
 def confirm_route(call: Call) -> Connected:
     """Confirm a pending connection (the frontend, back from Google's consent): only the
     signed-in user who started it can; anyone else discards it."""
-    from shared.services.connect import confirm
+    from shared.services.bind import confirm
 
     return Connected(
         connected=True, mailbox=confirm(call.deps, call.user, call.params["pendingId"])

@@ -20,7 +20,8 @@ from infra.local.fake_google.server import FakeGoogle
 from shared import bootstrap, config, events
 from shared.bootstrap import Deps
 from shared.services import sync
-from shared.services.connect import complete, confirm, consent_url
+from shared.services.bind import confirm
+from shared.services.connect import complete, consent_url
 from shared.store.indexes import INDEXES
 from tests import query_shapes
 
