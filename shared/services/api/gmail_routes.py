@@ -76,7 +76,7 @@ def _status(call: Call, a: Account) -> GmailStatus:
     )
 
 
-def status(call: Call) -> GmailStatus:
+def gmail_status(call: Call) -> GmailStatus:
     """One mailbox's connection and health (never a token or secret name); none connected:
     disconnected."""
     if not call.accounts:
@@ -212,7 +212,7 @@ ROUTES = [
     Route(
         "GET",
         "/gmail/status",
-        status,
+        gmail_status,
         "One mailbox's connection",
         GmailStatus,
         query=MailboxQuery,

@@ -3,6 +3,7 @@ here describes a shape by hand: a model change changes the document)."""
 
 from __future__ import annotations
 
+import inspect
 import re
 from functools import cache
 
@@ -44,9 +45,13 @@ def _operation(route: Route, refs: dict[type, JsonObject], comps: JsonObject) ->
     op: JsonObject = {
         "summary": route.summary,
         "operationId": route.handler.__name__,
+        "description": inspect.cleandoc(route.handler.__doc__ or route.summary),
         "parameters": params,
         "responses": {
-            str(route.status): {"description": "OK", **_json(refs[route.answer])},
+            str(route.status): {
+                "description": "Accepted: queued for the pipeline" if route.status == 202 else "OK",
+                **_json(refs[route.answer]),
+            },
             **{str(e): {"description": "Error", **_json(refs[Error])} for e in route.errors},
         },
     }

@@ -18,7 +18,7 @@ def _summary(call: Call) -> BatchSummary:
     return summary
 
 
-def status(call: Call) -> BatchStatus:
+def batch_status(call: Call) -> BatchStatus:
     """Figures and retry list of one batch."""
     s = _summary(call)
     retry = [
@@ -75,7 +75,9 @@ def history(call: Call) -> History:
 
 
 ROUTES = [
-    Route("GET", "/processing/status/<id:batchId>", status, "One batch's figures", BatchStatus),
+    Route(
+        "GET", "/processing/status/<id:batchId>", batch_status, "One batch's figures", BatchStatus
+    ),
     Route(
         "POST",
         "/processing/retry/<id:batchId>",
