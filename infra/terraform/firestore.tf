@@ -18,6 +18,7 @@ locals {
     batches_owner_count                = { collection = "batches", fields = [["owner", "ASCENDING"], ["mailbox", "ASCENDING"]] }
     batches_owner                      = { collection = "batches", fields = [["owner", "ASCENDING"], ["mailbox", "ASCENDING"], ["created_at", "DESCENDING"]] }
     messages_mailbox_owner             = { collection = "messages", fields = [["mailbox", "ASCENDING"], ["owner", "ASCENDING"]] }
+    messages_handed_back               = { collection = "messages", fields = [["mailbox", "ASCENDING"], ["owner", "ASCENDING"], ["handed_over", "ASCENDING"]] }
     messages_lead                      = { collection = "messages", fields = [["owner", "ASCENDING"], ["lead_id", "ASCENDING"], ["inquiry_at", "DESCENDING"]] }
     leads_recent                       = { collection = "leads", fields = [["owner", "ASCENDING"], ["updated_at", "DESCENDING"]] }
     leads_status                       = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["updated_at", "DESCENDING"]] }

@@ -23,6 +23,11 @@ INDEXES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     ),
     # ownership.hand_over: mailbox ==, owner != (the former owners' records)
     "messages_mailbox_owner": ("messages", (("mailbox", "ASCENDING"), ("owner", "ASCENDING"))),
+    # ownership.hand_over: mailbox ==, owner ==, handed_over == (a mailbox handed back)
+    "messages_handed_back": (
+        "messages",
+        (("mailbox", "ASCENDING"), ("owner", "ASCENDING"), ("handed_over", "ASCENDING")),
+    ),
     # LeadQueries.inquiries: owner ==, lead_id ==, order by inquiry_at desc
     "messages_lead": (
         "messages",

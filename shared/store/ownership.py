@@ -31,8 +31,35 @@ def owner_tag(owner: str) -> str:
 
 
 def hand_over(db: firestore.Client, mailbox: str, owner: str) -> int:
-    """Move the records of ``mailbox`` that belong to other owners to their tagged keys;
+    """Move the records of ``mailbox`` that belong to other owners to their tagged keys, and
+    ``owner``'s own records back from theirs (a mailbox handed back: A, then B, then A);
     returns how many moved (0 when the mailbox never changed hands)."""
+    return _set_aside(db, mailbox, owner) + _take_back(db, mailbox, owner)
+
+
+def _take_back(db: firestore.Client, mailbox: str, owner: str) -> int:
+    query = (
+        db.collection(MESSAGES)
+        .where(filter=firestore.FieldFilter("mailbox", "==", mailbox))
+        .where(filter=firestore.FieldFilter("owner", "==", owner))
+        .where(filter=firestore.FieldFilter("handed_over", "==", True))
+        .limit(PAGE)
+    )
+    moved = 0
+    with store_errors("take back records"):
+        while snaps := list(query.stream()):
+            batch = db.batch()
+            for snap in snaps:
+                data = {k: v for k, v in (snap.to_dict() or {}).items() if k != "handed_over"}
+                base = snap.id.rpartition("~")[0]
+                batch.set(db.collection(MESSAGES).document(base), data)
+                batch.delete(snap.reference)
+            batch.commit()
+            moved += len(snaps)
+    return moved
+
+
+def _set_aside(db: firestore.Client, mailbox: str, owner: str) -> int:
     query = (
         db.collection(MESSAGES)
         .where(filter=firestore.FieldFilter("mailbox", "==", mailbox))

@@ -55,6 +55,15 @@ def test_a_new_owner_gets_leads_from_existing_mail(pipeline: Pipeline, api: Any)
     assert len(shown) == 1
     theirs = api.get("/leads?limit=100", headers=auth(p, PARTNER)).get_json()["leads"]
     assert {x["id"] for x in theirs}.isdisjoint({x["id"] for x in listed})
+    # handed back: the first owner's records return, nothing is counted twice
+    again = p.deps.accounts.get(p.mailbox)
+    assert again is not None
+    disconnect(p.deps, again)
+    p.connect()
+    _backfill(p)
+    back = _leads(p, USER)
+    assert len(back) == 4 and all(x["inquiry_count"] == 1 for x in back)
+    assert len(_leads(p, PARTNER)) == 4
 
 
 def test_an_erased_renter_leaves_nothing(pipeline: Pipeline, api: Any) -> None:  # noqa: F811
