@@ -5,7 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTEST := $(PY) -m pytest
-CORPUS ?= ../shared/corpus
+CORPUS ?= tests/fixtures/emails
+SCORER := tests/tools/score.py
 
 .PHONY: help venv lock migrate corrections api-spec bundle deploy deploy-check preflight checkov browser test test-unit test-integration test-e2e lint demo score-parse bench bench-parse clean
 
@@ -56,7 +57,7 @@ demo: $(STAMP)
 score-parse: $(STAMP)
 	@mkdir -p build
 	$(PY) -m shared.parsing $(CORPUS)/dev/*.eml > build/parse-dev.jsonl
-	$(PY) $(CORPUS)/score.py $(CORPUS)/dev build/parse-dev.jsonl
+	$(PY) $(SCORER) $(CORPUS)/dev build/parse-dev.jsonl
 
 bench-parse: $(STAMP)
 	$(PY) -m tests.bench.parse_bench
