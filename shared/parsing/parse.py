@@ -100,21 +100,25 @@ def parse_email(
         a recognised non-lead shape; ``classified_by`` says why.
     """
     mail = _view(raw, tz)
-    lead = _read(mail, tz, templates)
+    family, platform = detect(mail), platform_sender(mail)
+    site = site_of(mail.from_addr) if family is not None or platform else None
+    lead = _read(mail, tz, templates, family, platform, site)
     if lead.is_lead or not as_lead:
         return lead
-    family = detect(mail)
-    site = site_of(mail.from_addr) if family is not None or platform_sender(mail) else None
     reading = read_generic(mail, site, family is not None, tz, force=True)
     done = finish(reading.lead, mail, family.name if family is not None else "other", ())
     why = replace(done.classified_by, corrected=True)
     return replace(done, needs_review=False, review_reasons=[], classified_by=why)
 
 
-def _read(mail: LeadMail, tz: str, templates: bool) -> Lead:
-    family = detect(mail)
-    platform = platform_sender(mail)
-    site = site_of(mail.from_addr) if family is not None or platform else None
+def _read(
+    mail: LeadMail,
+    tz: str,
+    templates: bool,
+    family: SourceParser | None,
+    platform: bool,
+    site: str | None,
+) -> Lead:
     if templates and family is not None and family.is_inquiry(mail):
         return templated(family, mail, tz, site)
     if family is None and not platform:  # a person's own mail: a lead only as OTHER reads it

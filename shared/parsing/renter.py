@@ -14,9 +14,9 @@ from shared.parsing.labels import Labels
 from shared.parsing.normalize.names import clean_name, name_parts, split_name
 from shared.parsing.normalize.phones import to_e164
 from shared.parsing.site import registrable
+from shared.parsing.text import BRACKET_TAIL
 from shared.parsing.view import LeadMail, domain_matches, real_email
 
-_TAIL = re.compile(r"\s*(?:\[[^\]]{0,300}\]|<[^>]{0,300}>)")
 _VIA = re.compile(r"\s+(?:via|from|on|through)\s+\S.{0,40}$", re.I)
 _SUBJECT_NAME = re.compile(
     r"\bfrom (?P<n>[^()@:*]{2,60}?)(?: for | about | regarding | \(| - | ?\*|[.!]|$)|"
@@ -53,7 +53,7 @@ def plain(value: str | None) -> str | None:
     """A value without ``[mailto:…]``/``<…>`` tails and ``via <Site>`` suffixes."""
     if not value:
         return None
-    return _TAIL.sub("", value).strip() or None
+    return BRACKET_TAIL.sub("", value).strip() or None
 
 
 def person_name(value: str | None, site: str | None = None) -> str | None:

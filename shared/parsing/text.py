@@ -25,6 +25,8 @@ NO_ANSWER = frozenset(
 )
 
 _TAIL = re.compile(r"<(?:mailto|tel|sms|https?):[^<>\s]{0,500}>", re.I)
+# "[mailto:…]", "[ https://… ]" or "<…>" after a value (text parts and link renderings)
+BRACKET_TAIL = re.compile(r"\s*(?:\[[^\]]{0,300}\]|<[^>]{0,300}>)")
 _ZERO_WIDTH = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _QUOTE_OPEN = re.compile(r"^On .{4,300}\bwrote:\s*$")
 _QUOTE_SPLIT = re.compile(r"^On .{4,200}$")

@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 
 from shared.parsing.labels import Labels, trim_block
 from shared.parsing.message import is_site_text, is_unanswered_message, unquote
+from shared.parsing.text import BRACKET_TAIL
 
 ANCHOR = re.compile(
     r"^(?P<name>[^\s:][^:]{0,80}?) (?:says|said|wrote|writes|asked|has sent you a message|"
@@ -39,7 +40,6 @@ _CONTACT_ONLY = re.compile(r"^(?:\S+@\S+\.\w+|\+?[\d().\s-]{7,20})$")
 _SIGN_OFF = re.compile(r"^[A-Z][a-z'’-]{1,20}(?: [A-Z][a-z'’-]{1,20}){0,2}$")
 _GREETING = re.compile(r"^[A-Z][\w' ]{0,30}[,.!]$")
 _MAX_LINES = 60
-_TAIL = re.compile(r"\s*(?:\[[^\]]{0,300}\]|<[^>]{0,300}>)")
 
 
 def is_boilerplate(line: str) -> bool:
@@ -51,7 +51,9 @@ def _stops(line: str, labels: Labels, extra: Callable[[str], bool]) -> bool:
     return (
         is_site_text(line)
         or bool(
-            _BREAK.match(line) or BUTTON.match(_TAIL.sub("", line)) or _CONTACT_ONLY.match(line)
+            _BREAK.match(line)
+            or BUTTON.match(BRACKET_TAIL.sub("", line))
+            or _CONTACT_ONLY.match(line)
         )
         or labels.key_of(line)[0] is not None
         or is_boilerplate(line)

@@ -26,6 +26,18 @@ class LeadFilter:
     mailbox: str | None = None  # leads with an inquiry to this mailbox
 
 
+def lead_records(db: firestore.Client, owner: str, lead_id: str, limit: int) -> Sdk:
+    """The query of one of ``owner``'s leads' email records, newest first (index
+    ``messages_lead``)."""
+    return (
+        db.collection(MESSAGES)
+        .where(filter=firestore.FieldFilter("owner", "==", owner))
+        .where(filter=firestore.FieldFilter("lead_id", "==", lead_id))
+        .order_by("inquiry_at", direction=firestore.Query.DESCENDING)
+        .limit(limit)
+    )
+
+
 class LeadQueries:
     """Lead reads and edits for the API, scoped to the owner (the signed-in user)."""
 
@@ -83,14 +95,7 @@ class LeadQueries:
             return [d.to_dict() or {} for d in query.stream()]
 
     def _records(self, owner: str, lead_id: str, limit: int) -> Sdk:
-        """The records of one of ``owner``'s leads, newest first."""
-        return (
-            self._db.collection(MESSAGES)
-            .where(filter=firestore.FieldFilter("owner", "==", owner))
-            .where(filter=firestore.FieldFilter("lead_id", "==", lead_id))
-            .order_by("inquiry_at", direction=firestore.Query.DESCENDING)
-            .limit(limit)
-        )
+        return lead_records(self._db, owner, lead_id, limit)
 
     def processed_ids(self, mailbox: str, limit: int) -> list[str]:
         """Gmail ids of up to ``limit`` processed emails of ``mailbox``."""

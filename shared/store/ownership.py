@@ -17,6 +17,7 @@ import hashlib
 from google.cloud import firestore
 
 from shared.store.errors import store_errors
+from shared.store.lead_queries import lead_records
 from shared.store.lead_records import INQUIRY_FIELDS, key_id, message_key
 from shared.types import JsonObject, Sdk
 
@@ -84,13 +85,7 @@ def _set_aside(db: firestore.Client, mailbox: str, owner: str) -> int:
 
 def erase(db: firestore.Client, secret: str, owner: str, lead_id: str, lead: JsonObject) -> int:
     """Erase a lead of ``owner`` for good; returns how many email records were cleared."""
-    records = (
-        db.collection(MESSAGES)
-        .where(filter=firestore.FieldFilter("owner", "==", owner))
-        .where(filter=firestore.FieldFilter("lead_id", "==", lead_id))
-        .order_by("inquiry_at", direction=firestore.Query.DESCENDING)
-        .limit(PAGE)
-    )
+    records = lead_records(db, owner, lead_id, PAGE)
     cleared = 0
     with store_errors("erase lead"):
         while True:

@@ -29,12 +29,12 @@ _SUBJECT = re.compile(
 _ZGR_SUBJECT = re.compile(r"^New Zillow Group Rentals Contact: {0,3}(.{1,120})$", re.I)
 _REGARDING = re.compile(r"^Regarding your listing at: {0,3}(.{1,200})$")
 _ADDRESS = re.compile(r"^\d{1,6}[A-Za-z]? (?:[NSEW]\.? )?[A-Z0-9]\S{0,40}.{0,150},")
-_INQUIRY_LINE = re.compile(
-    r"^(?:New message from a renter|New Contact|Regarding your listing at:.*|About [A-Z].{0,60})$"
-)
+# lines that make mail this template's (an "About <Name>" profile alone does not: the 2019
+# renderer has one too), and the ones that also end a conversation message
 _CLAIM_LINE = re.compile(
     r"^(?:New message from a renter|New Contact|Regarding your listing at:.*)$"
 )
+_INQUIRY_LINE = re.compile(rf"{_CLAIM_LINE.pattern}|^About [A-Z].{{0,60}}$")
 _ZGR_END = re.compile(r"^(?:Your listing|FOR RENT|Income and timeframe|\S{1,80}@\S{0,80})$")
 
 
