@@ -148,6 +148,18 @@ class ConflictError(PermanentError):
     code = "conflict"
 
 
+class NotConnectedError(ConflictError):
+    """The mailbox was disconnected: nothing reaches its Gmail until it is connected again."""
+
+    code = "not_connected"
+
+
+class PreconditionFailedError(PermanentError):
+    """An edit based on a stale copy (``If-Match`` names an older version of the resource)."""
+
+    code = "precondition_failed"
+
+
 class ScopeMissingError(ForbiddenError):
     """Google's consent came back without the Gmail scope (the user unticked it): nothing
     is connected."""

@@ -14,6 +14,7 @@ from shared.errors import (
     MessageGoneError,
     NotFoundError,
     PermanentError,
+    PreconditionFailedError,
     RetryableError,
     UnauthenticatedError,
 )
@@ -29,11 +30,23 @@ STATUS: tuple[tuple[type[LeadHarvestError], int], ...] = (
     (MessageGoneError, 404),
     (InvalidGrantError, 409),
     (ConflictError, 409),
+    (PreconditionFailedError, 412),
     (ConfigError, 500),
     (RetryableError, 503),
     (PermanentError, 400),
 )
 ROUTING_CODES = {404: "not_found", 405: "method_not_allowed", 413: "payload_too_large"}
+# What a person reads for errors whose own text is for operators (a store's or SDK's words)
+USER_MESSAGES = {
+    "unavailable": "The service is busy right now: try again in a moment.",
+    "store_contention": "Too many changes at once: try again in a moment.",
+    "publish_failed": "The work could not be queued: try again in a moment.",
+    "gmail_unavailable": "Gmail did not answer: try again in a moment.",
+    "gmail_rate_limited": "Gmail asked us to slow down: try again in a minute.",
+    "quota_busy": "This mailbox is busy with other work: try again in a moment.",
+    "needs_reauth": "Google access to this mailbox was revoked or has expired: connect it again.",
+    "config": "The service is misconfigured: the operators were alerted.",
+}
 
 
 def envelope(code: str, message: str, details: Json = None) -> JsonObject:
@@ -49,7 +62,7 @@ def to_http(exc: BaseException) -> tuple[int, JsonObject]:
             log.error("configuration error", extra={"fields": {"error": exc.message[:300]}})
         elif status >= 500:
             log.warning("request failed", extra={"fields": {"code": exc.code}})
-        return status, envelope(exc.code, exc.message, exc.details)
+        return status, envelope(exc.code, USER_MESSAGES.get(exc.code, exc.message), exc.details)
     if isinstance(exc, HTTPException) and exc.code in ROUTING_CODES:
         return exc.code, envelope(ROUTING_CODES[exc.code], exc.description or exc.name)
     log.error(

@@ -63,6 +63,14 @@ HealthReason = Literal[
     "dead_emails",  # degraded: emails given up on after their last attempt
     "stuck_batches",  # degraded: a batch without progress for 30 minutes (sent again)
 ]
+# What a batch is doing: ``waiting_retry`` when every email left waits in the retry list.
+BatchState = Literal["queued", "running", "waiting_retry", "completed", "completed_with_errors"]
+RetryState = Literal["pending", "parked", "dead", "resolved"]  # an email in the retry list
+# What became of an email (its record's outcome, or its place in a batch)
+Outcome = Literal["lead", "merged", "not_lead", "erased"]
+# How the API orders leads: the newest update, the newest inquiry, the newest lead, by name
+LeadSort = Literal["updated", "lastInquiry", "created", "name"]
+
 BROKEN_REASONS = frozenset(
     {"not_connected", "needs_reauth", "blocked", "watch_expired", "sync_stale"}
 )

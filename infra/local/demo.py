@@ -3,12 +3,14 @@
 Every function runs in its own functions-framework process, joined by Pub/Sub emulator
 push subscriptions. A fake mailbox holding the dev corpus is connected through the real
 OAuth flow, backfilled, then receives 100 new lead emails one at a time as Gmail would
-deliver them. Ends with leads by source and ``build/demo-summary.json``.
+deliver them. Ends with leads by source and ``build/demo-summary.json``; ``KEEP=1`` keeps
+the stack running afterwards, as ``make stack`` does.
 """
 
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 import time
@@ -18,6 +20,7 @@ from pathlib import Path
 
 from google.cloud import pubsub_v1  # type: ignore[attr-defined]
 
+from infra.local.dev_stack import frontend_env, hold
 from infra.local.driver import Driver, wait_until
 from infra.local.functions_stack import Functions
 from infra.local.mailgen import stream
@@ -147,12 +150,15 @@ def main() -> int:
         for name, value in stack.env().items():
             if name.endswith(("_HOST", "_ENDPOINT")):
                 print(f"  {name}={value}")
-        fns = Functions(stack).start()
+        frontend = frontend_env(os.environ.get("FRONTEND_URL") or "http://localhost:5173/")
+        fns = Functions(stack, extra_env=frontend).start()
         print("functions (URL through the local Cloud Run front -> instance):")
         for name in fns.ports:
             print(f"  {name:<15} {fns.url(name)} -> {fns.instance_url(name)}")
         print(f"API for the frontend: {fns.url('api')} (OpenAPI: {fns.url('api')}/openapi.json)")
         summary = run(Driver(fns))
+        if os.environ.get("KEEP") not in (None, "", "0"):  # make demo KEEP=1: keep it running
+            hold(fns)
     out = ROOT / "build" / "demo-summary.json"
     out.write_text(json.dumps(summary, indent=2) + "\n")
     print(f"\n{json.dumps(summary)}\nwritten to {out.relative_to(ROOT)}; stack stopped")

@@ -11,31 +11,55 @@ locals {
   # collection => fields in order, "CONTAINS" for an array-contains field
   # (shared/store/indexes.py lists the same; a test compares them)
   indexes = {
-    retries_due                        = { collection = "retries", fields = [["state", "ASCENDING"], ["next_attempt_at", "ASCENDING"]] }
-    retries_batch                      = { collection = "retries", fields = [["batch_id", "ASCENDING"], ["state", "ASCENDING"]] }
-    retries_mailbox                    = { collection = "retries", fields = [["mailbox", "ASCENDING"], ["state", "ASCENDING"]] }
-    batches_mailbox                    = { collection = "batches", fields = [["mailbox", "ASCENDING"], ["created_at", "DESCENDING"]] }
-    batches_owner_count                = { collection = "batches", fields = [["owner", "ASCENDING"], ["mailbox", "ASCENDING"]] }
-    batches_owner                      = { collection = "batches", fields = [["owner", "ASCENDING"], ["mailbox", "ASCENDING"], ["created_at", "DESCENDING"]] }
-    messages_mailbox_owner             = { collection = "messages", fields = [["mailbox", "ASCENDING"], ["owner", "ASCENDING"]] }
-    messages_handed_back               = { collection = "messages", fields = [["mailbox", "ASCENDING"], ["owner", "ASCENDING"], ["handed_over", "ASCENDING"]] }
-    messages_lead                      = { collection = "messages", fields = [["owner", "ASCENDING"], ["lead_id", "ASCENDING"], ["inquiry_at", "DESCENDING"]] }
-    leads_recent                       = { collection = "leads", fields = [["owner", "ASCENDING"], ["updated_at", "DESCENDING"]] }
-    leads_status                       = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["updated_at", "DESCENDING"]] }
-    leads_source                       = { collection = "leads", fields = [["owner", "ASCENDING"], ["source", "ASCENDING"], ["updated_at", "DESCENDING"]] }
-    leads_status_source                = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["source", "ASCENDING"], ["updated_at", "DESCENDING"]] }
-    leads_review                       = { collection = "leads", fields = [["owner", "ASCENDING"], ["needs_review", "ASCENDING"], ["updated_at", "DESCENDING"]] }
-    leads_status_review                = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["needs_review", "ASCENDING"], ["updated_at", "DESCENDING"]] }
-    leads_source_review                = { collection = "leads", fields = [["owner", "ASCENDING"], ["source", "ASCENDING"], ["needs_review", "ASCENDING"], ["updated_at", "DESCENDING"]] }
-    leads_status_source_review         = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["source", "ASCENDING"], ["needs_review", "ASCENDING"], ["updated_at", "DESCENDING"]] }
-    leads_recent_mailbox               = { collection = "leads", fields = [["owner", "ASCENDING"], ["mailboxes", "CONTAINS"], ["updated_at", "DESCENDING"]] }
-    leads_status_mailbox               = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["mailboxes", "CONTAINS"], ["updated_at", "DESCENDING"]] }
-    leads_source_mailbox               = { collection = "leads", fields = [["owner", "ASCENDING"], ["source", "ASCENDING"], ["mailboxes", "CONTAINS"], ["updated_at", "DESCENDING"]] }
-    leads_status_source_mailbox        = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["source", "ASCENDING"], ["mailboxes", "CONTAINS"], ["updated_at", "DESCENDING"]] }
-    leads_review_mailbox               = { collection = "leads", fields = [["owner", "ASCENDING"], ["needs_review", "ASCENDING"], ["mailboxes", "CONTAINS"], ["updated_at", "DESCENDING"]] }
-    leads_status_review_mailbox        = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["needs_review", "ASCENDING"], ["mailboxes", "CONTAINS"], ["updated_at", "DESCENDING"]] }
-    leads_source_review_mailbox        = { collection = "leads", fields = [["owner", "ASCENDING"], ["source", "ASCENDING"], ["needs_review", "ASCENDING"], ["mailboxes", "CONTAINS"], ["updated_at", "DESCENDING"]] }
-    leads_status_source_review_mailbox = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["source", "ASCENDING"], ["needs_review", "ASCENDING"], ["mailboxes", "CONTAINS"], ["updated_at", "DESCENDING"]] }
+    retries_due                                        = { collection = "retries", fields = [["state", "ASCENDING"], ["next_attempt_at", "ASCENDING"]] }
+    retries_batch                                      = { collection = "retries", fields = [["batch_id", "ASCENDING"], ["state", "ASCENDING"]] }
+    retries_mailbox                                    = { collection = "retries", fields = [["mailbox", "ASCENDING"], ["state", "ASCENDING"]] }
+    batches_mailbox                                    = { collection = "batches", fields = [["mailbox", "ASCENDING"], ["created_at", "DESCENDING"]] }
+    batches_owner_count                                = { collection = "batches", fields = [["owner", "ASCENDING"], ["mailbox", "ASCENDING"]] }
+    batches_owner                                      = { collection = "batches", fields = [["owner", "ASCENDING"], ["mailbox", "ASCENDING"], ["created_at", "DESCENDING"]] }
+    messages_mailbox_owner                             = { collection = "messages", fields = [["mailbox", "ASCENDING"], ["owner", "ASCENDING"]] }
+    messages_handed_back                               = { collection = "messages", fields = [["mailbox", "ASCENDING"], ["owner", "ASCENDING"], ["handed_over", "ASCENDING"]] }
+    messages_lead                                      = { collection = "messages", fields = [["owner", "ASCENDING"], ["lead_id", "ASCENDING"], ["inquiry_at", "DESCENDING"]] }
+    leads_status                                       = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["updated_at", "DESCENDING"]] }
+    leads_status_by_last_inquiry                       = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["last_inquiry_at", "DESCENDING"]] }
+    leads_status_by_created                            = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["created_at", "DESCENDING"]] }
+    leads_status_by_sort_name                          = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["sort_name", "ASCENDING"]] }
+    leads_status_source                                = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["source", "ASCENDING"], ["updated_at", "DESCENDING"]] }
+    leads_status_source_by_last_inquiry                = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["source", "ASCENDING"], ["last_inquiry_at", "DESCENDING"]] }
+    leads_status_source_by_created                     = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["source", "ASCENDING"], ["created_at", "DESCENDING"]] }
+    leads_status_source_by_sort_name                   = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["source", "ASCENDING"], ["sort_name", "ASCENDING"]] }
+    leads_count_status_source                          = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["source", "ASCENDING"]] }
+    leads_status_review                                = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["needs_review", "ASCENDING"], ["updated_at", "DESCENDING"]] }
+    leads_status_review_by_last_inquiry                = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["needs_review", "ASCENDING"], ["last_inquiry_at", "DESCENDING"]] }
+    leads_status_review_by_created                     = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["needs_review", "ASCENDING"], ["created_at", "DESCENDING"]] }
+    leads_status_review_by_sort_name                   = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["needs_review", "ASCENDING"], ["sort_name", "ASCENDING"]] }
+    leads_count_status_review                          = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["needs_review", "ASCENDING"]] }
+    leads_status_source_review                         = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["source", "ASCENDING"], ["needs_review", "ASCENDING"], ["updated_at", "DESCENDING"]] }
+    leads_status_source_review_by_last_inquiry         = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["source", "ASCENDING"], ["needs_review", "ASCENDING"], ["last_inquiry_at", "DESCENDING"]] }
+    leads_status_source_review_by_created              = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["source", "ASCENDING"], ["needs_review", "ASCENDING"], ["created_at", "DESCENDING"]] }
+    leads_status_source_review_by_sort_name            = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["source", "ASCENDING"], ["needs_review", "ASCENDING"], ["sort_name", "ASCENDING"]] }
+    leads_status_mailbox                               = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["mailboxes", "CONTAINS"], ["updated_at", "DESCENDING"]] }
+    leads_status_mailbox_by_last_inquiry               = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["mailboxes", "CONTAINS"], ["last_inquiry_at", "DESCENDING"]] }
+    leads_status_mailbox_by_created                    = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["mailboxes", "CONTAINS"], ["created_at", "DESCENDING"]] }
+    leads_status_mailbox_by_sort_name                  = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["mailboxes", "CONTAINS"], ["sort_name", "ASCENDING"]] }
+    leads_count_status_mailbox                         = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["mailboxes", "CONTAINS"]] }
+    leads_status_source_mailbox                        = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["source", "ASCENDING"], ["mailboxes", "CONTAINS"], ["updated_at", "DESCENDING"]] }
+    leads_status_source_mailbox_by_last_inquiry        = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["source", "ASCENDING"], ["mailboxes", "CONTAINS"], ["last_inquiry_at", "DESCENDING"]] }
+    leads_status_source_mailbox_by_created             = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["source", "ASCENDING"], ["mailboxes", "CONTAINS"], ["created_at", "DESCENDING"]] }
+    leads_status_source_mailbox_by_sort_name           = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["source", "ASCENDING"], ["mailboxes", "CONTAINS"], ["sort_name", "ASCENDING"]] }
+    leads_status_review_mailbox                        = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["needs_review", "ASCENDING"], ["mailboxes", "CONTAINS"], ["updated_at", "DESCENDING"]] }
+    leads_status_review_mailbox_by_last_inquiry        = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["needs_review", "ASCENDING"], ["mailboxes", "CONTAINS"], ["last_inquiry_at", "DESCENDING"]] }
+    leads_status_review_mailbox_by_created             = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["needs_review", "ASCENDING"], ["mailboxes", "CONTAINS"], ["created_at", "DESCENDING"]] }
+    leads_status_review_mailbox_by_sort_name           = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["needs_review", "ASCENDING"], ["mailboxes", "CONTAINS"], ["sort_name", "ASCENDING"]] }
+    leads_status_source_review_mailbox                 = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["source", "ASCENDING"], ["needs_review", "ASCENDING"], ["mailboxes", "CONTAINS"], ["updated_at", "DESCENDING"]] }
+    leads_status_source_review_mailbox_by_last_inquiry = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["source", "ASCENDING"], ["needs_review", "ASCENDING"], ["mailboxes", "CONTAINS"], ["last_inquiry_at", "DESCENDING"]] }
+    leads_status_source_review_mailbox_by_created      = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["source", "ASCENDING"], ["needs_review", "ASCENDING"], ["mailboxes", "CONTAINS"], ["created_at", "DESCENDING"]] }
+    leads_status_source_review_mailbox_by_sort_name    = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["source", "ASCENDING"], ["needs_review", "ASCENDING"], ["mailboxes", "CONTAINS"], ["sort_name", "ASCENDING"]] }
+    leads_count_status                                 = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"]] }
+    leads_search                                       = { collection = "leads", fields = [["owner", "ASCENDING"], ["search_keys", "CONTAINS"], ["updated_at", "DESCENDING"]] }
+    leads_search_by_last_inquiry                       = { collection = "leads", fields = [["owner", "ASCENDING"], ["search_keys", "CONTAINS"], ["last_inquiry_at", "DESCENDING"]] }
+    leads_search_by_created                            = { collection = "leads", fields = [["owner", "ASCENDING"], ["search_keys", "CONTAINS"], ["created_at", "DESCENDING"]] }
+    leads_search_by_sort_name                          = { collection = "leads", fields = [["owner", "ASCENDING"], ["search_keys", "CONTAINS"], ["sort_name", "ASCENDING"]] }
   }
   ttl_fields = {
     oauth_states        = "expires_at"

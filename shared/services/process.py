@@ -114,7 +114,7 @@ def process_chunk(deps: Ports, job: ChunkJob) -> dict[str, str]:
     sent = follower_sent(deps, job)  # an earlier run finished: its follower is out
     if job.trigger == "reparse":
         reparsed = reparse_chunk(deps, job)
-        finish(deps, job, reparsed, sent)
+        finish(deps, job, reparsed, sent, started=now)
         return reparsed
     outcomes: dict[str, str] = {}
     for gmail_id, rec in deps.leads.existing(job.mailbox, job.ids).items():
@@ -145,7 +145,7 @@ def process_chunk(deps: Ports, job: ChunkJob) -> dict[str, str]:
     outcomes |= record_failures(deps, job, account.owner, left, failures, park, now)
     if job.trigger == "retry":
         resolve_done(deps, job, outcomes, now)
-    finish(deps, job, outcomes, sent)
+    finish(deps, job, outcomes, sent, started=now)
     log.info(
         "chunk processed",
         extra={

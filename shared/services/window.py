@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+from datetime import datetime
 from typing import Protocol
 
 from shared.clock import utcnow
@@ -30,11 +31,19 @@ def follower_sent(deps: Ports, job: ChunkJob) -> bool:
     return not job.window or set(job.ids) <= deps.batches.recorded(job.batch_id, job.chunk_id)
 
 
-def finish(deps: Ports, job: ChunkJob, outcomes: dict[str, str], sent: bool) -> None:
-    """Send the chunk's follower (unless ``sent``), then record its outcomes."""
+def finish(
+    deps: Ports,
+    job: ChunkJob,
+    outcomes: dict[str, str],
+    sent: bool,
+    *,
+    started: datetime | None = None,
+) -> None:
+    """Send the chunk's follower (unless ``sent``), then record its outcomes (``started``:
+    when this run began)."""
     if not sent:
         send_next(deps, job)
-    deps.batches.record(job.batch_id, job.chunk_id, outcomes, utcnow())
+    deps.batches.record(job.batch_id, job.chunk_id, outcomes, utcnow(), started=started)
 
 
 def send_next(deps: Ports, job: ChunkJob) -> str | None:

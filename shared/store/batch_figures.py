@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from shared.vocabulary import BatchState
+
 SUCCEEDED = ("lead", "merged", "not_lead")
 FAILED = ("failed", "parked")
 
@@ -49,10 +51,13 @@ class BatchSummary:
         return self.counts.get("dead", 0)
 
     @property
-    def status(self) -> str:
-        """``queued``, ``running``, ``completed`` or ``completed_with_errors``."""
+    def status(self) -> BatchState:
+        """``queued``, ``running``, ``waiting_retry`` (every email left waits in the retry
+        list), ``completed`` or ``completed_with_errors``."""
         if self.processed >= self.total:
             return "completed_with_errors" if self.dead else "completed"
+        if self.failed and self.processed + self.failed >= self.total:
+            return "waiting_retry"
         return "running" if self.counts else "queued"
 
 

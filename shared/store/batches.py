@@ -12,7 +12,9 @@ from datetime import datetime
 
 from google.api_core.exceptions import AlreadyExists
 from google.cloud import firestore
+from google.cloud.firestore_v1.transforms import Minimum
 
+from shared.clock import from_micros, micros
 from shared.errors import NotFoundError
 from shared.ids import is_doc_id
 from shared.store.batch_figures import BatchSummary, StuckChunk
@@ -103,9 +105,19 @@ class BatchStore:
                     out.append(StuckChunk(str(batch["batch_id"]), chunk_id, batch["trigger"], left))
         return out
 
-    def record(self, batch_id: str, chunk_id: str, outcomes: dict[str, str], now: datetime) -> None:
-        """Set the outcome of each email of a chunk (merge: other ids keep theirs)."""
-        doc = {"outcomes": outcomes, "updated_at": now}
+    def record(
+        self,
+        batch_id: str,
+        chunk_id: str,
+        outcomes: dict[str, str],
+        now: datetime,
+        *,
+        started: datetime | None = None,
+    ) -> None:
+        """Set the outcome of each email of a chunk (merge: other ids keep theirs); the
+        chunk keeps the earliest ``started`` of its runs (a retry never moves it)."""
+        first = micros(started or now)
+        doc = {"outcomes": outcomes, "updated_at": now, "started_us": Minimum(first)}
         with store_errors("record chunk"):
             self._chunk(batch_id, chunk_id).set(doc, merge=True)
 
@@ -126,11 +138,13 @@ class BatchStore:
             chunks = list(self._ref(batch_id).collection("chunks").stream())
         data = snap.to_dict() or {}
         counts: Counter[str] = Counter()
-        times = []
+        times, starts = [], []
         for chunk in chunks:
             doc = chunk.to_dict() or {}
             counts.update((doc.get("outcomes") or {}).values())
             times.append(doc.get("updated_at"))
+            if isinstance(doc.get("started_us"), int):
+                starts.append(from_micros(doc["started_us"]))
         out = BatchSummary(
             batch_id=batch_id,
             mailbox=data["mailbox"],
@@ -140,7 +154,7 @@ class BatchStore:
             created_at=data["created_at"],
             counts=dict(counts),
         )
-        out.started_at = min((t for t in times if t), default=None)
+        out.started_at = min(starts or [t for t in times if t], default=None)
         if out.status.startswith("completed"):
             out.completed_at = max((t for t in times if t), default=None)
         return out

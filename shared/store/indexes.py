@@ -34,21 +34,40 @@ INDEXES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
         (("owner", "ASCENDING"), ("lead_id", "ASCENDING"), ("inquiry_at", "DESCENDING")),
     ),
 }
-# /leads: owner ==, then any of status ==, source ==, needs_review ==, mailboxes
-# array-contains, order by updated_at desc: one index per combination (LeadQueries.page).
-_LEAD_FILTERS = (("status", "ASCENDING"), ("source", "ASCENDING"), ("needs_review", "ASCENDING"))
+# /leads (lead_pages.py): owner ==, status == or in, then any of source ==, needs_review ==,
+# mailboxes array-contains, in one of the four orders: one index per combination and order.
+_ORDERS = (
+    ("updated_at", "DESCENDING"),
+    ("last_inquiry_at", "DESCENDING"),
+    ("created_at", "DESCENDING"),
+    ("sort_name", "ASCENDING"),
+)
+_LEAD_FILTERS = (("source", "ASCENDING"), ("needs_review", "ASCENDING"))
 for _mask in range(2 ** (len(_LEAD_FILTERS) + 1)):
     _used = [f for i, f in enumerate(_LEAD_FILTERS) if _mask >> i & 1]
     _in_mailbox = bool(_mask >> len(_LEAD_FILTERS) & 1)
-    _name = "_".join(f.removeprefix("needs_") for f, _ in _used) or "recent"
-    INDEXES[f"leads_{_name}" + ("_mailbox" if _in_mailbox else "")] = (
+    _mailbox = (("mailboxes", "CONTAINS"),) if _in_mailbox else ()
+    _name = "_".join(["status", *(f.removeprefix("needs_") for f, _ in _used)])
+    _name += "_mailbox" if _in_mailbox else ""
+    for _order in _ORDERS:
+        _suffix = "" if _order[0] == "updated_at" else "_by_" + _order[0].removesuffix("_at")
+        INDEXES[f"leads_{_name}{_suffix}"] = (
+            "leads",
+            (("owner", "ASCENDING"), ("status", "ASCENDING"), *_used, *_mailbox, _order),
+        )
+    # /leads/counts: the same equality filters, counted (an aggregation, no order)
+    if len(_used) + _in_mailbox == 1:
+        INDEXES[f"leads_count_{_name}"] = (
+            "leads",
+            (("owner", "ASCENDING"), ("status", "ASCENDING"), *_used, *_mailbox),
+        )
+INDEXES["leads_count_status"] = ("leads", (("owner", "ASCENDING"), ("status", "ASCENDING")))
+# /leads?q=: owner ==, one search key (array-contains), in one of the four orders
+for _order in _ORDERS:
+    _suffix = "" if _order[0] == "updated_at" else "_by_" + _order[0].removesuffix("_at")
+    INDEXES[f"leads_search{_suffix}"] = (
         "leads",
-        (
-            ("owner", "ASCENDING"),
-            *_used,
-            *((("mailboxes", "CONTAINS"),) if _in_mailbox else ()),
-            ("updated_at", "DESCENDING"),
-        ),
+        (("owner", "ASCENDING"), ("search_keys", "CONTAINS"), _order),
     )
 
 TTL_FIELDS = {

@@ -3,27 +3,23 @@ its update, and the emails to re-parse. Every call is inside the store's error m
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from concurrent.futures import ThreadPoolExecutor
 
+from google.api_core import exceptions as gexc
 from google.cloud import firestore
 
-from shared.errors import NotFoundError
+from shared.clock import micros
+from shared.errors import NotFoundError, PreconditionFailedError
 from shared.ids import is_doc_id
+from shared.store import lead_pages
 from shared.store.errors import store_errors
+from shared.store.lead_pages import LeadFilter
+from shared.store.optimistic import unchanged_since
 from shared.types import JsonObject, Sdk
 
+__all__ = ["LeadFilter", "LeadQueries", "lead_records", "tag_of"]
+
 LEADS, MESSAGES = "leads", "messages"
-
-
-@dataclass(frozen=True)
-class LeadFilter:
-    """Equality filters of a lead page (``None``: not filtered)."""
-
-    status: str | None = None
-    statuses: tuple[str, ...] = ()  # any of these (when ``status`` is None)
-    source: str | None = None
-    needs_review: bool | None = None
-    mailbox: str | None = None  # leads with an inquiry to this mailbox
 
 
 def lead_records(db: firestore.Client, owner: str, lead_id: str, limit: int) -> Sdk:
@@ -38,6 +34,11 @@ def lead_records(db: firestore.Client, owner: str, lead_id: str, limit: int) -> 
     )
 
 
+def tag_of(snap: Sdk) -> str:
+    """A lead's entity tag: its last update time (any write changes it)."""
+    return f'"{micros(snap.update_time):x}"'
+
+
 class LeadQueries:
     """Lead reads and edits for the API, scoped to the owner (the signed-in user)."""
 
@@ -47,30 +48,60 @@ class LeadQueries:
     def page(
         self, owner: str, where: LeadFilter, limit: int, cursor: str | None
     ) -> tuple[list[tuple[str, JsonObject]], str | None]:
-        """The owner's leads newest-updated first: ``(id, data)`` and the next cursor (a
-        cursor that is not one of the owner's leads is unknown: 404)."""
-        query = self._db.collection(LEADS).where(filter=firestore.FieldFilter("owner", "==", owner))
-        for name in ("status", "source", "needs_review"):
-            value = getattr(where, name)
-            if value is not None:
-                query = query.where(filter=firestore.FieldFilter(name, "==", value))
-        if where.status is None and where.statuses:
-            statuses = list(where.statuses)
-            query = query.where(filter=firestore.FieldFilter("status", "in", statuses))
-        if where.mailbox is not None:
-            contains = firestore.FieldFilter("mailboxes", "array_contains", where.mailbox)
-            query = query.where(filter=contains)
-        query = query.order_by("updated_at", direction=firestore.Query.DESCENDING)
+        """A page of the owner's leads and the next cursor (see ``lead_pages.page``; a cursor
+        that is not one of the owner's leads is unknown: 404)."""
         with store_errors("list leads"):
-            if cursor:
-                if not is_doc_id(cursor):
-                    raise NotFoundError("unknown cursor", details={"fields": {"cursor": "unknown"}})
-                snap = self._db.collection(LEADS).document(cursor).get()
-                if not snap.exists or (snap.to_dict() or {}).get("owner") != owner:
-                    raise NotFoundError("unknown cursor", details={"fields": {"cursor": "unknown"}})
-                query = query.start_after(snap)
-            docs = [(d.id, d.to_dict() or {}) for d in query.limit(limit).stream()]
-        return docs, docs[-1][0] if len(docs) == limit else None
+            return lead_pages.page(self._db, owner, where, limit, cursor)
+
+    def counts(
+        self, owner: str, groups: dict[str, list[tuple[str, str, object]]]
+    ) -> dict[str, int]:
+        """How many of the owner's leads match each group of filters ``(field, op, value)``:
+        one aggregation query per group, run together."""
+
+        def one(filters: list[tuple[str, str, object]]) -> int:
+            query = self._db.collection(LEADS).where(
+                filter=firestore.FieldFilter("owner", "==", owner)
+            )
+            for name, op, value in filters:
+                query = query.where(filter=firestore.FieldFilter(name, op, value))
+            return lead_pages.count(query)
+
+        with store_errors("count leads"), ThreadPoolExecutor(8) as pool:
+            return dict(zip(groups, pool.map(one, groups.values()), strict=True))
+
+    def etag(self, lead_id: str, owner: str) -> tuple[JsonObject, str]:
+        """One lead of ``owner`` and its entity tag (its last update time); 404 otherwise."""
+        snap = self._owned_snap(lead_id, owner)
+        return snap.to_dict() or {}, tag_of(snap)
+
+    def update_if(self, lead_id: str, owner: str, fields: JsonObject, tag: str | None) -> None:
+        """Change fields of one of ``owner``'s leads; with ``tag``, only if it is still the
+        lead's tag (checked by Firestore's update-time precondition, so no write slips in).
+
+        Raises:
+            PreconditionFailedError: The lead changed since ``tag`` was read.
+        """
+        snap = self._owned_snap(lead_id, owner)
+        if tag is not None and tag != tag_of(snap):
+            raise PreconditionFailedError("this lead changed since you loaded it: reload it")
+        guard = {"option": unchanged_since(self._db, snap)} if tag is not None else {}
+        try:
+            with store_errors("update lead"):
+                snap.reference.update(fields, **guard)
+        except gexc.FailedPrecondition as exc:
+            raise PreconditionFailedError(
+                "this lead changed since you loaded it: reload it"
+            ) from exc
+
+    def _owned_snap(self, lead_id: str, owner: str) -> Sdk:
+        if not is_doc_id(lead_id):
+            raise NotFoundError("no such lead")
+        with store_errors("read lead"):
+            snap = self._db.collection(LEADS).document(lead_id).get()
+        if not snap.exists or (snap.to_dict() or {}).get("owner") != owner:
+            raise NotFoundError("no such lead")
+        return snap
 
     def owned(self, lead_id: str, owner: str) -> JsonObject:
         """One lead of ``owner``; 404 otherwise (another owner's lead is unknown too)."""
@@ -88,10 +119,19 @@ class LeadQueries:
         with store_errors("update lead"):
             self._db.collection(LEADS).document(lead_id).update(fields)
 
-    def inquiries(self, owner: str, lead_id: str, limit: int) -> list[JsonObject]:
-        """A lead's newest inquiries (the records of its emails), newest first."""
+    def inquiries(
+        self, owner: str, lead_id: str, limit: int, after: str | None = None
+    ) -> list[JsonObject]:
+        """A lead's inquiries (the records of its emails), newest first; ``after``: the
+        record key of the last one of the previous page (unknown or another lead's: 404)."""
         query = self._records(owner, lead_id, limit)
         with store_errors("list inquiries"):
+            if after is not None:
+                snap = self._db.collection(MESSAGES).document(after).get()
+                data = (snap.to_dict() or {}) if snap.exists else {}
+                if data.get("owner") != owner or data.get("lead_id") != lead_id:
+                    raise NotFoundError("unknown cursor", details={"fields": {"cursor": "unknown"}})
+                query = query.start_after(snap)
             return [d.to_dict() or {} for d in query.stream()]
 
     def _records(self, owner: str, lead_id: str, limit: int) -> Sdk:

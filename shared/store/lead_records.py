@@ -7,13 +7,12 @@ import hmac
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
 
 from shared.errors import ConfigError
 from shared.parsing.record import Lead
+from shared.store.search_keys import search_fields
 from shared.types import Json, JsonObject
-
-Outcome = Literal["lead", "merged", "not_lead", "erased"]
+from shared.vocabulary import Outcome
 
 
 def message_key(mailbox: str, gmail_id: str) -> str:
@@ -154,5 +153,6 @@ def merged_lead(
         open_reviews.pop(review_key, None)
     out["review_open"] = open_reviews
     out.update(review_state(open_reviews))
+    out.update(search_fields(out))
     out["updated_at"] = now
     return out

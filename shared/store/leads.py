@@ -28,7 +28,6 @@ from shared.errors import NotFoundError
 from shared.parsing.record import Lead
 from shared.store.errors import store_errors
 from shared.store.lead_records import (
-    Outcome,
     Stored,
     dedup_keys,
     inquiry_of,
@@ -41,7 +40,7 @@ from shared.store.lead_records import (
 from shared.store.optimistic import put, retry_on_conflict, unchanged_since
 from shared.store.ownership import erase, hand_over
 from shared.types import JsonObject, Sdk
-from shared.vocabulary import Correction
+from shared.vocabulary import Correction, Outcome
 
 LEADS, KEYS, RAW_EMAILS = "leads", "lead_keys", "raw_emails"
 RAW_MAX = 900_000  # bytes: a kept raw email fits its document

@@ -20,7 +20,7 @@ CHROMIUM, CHROMEDRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 # Services would give it; here the test passes it in the fragment) goes to /start in a
 # top-level form POST; back from Google with a pending connection, the page shows which
 # mailbox and confirms it with the signed-in user's token (CORS, preflight), then reads the
-# API; back with an error, it shows the reason.
+# API and edits a lead with its ETag; back with an error, it shows the reason.
 PAGE = """<!doctype html><meta charset="utf-8"><title>LeadHarvest test frontend</title>
 <form id="connect" method="post" action="{oauth}/start">
   <input type="hidden" name="id_token" id="token"><button id="go">Connect Gmail</button>
@@ -49,10 +49,22 @@ if (params.get("gmail") === "error") {{
 if (params.get("gmail") === "connected") {{
   const get = (path) => fetch(api + path, {{headers: {{Authorization: "Bearer " + token}}}})
     .then((r) => r.json());
+  const auth = {{Authorization: "Bearer " + token}};
+  // an edit as two tabs make it: the lead's ETag (an exposed header) back in If-Match
+  // (an allowed header of the preflight); the second edit with the same tag is stale
+  const edit = (id, tag) => fetch(api + "/leads/" + id, {{method: "PATCH",
+    headers: {{...auth, "Content-Type": "application/json", "If-Match": tag}},
+    body: JSON.stringify({{notes: "from the browser"}})}}).then((r) => r.status);
   Promise.all([get("/gmail/status"), get("/leads?limit=100")])
-    .then(([status, leads]) => {{
-      out.textContent = JSON.stringify({{mailbox: status.mailbox, state: status.state,
-        leads: leads.leads.map((l) => l.email)}});
+    .then(async ([status, leads]) => {{
+      const seen = {{mailbox: status.mailbox, state: status.state,
+        leads: leads.leads.map((l) => l.email)}};
+      if (leads.leads.length) {{
+        const id = leads.leads[0].id;
+        const tag = (await fetch(api + "/leads/" + id, {{headers: auth}})).headers.get("ETag");
+        seen.edits = {{etag: tag !== null, first: await edit(id, tag), stale: await edit(id, tag)}};
+      }}
+      out.textContent = JSON.stringify(seen);
     }})
     .catch((e) => {{ out.textContent = "error: " + e; }});
 }}

@@ -43,7 +43,7 @@ class Frontend:
         self.schema[template][method].validate_response(resp)
         self.seen.add((method, template))
         assert resp.status_code < 300, (method, path, resp.status_code, resp.text)
-        return resp.json()
+        return resp.json() if resp.headers["Content-Type"] == "application/json" else resp.text
 
     def batch_done(self, batch_id: str) -> bool:
         st = self.call("GET", f"/processing/status/{batch_id}", "/processing/status/{batchId}")
@@ -67,7 +67,7 @@ def test_every_route_over_http(driver: Driver, frontend: Frontend) -> None:
 
     # a popup code client: Google returns a code, the frontend hands it to the API
     code = consent_code(d.fake, MAILBOX, redirect_uri="postmessage")
-    linked = f.call("POST", "/gmail/token", json={"code": code, "redirect_uri": "postmessage"})
+    linked = f.call("POST", "/gmail/token", json={"code": code, "redirectUri": "postmessage"})
     assert linked == {"connected": True, "mailbox": MAILBOX}
     # the backfill batch is created by sync_mailbox, which the connection queued
     assert wait_until(lambda: f.call("GET", "/processing/history")["total"] == 1, 60)
@@ -114,6 +114,13 @@ def test_every_route_over_http(driver: Driver, frontend: Frontend) -> None:
     )
     assert patched["status"] == "qualified" and patched["notes"] == "viewing on Friday"
     assert [x["id"] for x in f.call("GET", "/leads?status=qualified")["leads"]] == [lead_id]
+    assert f.call("GET", "/leads/counts")["total"] == len(leads)
+    page = f.call("GET", f"/leads/{lead_id}/inquiries?limit=1", "/leads/{leadId}/inquiries")
+    assert len(page["inquiries"]) == 1
+    bulk = f.call("PATCH", "/leads", json={"leadIds": [lead_id], "reviewed": True})
+    assert bulk == {"updated": [lead_id], "notFound": []}
+    exported = f.call("GET", "/leads/export?status=qualified")
+    assert exported.splitlines()[0].startswith("id,firstName,") and lead_id in exported
     reparse = f.call("POST", "/leads/reparse", json={"leadIds": [lead_id]})
     assert wait_until(lambda: f.batch_done(reparse["batchId"]), 60)
 

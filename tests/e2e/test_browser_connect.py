@@ -83,7 +83,9 @@ def test_a_browser_connects_and_the_page_reads_the_api_across_sites(
         assert first["mailbox"] == mailbox and first["state"] == "connected"
         assert wait_until(lambda: sum(d.outcomes(mailbox).values()) == 3, 90)
         chromium.refresh()
-        assert sorted(shown(chromium)["leads"]) == emails
+        again = shown(chromium)
+        assert sorted(again["leads"]) == emails
+        assert again["edits"] == {"etag": True, "first": 200, "stale": 412}
     account = d.account(mailbox)
     assert account["owner"] == DEMO_USER and account["state"] == "connected"
     front = (d.fns.stack.log_dir / "cloud-run-front.log").read_text()

@@ -58,9 +58,9 @@ def test_reparse_all_turns_earlier_non_leads_into_leads(driver: Driver) -> None:
     # the Avail notice is partial (no contact): it waits for review until someone clears it
     review = f.call("GET", "/leads?review=true")["leads"]
     assert [x["source"] for x in review] == ["avail"]
-    assert set(review[0]["review_reasons"]) == {"no_contact", "partial"}
+    assert set(review[0]["reviewReasons"]) == {"no_contact", "partial"}
     lead_path = f"/leads/{review[0]['id']}"
     cleared = f.call("PATCH", lead_path, "/leads/{leadId}", json={"reviewed": True})
-    assert cleared["needs_review"] is False and cleared["review_reasons"] == []
+    assert cleared["needsReview"] is False and cleared["reviewReasons"] == []
     assert f.call("GET", "/leads?review=true")["leads"] == []
     assert len(f.call("GET", "/leads?review=false&limit=100")["leads"]) == len(FILES)

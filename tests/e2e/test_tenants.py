@@ -54,8 +54,8 @@ def test_one_renter_writing_to_two_owners_gives_each_its_own_lead(tenants: Drive
 
     a_leads, b_leads = leads_of(d, DEMO_USER), leads_of(d, OWNER_B)
     name = [renter.first, renter.last]
-    assert [[x["first_name"], x["last_name"]] for x in a_leads] == [name]
-    assert [[x["first_name"], x["last_name"]] for x in b_leads] == [name]
+    assert [[x["firstName"], x["lastName"]] for x in a_leads] == [name]
+    assert [[x["firstName"], x["lastName"]] for x in b_leads] == [name]
     a_lead = api(d, DEMO_USER, f"/leads/{a_leads[0]['id']}").json()
     b_lead = api(d, OWNER_B, f"/leads/{b_leads[0]['id']}").json()
     assert sorted(i["mailbox"] for i in a_lead["inquiries"]) == [A1, A2]  # merged within A

@@ -3,22 +3,25 @@ generated OpenAPI document."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
 import msgspec
 from werkzeug.exceptions import MethodNotAllowed, RequestEntityTooLarge
 
+from shared.errors import InvalidGrantError
 from shared.http import RequestHeaders, verify_user
 from shared.http_errors import envelope, to_http
 from shared.services.api import (
     correction_routes,
     gmail_routes,
+    lead_edit_routes,
     lead_routes,
     openapi,
     processing_routes,
 )
 from shared.services.api.contract import encode_hook
+from shared.services.api.inputs import Query
 from shared.services.api.routing import (
     ApiPorts,
     Call,
@@ -29,12 +32,13 @@ from shared.services.api.routing import (
 )
 from shared.types import JsonObject
 
-Reply = tuple[bytes, int, dict[str, str]]
+Reply = tuple[bytes | Iterator[bytes], int, dict[str, str]]
 BODY_MAX = 256 * 1024  # the largest body (1,000 message ids) is ~25 KiB
 ROUTES: tuple[Route, ...] = (
     *gmail_routes.ROUTES,
     *processing_routes.ROUTES,
     *lead_routes.ROUTES,
+    *lead_edit_routes.ROUTES,
     *correction_routes.ROUTES,
 )
 URLS = build_map(list(ROUTES))
@@ -53,7 +57,8 @@ def cors_headers(deps: ApiPorts, origin: str | None) -> dict[str, str]:
     return {
         "Access-Control-Allow-Origin": origin,
         "Vary": "Origin",
-        "Access-Control-Allow-Headers": "Authorization, Content-Type",
+        "Access-Control-Allow-Headers": "Authorization, Content-Type, If-Match",
+        "Access-Control-Expose-Headers": "ETag, Content-Disposition",
         "Access-Control-Allow-Methods": "GET, POST, PATCH, DELETE, OPTIONS",
         "Access-Control-Max-Age": "3600",
     }
@@ -70,18 +75,25 @@ class Request:
     raw: bytes
 
 
-def _dispatch(deps: ApiPorts, request: Request) -> tuple[int, msgspec.Struct]:
+def _dispatch(deps: ApiPorts, request: Request) -> tuple[Route, Call, object]:
     if len(request.raw) > BODY_MAX:
         raise RequestEntityTooLarge(f"request bodies are at most {BODY_MAX} bytes")
     endpoint, params = URLS.bind("api").match(request.path, method=request.method)
     route = ROUTES[endpoint]
     user = verify_user(deps, request.headers.get("Authorization"))
     call = Call(deps, user, deps.accounts.owned_by(user), {k: str(v) for k, v in params.items()})
-    if route.query is not None:
-        call.query = decode_query(route.query, request.args)
+    call.headers = {"If-Match": request.headers.get("If-Match") or ""}
+    call.query = decode_query(route.query or Query, request.args)
     if route.body:
         call.body = decode_body(route.body, request.raw)
-    return route.status, route.handler(call)
+    try:
+        return route, call, route.handler(call)
+    except InvalidGrantError as exc:  # health says so at once, not at the next sync
+        if call.chosen is not None and call.chosen.state == "connected":
+            from shared.services.sync import mark_needs_reauth  # noqa: PLC0415 - Gmail's SDK
+
+            mark_needs_reauth(deps, call.chosen, str(exc))
+        raise
 
 
 def serve(deps: ApiPorts, request: Request) -> Reply:
@@ -97,10 +109,14 @@ def serve(deps: ApiPorts, request: Request) -> Reply:
     ):  # public: the API's description
         return _encoder.encode(document()), 200, base
     try:
-        status, answer = _dispatch(deps, request)
+        route, call, answer = _dispatch(deps, request)
     except Exception as exc:  # noqa: BLE001 - to_http logs bugs with their stack
         code, body = to_http(exc)
         if isinstance(exc, MethodNotAllowed) and exc.valid_methods:
             base["Allow"] = ", ".join(exc.valid_methods)
         return _encoder.encode(body), code, base
-    return _encoder.encode(answer), status, base
+    headers = {**base, **call.out, "Content-Type": route.media}
+    if isinstance(answer, msgspec.Struct):
+        return _encoder.encode(answer), route.status, headers
+    assert isinstance(answer, Iterator)
+    return answer, route.status, headers

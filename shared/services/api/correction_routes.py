@@ -24,8 +24,9 @@ ROUTES = [
         make_lead_route,
         "Correct an email read as a non-lead: it is a lead",
         BatchAccepted,
+        "Leads",
         status=202,
         query=MailboxQuery,
-        errors=(400, 401, 403, 404, 409),
+        errors=(409,),
     ),
 ]

@@ -28,7 +28,7 @@ from shared.services.api.outputs import (
     Message,
     Messages,
 )
-from shared.services.api.routing import Call, Route
+from shared.services.api.routing import GMAIL_ERRORS, Call, Route
 from shared.services.disconnect import disconnect
 from shared.services.health import mailbox_health
 from shared.services.queue import queue_batch
@@ -103,7 +103,7 @@ def auth_url(call: Call) -> AuthUrl:
 
 def labels(call: Call) -> Labels:
     """The mailbox's labels with counts."""
-    gmail = call.deps.gmail_for(call.account())
+    gmail = call.gmail()
     out = []
     for label in gmail.labels():
         info = gmail.label(label["id"])
@@ -129,7 +129,7 @@ def _header(message: JsonObject, name: str) -> str | None:
 def messages(call: Call) -> Messages:
     """A page of the mailbox's messages with this system's processing status."""
     q = call.query_as(MessagesQuery)
-    gmail = call.deps.gmail_for(call.account())
+    gmail = call.gmail()
     page = gmail.list_page(q.label_id or None, q.q or None, q.page_token or None, q.max_results)
     ids = [m["id"] for m in page.get("messages", [])]
     records = call.deps.leads.existing(call.account().mailbox, ids)
@@ -155,7 +155,7 @@ def process_batch(call: Call) -> BatchAccepted:
     through the pipeline. Nothing outside the lead label is read: other ids are left out."""
     body = call.body_as(BatchByIds, BatchByQuery)
     account = call.account()
-    gmail = call.deps.gmail_for(account)
+    gmail = call.gmail()
     if isinstance(body, BatchByIds):
         wanted = list(dict.fromkeys(body.message_ids))
         ids = [i for i in wanted if account.label_id in _labels_of(gmail, i)]
@@ -206,26 +206,32 @@ def disconnect_route(call: Call) -> Disconnected:
     )
 
 
-GMAIL = (400, 401, 403, 404, 503)
+TAG = "Gmail"
 ROUTES = [
-    Route("GET", "/gmail/mailboxes", mailboxes, "Every mailbox the caller connected", Mailboxes),
+    Route(
+        "GET", "/gmail/mailboxes", mailboxes, "Every mailbox the caller connected", Mailboxes, TAG
+    ),
     Route(
         "GET",
         "/gmail/status",
         gmail_status,
         "One mailbox's connection",
         GmailStatus,
+        TAG,
         query=MailboxQuery,
     ),
-    Route("GET", "/gmail/auth-url", auth_url, "Where the browser starts a connection", AuthUrl),
+    Route(
+        "GET", "/gmail/auth-url", auth_url, "Where the browser starts a connection", AuthUrl, TAG
+    ),
     Route(
         "POST",
         "/gmail/token",
         token,
         "Connect with an authorization code",
         Connected,
+        TAG,
         body=(TokenRequest,),
-        errors=(*GMAIL, 409),
+        errors=(409,),
     ),
     Route(
         "POST",
@@ -233,7 +239,8 @@ ROUTES = [
         confirm_route,
         "Confirm the connection you started (back from Google's consent)",
         Connected,
-        errors=(*GMAIL, 409),
+        TAG,
+        errors=(409,),
     ),
     Route(
         "POST",
@@ -241,6 +248,7 @@ ROUTES = [
         disconnect_route,
         "Disconnect a mailbox (leads stay)",
         Disconnected,
+        TAG,
         query=MailboxQuery,
     ),
     Route(
@@ -249,8 +257,9 @@ ROUTES = [
         labels,
         "Labels with counts",
         Labels,
+        TAG,
         query=MailboxQuery,
-        errors=GMAIL,
+        errors=GMAIL_ERRORS,
     ),
     Route(
         "GET",
@@ -258,8 +267,9 @@ ROUTES = [
         messages,
         "A page of messages with processing status",
         Messages,
+        TAG,
         query=MessagesQuery,
-        errors=GMAIL,
+        errors=GMAIL_ERRORS,
     ),
     Route(
         "POST",
@@ -267,9 +277,10 @@ ROUTES = [
         process_batch,
         "Queue emails for processing",
         BatchAccepted,
+        TAG,
         status=202,
         query=MailboxQuery,
         body=(BatchByIds, BatchByQuery),
-        errors=GMAIL,
+        errors=GMAIL_ERRORS,
     ),
 ]

@@ -1,181 +1,168 @@
-"""``/leads``: list with filters and a cursor, one lead with its inquiries, status and notes,
-re-parse."""
+"""``/leads`` reads: the list (filters, orders, search, changes since), counts for tabs, one
+lead with its ETag, its inquiries page by page, and the CSV export."""
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Iterator
+from typing import get_args
+
 from msgspec import UNSET
 
-from shared.clock import utcnow
-from shared.errors import NotFoundError
-from shared.services.api.inputs import (
-    LeadPatch,
-    LeadsQuery,
-    MailboxQuery,
-    ReparseAll,
-    ReparseLeads,
-)
-from shared.services.api.outputs import (
-    BatchAccepted,
-    Erased,
+from shared.services.api.export import export_csv
+from shared.services.api.inputs import LeadFilters, LeadsQuery, PageQuery
+from shared.services.api.lead_outputs import (
+    Inquiries,
+    Inquiry,
     Lead,
+    LeadCounts,
     LeadList,
     LeadSummary,
-    Property,
+    MailboxCount,
+    SourceCount,
+    StatusCount,
+)
+from shared.services.api.lead_views import (
+    SHOWN_INQUIRIES,
+    decode_cursor,
+    encode_cursor,
+    inquiry,
+    summary,
 )
 from shared.services.api.routing import Call, Route
-from shared.services.queue import queue_batch
 from shared.store.lead_queries import LeadFilter
-from shared.store.lead_records import INQUIRY_FIELDS, message_key
 from shared.types import JsonObject
-from shared.vocabulary import LISTED_STATUSES
+from shared.vocabulary import LISTED_STATUSES, SOURCES, LeadStatus
 
-MAX_REPARSE = 10_000
-SHOWN_INQUIRIES = 100  # a lead's newest inquiries in its page (``inquiry_count`` has them all)
-_INQUIRY_FIELDS = ("message_id", "mailbox", "inquiry_at", *INQUIRY_FIELDS, "message_truncated")
-_NAME_FIELDS = ("first_name", "last_name", "email", "phone")
+TAG = "Leads"
 
 
-def _summary(lead_id: str, data: JsonObject) -> JsonObject:
-    prop = data.get("property")
-    return {
-        "id": lead_id,
-        **{f: data.get(f) for f in LeadSummary.__struct_fields__ if f not in ("id", "property")},
-        "property": Property(**{k: prop.get(k) for k in Property.__struct_fields__})
-        if isinstance(prop, dict)
-        else None,
-    }
+def lead_filter(q: LeadFilters, sort: str = "updated") -> LeadFilter:
+    """The store's filter for the API's filters (a lead a person marked ``not_a_lead`` is
+    listed only when that status is asked for)."""
+    return LeadFilter(
+        statuses=(q.status,) if q.status else LISTED_STATUSES,
+        source=q.source or None,
+        needs_review=None if q.review is UNSET else q.review,
+        mailbox=q.mailbox.lower() if q.mailbox else None,
+        search=q.q or None,
+        sort=sort,
+    )
 
 
 def list_leads(call: Call) -> LeadList:
-    """The caller's leads, most recently updated first."""
+    """The caller's leads in one order (``updated`` by default; also ``lastInquiry``,
+    ``created``, ``name``), filtered; ``q`` searches every lead of the caller by a prefix of
+    a word of the name, email, phone or street; ``updatedSince`` lists what changed since a
+    time, most recently updated first (the order asked for does not apply)."""
     q = call.query_as(LeadsQuery)
-    where = LeadFilter(
-        status=q.status or None,
-        statuses=LISTED_STATUSES,  # a lead a person marked not_a_lead is listed only by name
-        source=q.source or None,
-        needs_review=None if q.review is UNSET else q.review == "true",
-        mailbox=q.mailbox.lower() if q.mailbox else None,
+    where = lead_filter(q, q.sort)
+    if q.updated_since is not UNSET:  # changes come newest first, whatever the order asked
+        where = dataclasses.replace(where, sort="updated", updated_since=q.updated_since)
+    docs, next_cursor = call.deps.lead_queries.page(call.user, where, q.limit, q.cursor or None)
+    return LeadList(leads=[LeadSummary(**summary(i, d)) for i, d in docs], next_cursor=next_cursor)
+
+
+def lead_counts(call: Call) -> LeadCounts:
+    """How many leads the caller has, per status, source, review state and mailbox (for
+    tabs and badges); ``total`` is what ``/leads`` lists without filters."""
+    listed = ("status", "in", list(LISTED_STATUSES))
+    groups: dict[str, list[tuple[str, str, object]]] = {"total": [listed]}
+    statuses: tuple[str, ...] = get_args(LeadStatus)
+    groups |= {f"status:{s}": [("status", "==", s)] for s in statuses}
+    groups |= {f"source:{s}": [listed, ("source", "==", s)] for s in SOURCES}
+    groups["review"] = [listed, ("needs_review", "==", True)]
+    mailboxes = sorted({a.mailbox for a in call.accounts})
+    groups |= {f"mailbox:{m}": [listed, ("mailboxes", "array_contains", m)] for m in mailboxes}
+    n = call.deps.lead_queries.counts(call.user, groups)
+    return LeadCounts(
+        total=n["total"],
+        by_status=[StatusCount(status=s, count=n[f"status:{s}"]) for s in statuses],  # type: ignore[arg-type]
+        by_source=[SourceCount(source=s, count=n[f"source:{s}"]) for s in SOURCES],  # type: ignore[arg-type]
+        needs_review=n["review"],
+        by_mailbox=[MailboxCount(mailbox=m, count=n[f"mailbox:{m}"]) for m in mailboxes],
     )
-    cursor = q.cursor or None
-    docs, next_cursor = call.deps.lead_queries.page(call.user, where, q.limit, cursor)
-    items = [LeadSummary(**_summary(i, d)) for i, d in docs]
-    if q.q:  # a page-local text filter on name, email and phone
-        needle = q.q.casefold()
-        items = [
-            i
-            for i in items
-            if needle in " ".join(str(getattr(i, k) or "") for k in _NAME_FIELDS).casefold()
-        ]
-    return LeadList(leads=items, next_cursor=next_cursor)
 
 
-def _inquiry(record: JsonObject, open_reviews: JsonObject) -> JsonObject:
-    out = {k: record.get(k) for k in _INQUIRY_FIELDS if k in record}
-    key = message_key(str(record.get("mailbox")), str(record.get("message_id")))
-    out["reviewed"] = bool(record.get("needs_review")) and key not in open_reviews
-    return out
+def _inquiries(
+    call: Call, lead_id: str, lead: JsonObject, limit: int, after: str | None
+) -> tuple[list[Inquiry], str | None]:
+    records = call.deps.lead_queries.inquiries(call.user, lead_id, limit + 1, after)
+    shown = [r for r in records[:limit] if r.get("message_id")]
+    more = len(records) > limit and records[:limit]
+    cursor = encode_cursor(records[limit - 1]) if more else None
+    open_reviews = lead.get("review_open") or {}
+    return [Inquiry(**inquiry(r, open_reviews)) for r in shown], cursor
 
 
-def _lead(call: Call, lead_id: str) -> Lead:
-    data = call.deps.lead_queries.owned(lead_id, call.user)
-    records = call.deps.lead_queries.inquiries(call.user, lead_id, SHOWN_INQUIRIES)
-    open_reviews = data.get("review_open") or {}
+def lead_view(call: Call, lead_id: str) -> Lead:
+    """One lead as the API shows it, its ``ETag`` set on the answer."""
+    data, tag = call.deps.lead_queries.etag(lead_id, call.user)
+    call.out["ETag"] = tag
+    shown, cursor = _inquiries(call, lead_id, data, SHOWN_INQUIRIES, None)
     return Lead(
-        **_summary(lead_id, data),
+        **summary(lead_id, data),
         notes=data.get("notes", ""),
-        inquiries=[_inquiry(r, open_reviews) for r in records if r.get("message_id")],
+        etag=tag,
+        inquiries=shown,
+        inquiries_next_cursor=cursor,
     )
 
 
 def get_lead(call: Call) -> Lead:
-    """One lead with its inquiries (newest first) and notes."""
-    return _lead(call, call.params["leadId"])
+    """One lead with its newest inquiries and notes; its ``ETag`` (send it back in
+    ``If-Match`` when changing the lead)."""
+    return lead_view(call, call.params["leadId"])
 
 
-def patch_lead(call: Call) -> Lead:
-    """Change a lead's status and/or notes; ``reviewed: true`` clears ``needs_review``;
-    status ``not_a_lead`` is a person's correction (its emails are recorded as non-leads)."""
-    body = call.body_as(LeadPatch)
-    lead_id = call.params["leadId"]
-    call.deps.lead_queries.owned(lead_id, call.user)
-    update: JsonObject = {"updated_at": utcnow()}
-    if body.status is not UNSET:
-        update["status"] = body.status
-        truth = "not_lead" if body.status == "not_a_lead" else "lead"
-        call.deps.lead_queries.correct_records(call.user, lead_id, truth, MAX_REPARSE)
-    if body.notes is not UNSET:
-        update["notes"] = body.notes
-    if body.reviewed is True:  # every inquiry open for review is cleared
-        update.update(review_open={}, needs_review=False, review_reasons=[], reviewed_at=utcnow())
-    call.deps.lead_queries.update(lead_id, update)
-    return _lead(call, lead_id)
-
-
-def erase_lead(call: Call) -> Erased:
-    """Erase a renter for good: the lead, the personal fields of its email records, the
-    kept raw emails and its key index entries; a later email of the renter starts anew."""
+def lead_inquiries(call: Call) -> Inquiries:
+    """A lead's inquiries, newest first, a page at a time (``cursor`` from the last page)."""
+    q = call.query_as(PageQuery)
     lead_id = call.params["leadId"]
     data = call.deps.lead_queries.owned(lead_id, call.user)
-    emails = call.deps.leads.erase(call.user, lead_id, data)
-    return Erased(lead_id=lead_id, emails=emails)
+    after = decode_cursor(q.cursor) if q.cursor else None
+    shown, cursor = _inquiries(call, lead_id, data, q.limit, after)
+    return Inquiries(inquiries=shown, next_cursor=cursor)
 
 
-def reparse(call: Call) -> BatchAccepted:
-    """Re-parse stored raw emails of one mailbox (``?mailbox=``, default the only one): those
-    of some of the owner's leads, or every processed email; the work runs through the
-    pipeline."""
-    body = call.body_as(ReparseLeads, ReparseAll)
-    account = call.account()
-    if isinstance(body, ReparseAll):
-        ids = call.deps.lead_queries.processed_ids(account.mailbox, MAX_REPARSE)
-    else:
-        for lead_id in body.lead_ids:
-            call.deps.lead_queries.owned(lead_id, call.user)
-        ids = [
-            i["message_id"]
-            for lead_id in body.lead_ids
-            for i in call.deps.lead_queries.inquiries(call.user, lead_id, MAX_REPARSE)
-            if i.get("mailbox") == account.mailbox and i.get("message_id")
-        ]
-    batch_id = queue_batch(call.deps, account, "reparse", int(utcnow().timestamp()), ids)
-    if batch_id is None:
-        raise NotFoundError("no stored emails to re-parse")
-    return BatchAccepted(batch_id=batch_id)
+def export_leads(call: Call) -> Iterator[bytes]:
+    """Every lead of the caller matching the filters (as on ``/leads``), as CSV, streamed
+    (one header row naming each column as the JSON names it)."""
+    q = call.query_as(LeadFilters)
+    call.out["Content-Disposition"] = 'attachment; filename="leads.csv"'
+    return export_csv(call.deps.lead_queries, call.user, lead_filter(q))
 
 
 ROUTES = [
     Route(
+        "GET", "/leads", list_leads, "Leads, filtered and ordered", LeadList, TAG, query=LeadsQuery
+    ),
+    Route(
         "GET",
-        "/leads",
-        list_leads,
-        "Leads, most recently updated first",
-        LeadList,
-        query=LeadsQuery,
+        "/leads/counts",
+        lead_counts,
+        "How many leads, per status, source, review and mailbox",
+        LeadCounts,
+        TAG,
     ),
     Route(
-        "POST",
-        "/leads/reparse",
-        reparse,
-        "Re-parse stored emails with the current parser",
-        BatchAccepted,
-        status=202,
-        query=MailboxQuery,
-        body=(ReparseLeads, ReparseAll),
+        "GET",
+        "/leads/export",
+        export_leads,
+        "Leads as CSV",
+        None,
+        TAG,
+        query=LeadFilters,
+        media="text/csv",
     ),
-    Route("GET", "/leads/<id:leadId>", get_lead, "One lead with its inquiries", Lead),
+    Route("GET", "/leads/<id:leadId>", get_lead, "One lead with its newest inquiries", Lead, TAG),
     Route(
-        "DELETE",
-        "/leads/<id:leadId>",
-        erase_lead,
-        "Erase a renter for good (lead, personal fields of its emails, raw emails)",
-        Erased,
-    ),
-    Route(
-        "PATCH",
-        "/leads/<id:leadId>",
-        patch_lead,
-        "Change status or notes, or mark reviewed",
-        Lead,
-        body=(LeadPatch,),
+        "GET",
+        "/leads/<id:leadId>/inquiries",
+        lead_inquiries,
+        "A lead's inquiries, a page at a time",
+        Inquiries,
+        TAG,
+        query=PageQuery,
     ),
 ]

@@ -3,37 +3,47 @@ document from the same classes."""
 
 from __future__ import annotations
 
-from typing import Literal
-
 import msgspec
 
 from shared.services.api.contract import (
     AccountState,
+    BatchState,
     Health,
     HealthReason,
-    LeadStatus,
-    ReviewReason,
-    Source,
+    Outcome,
+    RetryState,
     Time,
+    Trigger,
 )
-from shared.types import JsonObject
 
 
 class Out(msgspec.Struct, kw_only=True, rename="camel"):
     """A response body (JSON names in camelCase)."""
 
 
+class ErrorDetails(Out):
+    """What an error adds: ``fields`` names each field at fault with what is wrong."""
+
+    fields: dict[str, str]
+
+
 class ErrorDetail(Out):
+    """What went wrong: a stable ``code``, a message for a person, and details."""
+
     code: str
     message: str
-    details: JsonObject | None
+    details: ErrorDetails | None
 
 
 class Error(Out):
+    """The one error envelope every route answers with."""
+
     error: ErrorDetail
 
 
 class LabelRef(Out):
+    """The Gmail label whose emails are leads."""
+
     id: str
     name: str
 
@@ -49,6 +59,8 @@ class Audit(Out):
 
 
 class GmailStatus(Out):
+    """One mailbox's connection and health (``reasons`` say why it is not ok)."""
+
     connected: bool
     mailbox: str | None
     state: AccountState
@@ -62,19 +74,27 @@ class GmailStatus(Out):
 
 
 class Mailboxes(Out):
+    """Every mailbox the caller connected, with its connection and health."""
+
     mailboxes: list[GmailStatus]
 
 
 class AuthUrl(Out):
+    """Where the browser starts connecting a mailbox."""
+
     url: str
 
 
 class Connected(Out):
-    connected: Literal[True]
+    """The mailbox is connected (``connected`` is always true)."""
+
+    connected: bool
     mailbox: str
 
 
 class Disconnected(Out):
+    """What disconnecting did (each step may fail on its own; leads stay)."""
+
     mailbox: str
     watch_stopped: bool
     token_revoked: bool
@@ -82,6 +102,8 @@ class Disconnected(Out):
 
 
 class Label(Out):
+    """A Gmail label with its message counts."""
+
     id: str
     name: str
     type: str
@@ -90,6 +112,8 @@ class Label(Out):
 
 
 class Labels(Out):
+    """The mailbox's labels."""
+
     labels: list[Label]
 
 
@@ -100,21 +124,27 @@ def _message_name(name: str) -> str:
 
 
 class Message(Out, rename=_message_name):
+    """One Gmail message and what became of it here (``status``: null when not processed)."""
+
     id: str
     thread_id: str | None
     sender: str | None
     subject: str | None
     date: str | None
     snippet: str | None
-    status: str | None
+    status: Outcome | None
 
 
 class Messages(Out):
+    """A page of the mailbox's messages."""
+
     messages: list[Message]
     next_page_token: str | None
 
 
 class BatchAccepted(Out):
+    """The batch the work was queued as (follow it on ``/processing/status/{batchId}``)."""
+
     batch_id: str
 
 
@@ -126,18 +156,23 @@ class Erased(Out):
 
 
 class RetryEntry(Out):
+    """An email of a batch in the retry list."""
+
     message_id: str
     error: str | None
     error_class: str | None
     attempts: int
-    state: str
+    state: RetryState
     next_attempt_at: Time
 
 
-class BatchStatus(Out):
+class BatchProgress(Out):
+    """A batch and how far it got: ``startedAt`` when its first email began, ``completedAt``
+    when its last one ended; ``nextRetryAt`` while emails wait in the retry list."""
+
     batch_id: str
-    status: str
-    trigger: str
+    status: BatchState
+    trigger: Trigger
     total: int
     processed: int
     succeeded: int
@@ -146,62 +181,27 @@ class BatchStatus(Out):
     dead: int
     progress: str
     percent_complete: float
-    retry: list[RetryEntry]
+    next_retry_at: Time
     created_at: Time
     started_at: Time
     completed_at: Time
 
 
+class BatchStatus(BatchProgress):
+    """A batch's figures and the emails of its retry list."""
+
+    retry: list[RetryEntry]
+
+
 class Retried(Out):
+    """How many emails went back to processing."""
+
     retried: int
 
 
-class BatchItem(Out):
-    batch_id: str
-    trigger: str
-    total: int
-    created_at: Time
-
-
 class History(Out):
-    batches: list[BatchItem]
+    """A page of batches, newest first, and how many there are."""
+
+    batches: list[BatchProgress]
     total: int
-    next_cursor: str | None
-
-
-class Property(msgspec.Struct, kw_only=True):
-    name: str | None = None
-    street: str | None
-    unit: str | None
-    city: str | None
-    state: str | None
-    zip: str | None
-
-
-class LeadSummary(msgspec.Struct, kw_only=True):
-    """A lead as stored (snake_case names, as the stored record)."""
-
-    id: str
-    first_name: str | None
-    last_name: str | None
-    email: str | None
-    phone: str | None
-    source: Source | None
-    status: LeadStatus
-    property: Property | None
-    needs_review: bool | None
-    review_reasons: list[ReviewReason] | None
-    inquiry_count: int | None
-    last_inquiry_at: Time
-    created_at: Time
-    updated_at: Time
-
-
-class Lead(LeadSummary, kw_only=True):
-    notes: str
-    inquiries: list[JsonObject]
-
-
-class LeadList(Out):
-    leads: list[LeadSummary]
     next_cursor: str | None

@@ -4,10 +4,19 @@ from __future__ import annotations
 
 from shared.errors import NotFoundError
 from shared.services.api.inputs import HistoryQuery
-from shared.services.api.outputs import BatchItem, BatchStatus, History, Retried, RetryEntry
+from shared.services.api.outputs import (
+    BatchProgress,
+    BatchStatus,
+    History,
+    Retried,
+    RetryEntry,
+)
 from shared.services.api.routing import Call, Route
 from shared.services.retry import retry_batch
 from shared.store.batch_figures import BatchSummary
+from shared.types import JsonObject
+
+ACTIVE_SCAN = 100  # newest batches an ``active`` history looks through
 
 
 def _summary(call: Call) -> BatchSummary:
@@ -18,8 +27,31 @@ def _summary(call: Call) -> BatchSummary:
     return summary
 
 
+def _progress(call: Call, s: BatchSummary) -> JsonObject:
+    """The figures of a batch, and when its waiting emails are tried next."""
+    waiting = call.deps.retries.for_batch(s.batch_id, ("pending",)) if s.failed else []
+    return {
+        "batch_id": s.batch_id,
+        "status": s.status,
+        "trigger": s.trigger,
+        "total": s.total,
+        "processed": s.processed,
+        "succeeded": s.succeeded,
+        "failed": s.failed,
+        "skipped": s.skipped,
+        "dead": s.dead,
+        "progress": f"{s.processed}/{s.total}",
+        "percent_complete": round(100 * s.processed / s.total, 1) if s.total else 100.0,
+        "next_retry_at": min((e["next_attempt_at"] for e in waiting), default=None),
+        "created_at": s.created_at,
+        "started_at": s.started_at,
+        "completed_at": s.completed_at,
+    }
+
+
 def batch_status(call: Call) -> BatchStatus:
-    """Figures and retry list of one batch."""
+    """Figures and retry list of one batch: ``waiting_retry`` while every email left waits
+    in the retry list (``nextRetryAt`` says when the first is tried again)."""
     s = _summary(call)
     retry = [
         RetryEntry(
@@ -32,23 +64,7 @@ def batch_status(call: Call) -> BatchStatus:
         )
         for e in call.deps.retries.for_batch(s.batch_id, ("pending", "dead", "parked"))
     ]
-    return BatchStatus(
-        batch_id=s.batch_id,
-        status=s.status,
-        trigger=s.trigger,
-        total=s.total,
-        processed=s.processed,
-        succeeded=s.succeeded,
-        failed=s.failed,
-        skipped=s.skipped,
-        dead=s.dead,
-        progress=f"{s.processed}/{s.total}",
-        percent_complete=round(100 * s.processed / s.total, 1) if s.total else 100.0,
-        retry=retry,
-        created_at=s.created_at,
-        started_at=s.started_at,
-        completed_at=s.completed_at,
-    )
+    return BatchStatus(**_progress(call, s), retry=retry)
 
 
 def retry(call: Call) -> Retried:
@@ -57,26 +73,36 @@ def retry(call: Call) -> Retried:
 
 
 def history(call: Call) -> History:
-    """The caller's batches, newest first, with a true total and a cursor."""
+    """The caller's batches of one mailbox, newest first, each with its status and progress,
+    the true total and a cursor; ``active=true``: only batches not completed, among the
+    newest ``ACTIVE_SCAN``."""
     q = call.query_as(HistoryQuery)
-    docs, total, next_cursor = call.deps.batches.history(
-        call.user, call.account().mailbox, q.limit, q.cursor or None
-    )
-    items = [
-        BatchItem(
-            batch_id=d["batch_id"],
-            trigger=d["trigger"],
-            total=d["total"],
-            created_at=d["created_at"],
+    mailbox = call.account().mailbox
+    if not q.active:
+        docs, total, next_cursor = call.deps.batches.history(
+            call.user, mailbox, q.limit, q.cursor or None
         )
-        for d in docs
-    ]
-    return History(batches=items, total=total, next_cursor=next_cursor)
+        summaries = [call.deps.batches.summary(d["batch_id"]) for d in docs]
+        items = [BatchProgress(**_progress(call, s)) for s in summaries if s is not None]
+        return History(batches=items, total=total, next_cursor=next_cursor)
+    docs, _, _ = call.deps.batches.history(call.user, mailbox, ACTIVE_SCAN, None)
+    active = []
+    for d in docs:
+        s = call.deps.batches.summary(d["batch_id"])
+        if s is not None and not s.status.startswith("completed"):
+            active.append(BatchProgress(**_progress(call, s)))
+    return History(batches=active[: q.limit], total=len(active), next_cursor=None)
 
 
+TAG = "Processing"
 ROUTES = [
     Route(
-        "GET", "/processing/status/<id:batchId>", batch_status, "One batch's figures", BatchStatus
+        "GET",
+        "/processing/status/<id:batchId>",
+        batch_status,
+        "One batch's figures",
+        BatchStatus,
+        TAG,
     ),
     Route(
         "POST",
@@ -84,9 +110,16 @@ ROUTES = [
         retry,
         "Requeue failed and dead emails now",
         Retried,
+        TAG,
         status=202,
     ),
     Route(
-        "GET", "/processing/history", history, "Batches, newest first", History, query=HistoryQuery
+        "GET",
+        "/processing/history",
+        history,
+        "Batches, newest first, with progress",
+        History,
+        TAG,
+        query=HistoryQuery,
     ),
 ]

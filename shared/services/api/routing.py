@@ -5,16 +5,21 @@ document is generated from the same table (``openapi.py``)."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Protocol, TypeVar, overload
+from typing import TYPE_CHECKING, Protocol, TypeVar, overload
 
 import msgspec
 from msgspec import UNSET
 from werkzeug.routing import BaseConverter, Map, Rule
 from werkzeug.routing import ValidationError as RoutingValidationError
 
-from shared.errors import NotFoundError, ValidationError
+from shared.errors import (
+    InvalidGrantError,
+    NotConnectedError,
+    NotFoundError,
+    ValidationError,
+)
 from shared.ids import is_doc_id
 from shared.ports import (
     Configured,
@@ -34,6 +39,9 @@ from shared.services.api.contract import ID_PATTERN
 from shared.services.api.inputs import Body, Query
 from shared.store.accounts import Account
 from shared.types import Json, JsonObject
+
+if TYPE_CHECKING:
+    from shared.gmail.gateway import Gmail
 
 T = TypeVar("T")
 U = TypeVar("U")
@@ -72,7 +80,7 @@ class IdConverter(BaseConverter):
 
 @dataclass
 class Call:
-    """One authenticated request, decoded."""
+    """One authenticated request, decoded; ``out`` holds headers the answer carries."""
 
     deps: ApiPorts
     user: str
@@ -80,10 +88,17 @@ class Call:
     params: dict[str, str]
     query: Query | None = None
     body: Body | None = None
+    headers: Mapping[str, str] = field(default_factory=dict)
+    out: dict[str, str] = field(default_factory=dict)
+    chosen: Account | None = None
 
     def account(self) -> Account:
         """The mailbox the request is about: the ``mailbox`` parameter (404 unless it is the
         caller's), else the caller's only mailbox (404 if none, 400 naming them if several)."""
+        self.chosen = self._account()
+        return self.chosen
+
+    def _account(self) -> Account:
         chosen = getattr(self.query, "mailbox", UNSET)
         if isinstance(chosen, str):
             match = [a for a in self.accounts if a.mailbox == chosen.lower()]
@@ -94,12 +109,21 @@ class Call:
         if not live:
             raise NotFoundError("no mailbox is connected for this user")
         if len(live) > 1:
-            names = sorted(a.mailbox for a in live)
+            names = ", ".join(sorted(a.mailbox for a in live))
             raise ValidationError(
                 "several mailboxes: say which with ?mailbox=",
-                details={"fields": {"mailbox": names}},
+                details={"fields": {"mailbox": f"one of {names}"}},
             )
         return live[0]
+
+    def gmail(self) -> Gmail:
+        """Gmail for the request's mailbox (409 when it is disconnected or needs consent)."""
+        account = self.account()
+        if account.state in ("disconnected", "disconnecting"):
+            raise NotConnectedError("this mailbox is disconnected: connect it again")
+        if account.state == "needs_reauth":
+            raise InvalidGrantError("Google access to this mailbox was revoked")
+        return self.deps.gmail_for(account)
 
     def query_as(self, kind: type[T]) -> T:
         """The decoded query, as the route declared it."""
@@ -118,22 +142,37 @@ class Call:
         return self.body
 
 
-Handler = Callable[[Call], msgspec.Struct]
+Handler = Callable[[Call], "msgspec.Struct | Iterator[bytes]"]
+
+
+# Every route may answer these: bad input, no or a forged token, a user not allowed, an
+# unknown resource, and the store or Google busy (the error envelope each time)
+COMMON_ERRORS = (400, 401, 403, 404, 503)
+GMAIL_ERRORS = (409,)  # routes reaching Gmail: disconnected, or access revoked
 
 
 @dataclass(frozen=True)
 class Route:
-    """One operation of the API."""
+    """One operation of the API (``tag``: its group in the document; ``media``: a body
+    other than JSON, streamed)."""
 
     method: str
     rule: str
     handler: Handler
     summary: str
-    answer: type[msgspec.Struct]
+    answer: type[msgspec.Struct] | None
+    tag: str
     status: int = 200
     query: type[Query] | None = None
     body: tuple[type[Body], ...] = ()
-    errors: tuple[int, ...] = field(default=(400, 401, 403, 404))
+    errors: tuple[int, ...] = ()
+    media: str = "application/json"
+
+    @property
+    def statuses(self) -> tuple[int, ...]:
+        """Every error status the route may answer with, in order."""
+        extra = (413,) if self.body else ()
+        return tuple(sorted({*COMMON_ERRORS, *self.errors, *extra}))
 
 
 def build_map(routes: list[Route]) -> Map:

@@ -137,7 +137,7 @@ def test_token_exchange_connects_and_disconnect_keeps_leads(pipeline: Pipeline, 
     p.deliver(next(iter(stream(1, 5, p.mailbox)))[0])
     raw = api.post(
         "/gmail/token",
-        json={"refresh_token": "1//abc", "code": "x", "redirect_uri": "postmessage"},
+        json={"refresh_token": "1//abc", "code": "x", "redirectUri": "postmessage"},
         headers=auth(p),
     )
     assert (
@@ -145,7 +145,7 @@ def test_token_exchange_connects_and_disconnect_keeps_leads(pipeline: Pipeline, 
     )
     code = consent_code(p.fake.url, p.mailbox, redirect_uri="postmessage")
     ok = api.post(
-        "/gmail/token", json={"code": code, "redirect_uri": "postmessage"}, headers=auth(p)
+        "/gmail/token", json={"code": code, "redirectUri": "postmessage"}, headers=auth(p)
     )
     assert ok.status_code == 200 and ok.get_json() == {"connected": True, "mailbox": p.mailbox}
     assert "token" not in ok.get_data(as_text=True).replace('"/gmail/token"', "")

@@ -48,7 +48,7 @@ def test_an_email_made_a_lead_stays_one(pipeline: Pipeline, api: Any, tmp_path: 
     assert record["outcome"] == "lead" and record["correction"] == "lead"
     assert record["classified_by"]["corrected"] is True and record["needs_review"] is False
     lead = api.get(f"/leads/{record['lead_id']}", headers=auth(p)).get_json()
-    assert lead["phone"] == "+12155550190" and lead["needs_review"] is False
+    assert lead["phone"] == "+12155550190" and lead["needsReview"] is False
     again = api.post(f"/gmail/messages/{voicemail}/lead", headers=auth(p))
     assert again.status_code == 409  # already a lead
 
@@ -82,7 +82,7 @@ def test_a_lead_marked_not_a_lead_leaves_the_list(pipeline: Pipeline, api: Any) 
     assert [x["id"] for x in hidden] == [target]
     inquiries = api.get(f"/leads/{target}", headers=auth(p)).get_json()["inquiries"]
     assert inquiries and all(
-        _record(p, i["message_id"])["correction"] == "not_lead" for i in inquiries
+        _record(p, i["messageId"])["correction"] == "not_lead" for i in inquiries
     )
     assert api.post("/leads/reparse", json={"all": True}, headers=auth(p)).status_code == 202
     _run(p)

@@ -360,7 +360,7 @@ def test_a_mailbox_of_another_user_is_never_rebound(pipeline: Pipeline) -> None:
     code = consent_code(pipeline.fake.url, pipeline.mailbox, redirect_uri="postmessage")
     by_code = client("api").post(
         "/gmail/token",
-        json={"code": code, "redirect_uri": "postmessage"},
+        json={"code": code, "redirectUri": "postmessage"},
         headers={"Authorization": f"Bearer {other}"},
     )
     assert by_code.status_code == 409

@@ -13,7 +13,7 @@ from infra.local.mailgen import Renter, lead_email, stream
 from shared.clock import utcnow
 from shared.events import SyncJob
 from shared.parsing import parse_email
-from shared.services.api.lead_routes import SHOWN_INQUIRIES
+from shared.services.api.lead_views import SHOWN_INQUIRIES
 from shared.services.process import process_chunk
 from shared.services.queue import queue_batch
 from shared.services.retry import retry_due
@@ -61,7 +61,7 @@ def test_a_renter_with_600_inquiries_is_one_lead_of_bounded_size(pipeline: Pipel
     assert data["inquiry_count"] == 600 and "inquiries" not in data
     assert len(repr(data)) < 10_000  # a summary, whatever the count
     one = client("api").get(f"/leads/{lead_id}", headers=auth(p)).get_json()
-    assert one["inquiry_count"] == 600 and len(one["inquiries"]) == SHOWN_INQUIRIES
+    assert one["inquiryCount"] == 600 and len(one["inquiries"]) == SHOWN_INQUIRIES
     assert all(text.strip()[:40] in i["message"] for i in one["inquiries"])
 
 
