@@ -30,7 +30,9 @@ class Api:
         self.headers = {"Authorization": f"Bearer {d.mint('fake-client', DEMO_USER)}"}
 
     def __call__(self, method: str, path: str, **kw: Any) -> requests.Response:
-        params = {"mailbox": self.mailbox, **kw.pop("params", {})}
+        """A call about the mailbox (routes about a batch take no ``mailbox``: refused)."""
+        about_mailbox = not path.startswith("/processing/status/")
+        params = {**({"mailbox": self.mailbox} if about_mailbox else {}), **kw.pop("params", {})}
         return requests.request(
             method, self.url + path, headers=self.headers, params=params, timeout=60, **kw
         )

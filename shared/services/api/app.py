@@ -21,15 +21,9 @@ from shared.services.api import (
     processing_routes,
 )
 from shared.services.api.contract import encode_hook
+from shared.services.api.decoding import decode_body, decode_query
 from shared.services.api.inputs import Query
-from shared.services.api.routing import (
-    ApiPorts,
-    Call,
-    Route,
-    build_map,
-    decode_body,
-    decode_query,
-)
+from shared.services.api.routing import ApiPorts, Call, Route, build_map
 from shared.types import JsonObject
 
 Reply = tuple[bytes | Iterator[bytes], int, dict[str, str]]

@@ -1,10 +1,9 @@
 """Routes as data: method, werkzeug rule, handler and the models of its query, body and
-answer. Routing (404/405) is werkzeug's; decoding and validation are msgspec's; the OpenAPI
-document is generated from the same table (``openapi.py``)."""
+answer. Routing (404/405) is werkzeug's; decoding and validation are msgspec's
+(``decoding.py``); the OpenAPI document is generated from the same table (``openapi.py``)."""
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Protocol, TypeVar, overload
@@ -38,7 +37,7 @@ from shared.ports import (
 from shared.services.api.contract import ID_PATTERN
 from shared.services.api.inputs import Body, Query
 from shared.store.accounts import Account
-from shared.types import Json, JsonObject
+from shared.types import Json
 
 if TYPE_CHECKING:
     from shared.gmail.gateway import Gmail
@@ -182,69 +181,3 @@ def build_map(routes: list[Route]) -> Map:
         converters={"id": IdConverter},
         strict_slashes=False,
     )
-
-
-_AT = re.compile(r" - at `\$\.?(\w*)")
-_FIELD = re.compile(r"field `(\w+)`")
-
-
-def _invalid(exc: msgspec.ValidationError, fields: dict[str, str]) -> ValidationError:
-    text = str(exc)
-    where = _AT.search(text) or _FIELD.search(text)
-    message = _AT.split(text)[0]
-    fields[(where.group(1) if where else "") or "body"] = message
-    return ValidationError("invalid request", details={"fields": fields})
-
-
-def decode_query(kind: type[Query], args: Mapping[str, str]) -> Query:
-    """Query parameters as ``kind`` (empty values count as absent); 400 naming the field."""
-    given = {k: v for k, v in args.items() if v != ""}
-    try:
-        return msgspec.convert(given, type=kind, strict=False)
-    except msgspec.ValidationError as exc:
-        raise _invalid(exc, {}) from exc
-
-
-def _names(kind: type[Body]) -> set[str]:
-    return {f.encode_name for f in msgspec.structs.fields(kind)}
-
-
-def _fit(kind: type[Body], data: JsonObject) -> tuple[bool, int]:
-    """How well a body fits a model: all its required fields given, then shared names."""
-    required = {f.encode_name for f in msgspec.structs.fields(kind) if f.required}
-    return required <= set(data), len(_names(kind) & set(data))
-
-
-def _integral(value: Json) -> Json:
-    """JSON Schema counts 2.0 as an integer; so does the API."""
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, list):
-        return [_integral(v) for v in value]
-    if isinstance(value, dict):
-        return {k: _integral(v) for k, v in value.items()}
-    return value
-
-
-def decode_body(kinds: tuple[type[Body], ...], raw: bytes) -> Body:
-    """The JSON body as the one model it matches; 400 naming the fields otherwise."""
-    try:
-        data = _integral(msgspec.json.decode(raw)) if raw else None
-    except (msgspec.DecodeError, RecursionError) as exc:
-        raise ValidationError("request body is not JSON, or nested too deep") from exc
-    if not isinstance(data, dict):
-        raise ValidationError("request body must be a JSON object", details={"fields": {}})
-    # the model sharing the most names with the body explains the error best
-    kind = max(kinds, key=lambda k: (*_fit(k, data), -kinds.index(k)))
-    unknown = {k: "unknown field" for k in data if k not in _names(kind)}
-    if len(data) < kind.min_fields:
-        raise ValidationError(
-            "give at least one field", details={"fields": {n: "optional" for n in _names(kind)}}
-        )
-    try:
-        body = msgspec.convert({k: v for k, v in data.items() if k not in unknown}, type=kind)
-    except msgspec.ValidationError as exc:
-        raise _invalid(exc, unknown) from exc
-    if unknown:
-        raise ValidationError("invalid request", details={"fields": unknown})
-    return body

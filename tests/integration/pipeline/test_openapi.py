@@ -16,8 +16,9 @@ from schemathesis.core.result import Ok
 from shared.errors import ValidationError
 from shared.services.api import openapi
 from shared.services.api.app import ROUTES, URLS, document
+from shared.services.api.decoding import decode_body
 from shared.services.api.inputs import LeadPatch
-from shared.services.api.routing import Route, decode_body
+from shared.services.api.routing import Route
 from tests.integration.pipeline.conftest import USER, Pipeline
 from tests.integration.pipeline.test_api import connected
 from tests.integration.pipeline.test_entry_auth import ROOT

@@ -11,10 +11,10 @@ import msgspec
 import pytest
 
 from shared.errors import ValidationError
+from shared.services.api.decoding import decode_query
 from shared.services.api.export import columns, row
 from shared.services.api.inputs import LeadsQuery
 from shared.services.api.lead_outputs import LeadList, LeadSummary, Property
-from shared.services.api.routing import decode_query
 from shared.store.batch_figures import BatchSummary
 from shared.store.search_keys import KEYS_MAX, query_words, search_keys, sort_name
 
