@@ -8,10 +8,10 @@ PYTEST := $(PY) -m pytest
 CORPUS ?= tests/fixtures/emails
 SCORER := tests/tools/score.py
 
-.PHONY: help venv lock migrate corrections api-spec clients stack token bundle deploy deploy-check preflight checkov browser test test-unit test-integration test-e2e lint demo score-parse bench bench-parse clean
+.PHONY: help doctor venv lock migrate corrections api-spec clients stack token bundle deploy deploy-check preflight checkov browser test test-unit test-integration test-e2e lint demo score-parse bench bench-parse clean
 
 help:
-	@echo "make demo [KEEP=1] | stack | token | clients | test | test-unit | test-integration | test-e2e | lint | score-parse | bench-parse | bench | deploy-check | deploy"
+	@echo "make doctor | demo [KEEP=1] | stack | token | clients | test | test-unit | test-integration | test-e2e | lint | score-parse | bench-parse | bench | deploy-check | deploy"
 
 venv: $(STAMP)
 $(STAMP): requirements.txt requirements-dev.txt
@@ -24,7 +24,12 @@ define run_tier
 	@$(PYTEST) $(1) $(2); rc=$$?; if [ $$rc -eq 5 ]; then echo "no tests in $(1)"; rc=0; fi; exit $$rc
 endef
 
-test: test-unit test-integration test-e2e
+# Every prerequisite, named with how to install it when missing (infra/doctor.py): stdlib
+# only, so it runs before the venv exists.
+doctor:
+	@$(PYTHON) -m infra.doctor
+
+test: doctor test-unit test-integration test-e2e
 
 test-unit: $(STAMP)
 	$(call run_tier,tests/unit,)
@@ -51,7 +56,7 @@ lint: $(STAMP) checkov clients
 	$(PY) -m mypy shared functions infra tests
 	$(CHECKOV)
 
-demo: $(STAMP)
+demo: doctor $(STAMP)
 	KEEP=$(KEEP) $(PY) -m infra.local.demo
 
 # The local stack for a frontend developer, until Ctrl-C (infra/local/dev_stack.py):

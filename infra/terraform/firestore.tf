@@ -17,6 +17,9 @@ locals {
     batches_mailbox                                    = { collection = "batches", fields = [["mailbox", "ASCENDING"], ["created_at", "DESCENDING"]] }
     batches_owner_count                                = { collection = "batches", fields = [["owner", "ASCENDING"], ["mailbox", "ASCENDING"]] }
     batches_owner                                      = { collection = "batches", fields = [["owner", "ASCENDING"], ["mailbox", "ASCENDING"], ["created_at", "DESCENDING"]] }
+    batches_open                                       = { collection = "batches", fields = [["open", "ASCENDING"], ["progress_us", "ASCENDING"]] }
+    batches_stuck                                      = { collection = "batches", fields = [["mailbox", "ASCENDING"], ["open", "ASCENDING"], ["stuck", "ASCENDING"]] }
+    batches_active                                     = { collection = "batches", fields = [["owner", "ASCENDING"], ["mailbox", "ASCENDING"], ["open", "ASCENDING"], ["created_at", "DESCENDING"]] }
     messages_mailbox_owner                             = { collection = "messages", fields = [["mailbox", "ASCENDING"], ["owner", "ASCENDING"]] }
     messages_handed_back                               = { collection = "messages", fields = [["mailbox", "ASCENDING"], ["owner", "ASCENDING"], ["handed_over", "ASCENDING"]] }
     messages_lead                                      = { collection = "messages", fields = [["owner", "ASCENDING"], ["lead_id", "ASCENDING"], ["inquiry_at", "DESCENDING"]] }

@@ -8,7 +8,6 @@ from typing import Protocol
 
 from shared.clock import utcnow
 from shared.ports import Configured, HoldsBatches, HoldsRetries
-from shared.services.retry import STUCK_AFTER, STUCK_SCAN
 from shared.store.accounts import Account
 from shared.vocabulary import BROKEN_REASONS, Health, HealthReason
 
@@ -41,7 +40,7 @@ def mailbox_health(deps: Ports, account: Account) -> tuple[Health, list[HealthRe
         reasons.append("audit_missing")
     if deps.retries.count(account.mailbox, "dead"):
         reasons.append("dead_emails")
-    if deps.batches.stuck(account.mailbox, now - STUCK_AFTER, STUCK_SCAN):
+    if deps.batches.stuck_count(account.mailbox):  # found by the sweep (no chunk read here)
         reasons.append("stuck_batches")
     if BROKEN_REASONS.intersection(reasons):
         return "broken", reasons

@@ -22,7 +22,7 @@ SWEEP_LIMIT = 1000
 SWEEP_PAGES = 10  # a sweep handles up to 10,000 due entries; the next one goes on
 IN_FLIGHT = timedelta(minutes=10)
 STUCK_AFTER = timedelta(minutes=30)  # an unfinished batch this long without progress is stuck
-STUCK_SCAN = 10  # newest batches of each mailbox the sweep looks at
+STUCK_PAGES = 10  # pages of open batches without progress one sweep looks at (50 each)
 
 
 def _requeue(deps: Ports, entries: list[JsonObject]) -> int:
@@ -74,19 +74,21 @@ def retry_due(deps: Ports) -> int:
 
 
 def requeue_stuck(deps: Ports, mailboxes: list[str]) -> int:
-    """Send again the chunks of unfinished batches without progress for ``STUCK_AFTER`` (a
-    chunk message lost or dead-lettered): their ids without an outcome; returns how many."""
-    quiet_since = utcnow() - STUCK_AFTER
+    """Send again the chunks of unfinished batches of any age without progress for
+    ``STUCK_AFTER`` (a chunk message lost or dead-lettered): their ids without an outcome,
+    for the connected ``mailboxes``; returns how many."""
+    now = utcnow()
+    connected = set(mailboxes)
     jobs = [
         ChunkJob(
             batch_id=c.batch_id,
             chunk_id=c.chunk_id,
-            mailbox=mailbox,
+            mailbox=c.mailbox,
             ids=c.ids,
             trigger=cast(Trigger, c.trigger if c.trigger in TRIGGERS else "retry"),
         )
-        for mailbox in mailboxes
-        for c in deps.batches.stuck(mailbox, quiet_since, STUCK_SCAN)
+        for c in deps.batches.stuck(now - STUCK_AFTER, now, STUCK_PAGES)
+        if c.mailbox in connected
     ]
     if jobs:
         deps.publisher.publish(deps.settings.topic_batches, jobs)

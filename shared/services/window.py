@@ -2,8 +2,8 @@
 lane, so a batch keeps ``window`` chunks in flight (``shared/services/queue.py``).
 
 The follower is sent before the chunk's outcomes are recorded, so a run that crashes in
-between is redelivered and sends it (again: processing it twice changes nothing); a run that
-finds every outcome recorded knows the follower went out.
+between is redelivered and sends it; a marker per follower (created, never overwritten) makes
+two runs of one chunk, even concurrent ones, send it once.
 """
 
 from __future__ import annotations
@@ -48,14 +48,19 @@ def finish(
 
 def send_next(deps: Ports, job: ChunkJob) -> str | None:
     """Publish the chunk ``job.window`` places after ``job`` (if the batch has it); returns
-    its id. A redelivered chunk may send it twice: processing it again changes nothing."""
+    its id. Sent once: a marker created before publishing (``claim_send``) stops a second
+    run of the chunk, even one running at the same time; a failed publish removes it."""
     match = CHUNK_ID.fullmatch(job.chunk_id)
     if not job.window or match is None:
         return None
     following = f"c{int(match.group(1)) + job.window:05d}"
     ids = deps.batches.chunk_ids(job.batch_id, following)
-    if not ids:
-        return None
+    if not ids or not deps.batches.claim_send(job.batch_id, following):
+        return None  # the last chunk, or another run of this chunk sent it already
     nxt = dataclasses.replace(job, chunk_id=following, ids=ids)
-    deps.publisher.publish(lane_topic(deps.settings, job.trigger), [nxt])
+    try:
+        deps.publisher.publish(lane_topic(deps.settings, job.trigger), [nxt])
+    except Exception:
+        deps.batches.release_send(job.batch_id, following)  # the redelivery sends it
+        raise
     return following

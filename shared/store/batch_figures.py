@@ -9,6 +9,7 @@ from shared.vocabulary import BatchState
 
 SUCCEEDED = ("lead", "merged", "not_lead")
 FAILED = ("failed", "parked")
+FINAL = (*SUCCEEDED, "duplicate", "gone", "dead")  # an email that will not be tried again
 
 
 @dataclass
@@ -69,3 +70,4 @@ class StuckChunk:
     chunk_id: str
     trigger: str
     ids: list[str]
+    mailbox: str = ""

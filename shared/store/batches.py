@@ -17,6 +17,7 @@ from google.cloud.firestore_v1.transforms import Minimum
 from shared.clock import from_micros, micros
 from shared.errors import NotFoundError
 from shared.ids import is_doc_id
+from shared.store import open_batches
 from shared.store.batch_figures import BatchSummary, StuckChunk
 from shared.store.errors import store_errors
 from shared.types import JsonObject, Sdk
@@ -56,6 +57,8 @@ class BatchStore:
             "total": total,
             "chunks": len(chunks),
             "created_at": now,
+            "open": True,  # until every email has a final outcome (open_batches.py)
+            "progress_us": micros(now),
         }
         planned = list(chunks.items()) if total > IDS_ON_BATCH else []
         if not planned:
@@ -83,27 +86,60 @@ class BatchStore:
                 on_batch = (self._chunk(batch_id, chunk_id).get().to_dict() or {}).get("ids")
         return [str(i) for i in on_batch or []]
 
+    def claim_send(self, batch_id: str, chunk_id: str) -> bool:
+        """Claim the sending of one chunk of a batch: True for the first caller only."""
+        try:
+            with store_errors("claim send"):
+                self._ref(batch_id).collection("sent").document(chunk_id).create({"at": 1})
+        except AlreadyExists:
+            return False
+        return True
+
+    def release_send(self, batch_id: str, chunk_id: str) -> None:
+        """Give the claim back (the publish failed: a redelivery claims it again)."""
+        with store_errors("release send"):
+            self._ref(batch_id).collection("sent").document(chunk_id).delete()
+
     def _chunk(self, batch_id: str, chunk_id: str) -> Sdk:
         return self._ref(batch_id).collection("chunks").document(chunk_id)
 
-    def stuck(self, mailbox: str, quiet_since: datetime, limit: int) -> list[StuckChunk]:
-        """Chunks of the mailbox's ``limit`` newest batches that are unfinished and made no
-        progress since ``quiet_since``, with their ids that have no outcome."""
+    def stuck(self, quiet_since: datetime, now: datetime, pages: int) -> list[StuckChunk]:
+        """Chunks of open batches of any age without progress since ``quiet_since``, with
+        their ids that have no outcome; each such batch is marked stuck (health shows it) and
+        its progress moved to ``now``. A batch found finished is closed; one whose emails
+        only wait in the retry list is not stuck."""
         out = []
-        for batch in self.recent(limit, mailbox):
-            with store_errors("read chunks"):
-                chunks = self._ref(batch["batch_id"]).collection("chunks").stream()
-                docs = {c.id: c.to_dict() or {} for c in chunks}
-            planned = batch.get("chunk_ids") or {k: d.get("ids") or [] for k, d in docs.items()}
-            times = [d["updated_at"] for d in docs.values() if d.get("updated_at")]
-            if max([batch["created_at"], *times]) > quiet_since:
-                continue
-            for chunk_id, ids in sorted(planned.items()):
-                done = (docs.get(chunk_id) or {}).get("outcomes") or {}
-                left = [str(i) for i in ids if i not in done]
-                if left:
-                    out.append(StuckChunk(str(batch["batch_id"]), chunk_id, batch["trigger"], left))
+        for batch in open_batches.stale(self._db, quiet_since, pages):
+            batch_id = str(batch["batch_id"])
+            left = self._left(batch)
+            out += left
+            summary = None if left else self.summary(batch_id)
+            done = summary is not None and summary.status.startswith("completed")
+            open_batches.mark(self._db, batch_id, now, stuck=bool(left), done=done)
         return out
+
+    def _left(self, batch: JsonObject) -> list[StuckChunk]:
+        """A batch's chunks with ids that have no outcome yet."""
+        with store_errors("read chunks"):
+            chunks = self._ref(batch["batch_id"]).collection("chunks").stream()
+            docs = {c.id: c.to_dict() or {} for c in chunks}
+        planned = batch.get("chunk_ids") or {k: d.get("ids") or [] for k, d in docs.items()}
+        out = []
+        for chunk_id, ids in sorted(planned.items()):
+            done = (docs.get(chunk_id) or {}).get("outcomes") or {}
+            left = [str(i) for i in ids if i not in done]
+            if left:
+                kind, mailbox = batch["trigger"], str(batch["mailbox"])
+                out.append(StuckChunk(str(batch["batch_id"]), chunk_id, kind, left, mailbox))
+        return out
+
+    def stuck_count(self, mailbox: str) -> int:
+        """How many of the mailbox's open batches were found stuck (no document read)."""
+        return open_batches.stuck_count(self._db, mailbox)
+
+    def active(self, owner: str, mailbox: str, limit: int) -> list[str]:
+        """Ids of the owner's open batches of ``mailbox``, newest first."""
+        return [str(b["batch_id"]) for b in open_batches.active(self._db, owner, mailbox, limit)]
 
     def record(
         self,
@@ -120,6 +156,7 @@ class BatchStore:
         doc = {"outcomes": outcomes, "updated_at": now, "started_us": Minimum(first)}
         with store_errors("record chunk"):
             self._chunk(batch_id, chunk_id).set(doc, merge=True)
+        open_batches.progressed(self._db, batch_id, chunk_id, now)
 
     def recorded(self, batch_id: str, chunk_id: str) -> set[str]:
         """Ids of one chunk whose outcome is recorded."""

@@ -21,6 +21,23 @@ INDEXES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
         "batches",
         (("owner", "ASCENDING"), ("mailbox", "ASCENDING"), ("created_at", "DESCENDING")),
     ),
+    # open_batches.stale: open ==, progress_us < (order by it): the stuck-batch sweep
+    "batches_open": ("batches", (("open", "ASCENDING"), ("progress_us", "ASCENDING"))),
+    # open_batches.stuck_count: mailbox ==, open ==, stuck == (health, an aggregation)
+    "batches_stuck": (
+        "batches",
+        (("mailbox", "ASCENDING"), ("open", "ASCENDING"), ("stuck", "ASCENDING")),
+    ),
+    # open_batches.active: owner ==, mailbox ==, open ==, order by created_at desc
+    "batches_active": (
+        "batches",
+        (
+            ("owner", "ASCENDING"),
+            ("mailbox", "ASCENDING"),
+            ("open", "ASCENDING"),
+            ("created_at", "DESCENDING"),
+        ),
+    ),
     # ownership.hand_over: mailbox ==, owner != (the former owners' records)
     "messages_mailbox_owner": ("messages", (("mailbox", "ASCENDING"), ("owner", "ASCENDING"))),
     # ownership.hand_over: mailbox ==, owner ==, handed_over == (a mailbox handed back)

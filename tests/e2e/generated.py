@@ -4,14 +4,17 @@ every answer it receives validates against that document, errors included."""
 from __future__ import annotations
 
 import importlib
+import json
 import re
 import sys
 from dataclasses import dataclass, field
 from types import ModuleType
 from typing import Any
+from urllib.parse import urlsplit
 
 import httpx
 import jsonschema_rs
+import requests
 
 from infra.local.stack import ROOT
 
@@ -51,26 +54,41 @@ class Conformance:
         """Raise AssertionError when ``response`` is not what the document says."""
         response.read()
         request = response.request
-        op = self._operation(request.method, request.url.path)
-        status = str(response.status_code)
+        media = response.headers.get("content-type", "")
+        self._check(request.method, request.url.path, response.status_code, media, response.content)
+
+    def check_requests(self, response: requests.Response, *_: Any, **__: Any) -> None:
+        """The same for a ``requests`` answer (a ``hooks={"response": …}`` hook)."""
+        path = urlsplit(response.url).path
+        media = response.headers.get("content-type", "")
+        method = str(response.request.method)
+        self._check(method, path, response.status_code, media, response.content)
+
+    def _check(self, method: str, path: str, code: int, media: str, body: bytes) -> None:
+        op = self._operation(method, path)
+        status = str(code)
         answer = op["responses"].get(status)
-        assert answer is not None, f"{request.method} {request.url.path}: {status} undocumented"
+        assert answer is not None, f"{method} {path}: {status} undocumented"
         if "$ref" in answer:
             answer = self.doc["components"]["responses"][answer["$ref"].rsplit("/", 1)[1]]
-        media = response.headers.get("content-type", "").split(";")[0]
+        media = media.split(";", maxsplit=1)[0]
         content = answer.get("content", {})
-        assert media in content, f"{request.url.path} {status}: {media} undocumented"
+        assert media in content, f"{path} {status}: {media} undocumented"
         if media == "application/json":
             schema = {
                 "$schema": "https://json-schema.org/draft/2020-12/schema",
                 "components": self.doc["components"],
                 "allOf": [content[media]["schema"]],
             }
-            errors = [
-                e.message for e in jsonschema_rs.validator_for(schema).iter_errors(response.json())
-            ]
-            assert not errors, f"{request.method} {request.url.path} {status}: {errors[:3]}"
-        self.seen.append((request.method, request.url.path, response.status_code))
+            found = jsonschema_rs.validator_for(schema).iter_errors(json.loads(body))
+            errors = [e.message for e in found]
+            assert not errors, f"{method} {path} {status}: {errors[:3]}"
+        self.seen.append((method, path, code))
+
+
+def served(api_url: str) -> Conformance:
+    """A checker of the document the running API serves."""
+    return Conformance(requests.get(f"{api_url}/openapi.json", timeout=30).json())
 
 
 def client(api_url: str, token: str, conformance: Conformance) -> Any:

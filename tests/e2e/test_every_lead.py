@@ -18,6 +18,7 @@ from infra.local.driver import Driver, wait_until
 from infra.local.functions_stack import DEMO_USER
 from infra.local.mailgen import stream
 from infra.local.stack import ROOT
+from tests.e2e.generated import served
 from tests.e2e.invariant import batches_complete, check, mailbox_docs
 
 LABEL = "Processed lead"
@@ -27,14 +28,22 @@ WORLD = ROOT / "tests" / "fixtures" / "emails" / "world"
 class Api:
     def __init__(self, d: Driver, mailbox: str) -> None:
         self.url, self.mailbox = d.fns.url("api"), mailbox
+        self.conformance = served(self.url)  # every answer checked against the document
         self.headers = {"Authorization": f"Bearer {d.mint('fake-client', DEMO_USER)}"}
 
     def __call__(self, method: str, path: str, **kw: Any) -> requests.Response:
         """A call about the mailbox (routes about a batch take no ``mailbox``: refused)."""
         about_mailbox = not path.startswith("/processing/status/")
         params = {**({"mailbox": self.mailbox} if about_mailbox else {}), **kw.pop("params", {})}
+        hooks = {"response": self.conformance.check_requests}
         return requests.request(
-            method, self.url + path, headers=self.headers, params=params, timeout=60, **kw
+            method,
+            self.url + path,
+            headers=self.headers,
+            params=params,
+            timeout=60,
+            hooks=hooks,
+            **kw,
         )
 
     def done(self, batch_id: str) -> bool:

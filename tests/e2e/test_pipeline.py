@@ -15,6 +15,7 @@ from infra.local.functions_stack import PUSH_SA, SCHEDULER_SA
 from infra.local.mailgen import stream
 from shared.clock import utcnow
 from shared.store.batches import BatchStore
+from tests.e2e.generated import served
 from tests.helpers import corpus_files
 
 MAILBOX = "e2e-ops@example.com"
@@ -79,16 +80,18 @@ def test_connect_backfill_push_status_and_retry(driver: Driver) -> None:
     )
     # the frontend's API over HTTP on the same stack
     api = d.fns.url("api")
+    http = requests.Session()  # every answer checked against the served document
+    http.hooks["response"].append(served(api).check_requests)
     headers = {"Authorization": f"Bearer {d.mint('fake-client', 'owner@example.com')}"}
-    status = requests.get(f"{api}/gmail/status", headers=headers, timeout=30).json()
+    status = http.get(f"{api}/gmail/status", headers=headers, timeout=30).json()
     assert status["state"] == "connected" and status["mailbox"] == MAILBOX
-    batch_status = requests.get(
+    batch_status = http.get(
         f"{api}/processing/status/{backfill[0]['batch_id']}", headers=headers, timeout=30
     ).json()
     assert batch_status["progress"] == "30/30" and batch_status["status"] == "completed"
-    leads_page = requests.get(f"{api}/leads?limit=5", headers=headers, timeout=30).json()
+    leads_page = http.get(f"{api}/leads?limit=5", headers=headers, timeout=30).json()
     assert len(leads_page["leads"]) == 5
-    assert requests.get(f"{api}/leads", timeout=30).status_code == 401
+    assert http.get(f"{api}/leads", timeout=30).status_code == 401
     assert requests.get(f"{api}/openapi.json", timeout=30).json()["openapi"] == "3.1.0"
 
 

@@ -14,6 +14,7 @@ from infra.local.driver import Driver, wait_until
 from infra.local.functions_stack import DEMO_USER, Functions
 from infra.local.mailgen import stream
 from infra.local.stack import ROOT, local_stack
+from tests.e2e.generated import served
 
 OWNER_B = "partner@example.com"
 LABEL = "Processed lead"
@@ -28,10 +29,11 @@ def tenants() -> Iterator[Driver]:
 
 
 def api(d: Driver, user: str, path: str) -> requests.Response:
+    """A GET of ``user``'s, its answer checked against the served document."""
     token = d.mint("fake-client", user)
-    return requests.get(
-        f"{d.fns.url('api')}{path}", headers={"Authorization": f"Bearer {token}"}, timeout=30
-    )
+    hooks = {"response": served(d.fns.url("api")).check_requests}
+    headers = {"Authorization": f"Bearer {token}"}
+    return requests.get(f"{d.fns.url('api')}{path}", headers=headers, timeout=30, hooks=hooks)
 
 
 def leads_of(d: Driver, user: str, query: str = "") -> list[dict[str, Any]]:

@@ -12,6 +12,7 @@ import requests
 from infra.local.driver import Driver, wait_until
 from infra.local.functions_stack import DEMO_USER
 from infra.local.mailgen import Renter, lead_email, stream
+from tests.e2e.generated import served
 from tests.e2e.invariant import check, mailbox_docs
 
 LABEL = "Processed lead"
@@ -20,7 +21,11 @@ LABEL = "Processed lead"
 def _status(d: Driver, mailbox: str) -> dict[str, Any]:
     headers = {"Authorization": f"Bearer {d.mint('fake-client', DEMO_USER)}"}
     url = f"{d.fns.url('api')}/gmail/status"
-    return dict(requests.get(url, params={"mailbox": mailbox}, headers=headers, timeout=30).json())
+    hooks = {"response": served(d.fns.url("api")).check_requests}
+    answer = requests.get(
+        url, params={"mailbox": mailbox}, headers=headers, timeout=30, hooks=hooks
+    )
+    return dict(answer.json())
 
 
 def _processed(d: Driver, mailbox: str) -> int:

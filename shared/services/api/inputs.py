@@ -82,8 +82,7 @@ class MessagesQuery(MailboxQuery):
 
 
 class HistoryQuery(MailboxQuery):
-    """Batches newest first; ``active``: only those not yet completed (among the newest
-    ``ACTIVE_SCAN``)."""
+    """Batches newest first; ``active``: only those not yet completed."""
 
     limit: Limit = 20
     cursor: Id | UnsetType = UNSET

@@ -16,8 +16,6 @@ from shared.services.retry import retry_batch
 from shared.store.batch_figures import BatchSummary
 from shared.types import JsonObject
 
-ACTIVE_SCAN = 100  # newest batches an ``active`` history looks through
-
 
 def _summary(call: Call) -> BatchSummary:
     batch_id = call.params["batchId"]
@@ -74,8 +72,8 @@ def retry(call: Call) -> Retried:
 
 def history(call: Call) -> History:
     """The caller's batches of one mailbox, newest first, each with its status and progress,
-    the true total and a cursor; ``active=true``: only batches not completed, among the
-    newest ``ACTIVE_SCAN``."""
+    the true total and a cursor; ``active=true``: only the batches not completed (at most
+    ``limit``, no cursor)."""
     q = call.query_as(HistoryQuery)
     mailbox = call.account().mailbox
     if not q.active:
@@ -85,13 +83,10 @@ def history(call: Call) -> History:
         summaries = [call.deps.batches.summary(d["batch_id"]) for d in docs]
         items = [BatchProgress(**_progress(call, s)) for s in summaries if s is not None]
         return History(batches=items, total=total, next_cursor=next_cursor)
-    docs, _, _ = call.deps.batches.history(call.user, mailbox, ACTIVE_SCAN, None)
-    active = []
-    for d in docs:
-        s = call.deps.batches.summary(d["batch_id"])
-        if s is not None and not s.status.startswith("completed"):
-            active.append(BatchProgress(**_progress(call, s)))
-    return History(batches=active[: q.limit], total=len(active), next_cursor=None)
+    ids = call.deps.batches.active(call.user, mailbox, q.limit)
+    summaries = [call.deps.batches.summary(i) for i in ids]
+    items = [BatchProgress(**_progress(call, s)) for s in summaries if s is not None]
+    return History(batches=items, total=len(items), next_cursor=None)
 
 
 TAG = "Processing"

@@ -1,0 +1,79 @@
+"""Open batches on the emulators: a chunk delivered twice at once sends its follower once;
+the stuck-batch sweep finds a batch of any age (behind 50 newer ones), sends it again and
+health says so until it finishes; a finished batch is closed."""
+
+from __future__ import annotations
+
+import threading
+from datetime import timedelta
+from typing import Any
+
+import pytest
+
+from infra.local.mailgen import stream
+from shared.clock import micros, utcnow
+from shared.events import SyncJob
+from shared.services.health import mailbox_health
+from shared.services.process import process_chunk
+from shared.services.retry import retry_due
+from shared.services.sync import sync_mailbox
+from tests.integration.pipeline.conftest import Pipeline
+from tests.integration.pipeline.test_lanes import _window
+
+
+def test_two_deliveries_of_a_chunk_at_once_send_its_follower_once(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    p = pipeline
+    _window(p, monkeypatch, 1)
+    [p.deliver(raw) for raw, _ in stream(10, 66, p.mailbox)]  # 2 chunks of 5
+    p.connect()
+    sync_mailbox(p.deps, SyncJob(p.mailbox, "backfill", full=True))
+    [first] = p.chunk_jobs()
+    start = threading.Barrier(2)
+
+    def run() -> None:
+        start.wait()
+        process_chunk(p.deps, first)
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    followers = p.chunk_jobs()
+    assert [j.chunk_id for j in followers] == ["c00001"]  # once, not once per delivery
+    process_chunk(p.deps, followers[0])
+    assert p.chunk_jobs() == []
+    batch = p.deps.db.collection("batches").document(first.batch_id).get().to_dict() or {}
+    assert batch["open"] is False and batch["final"] == {"c00000": 5, "c00001": 5}
+
+
+def test_a_stuck_batch_behind_fifty_newer_ones_is_sent_again(pipeline: Pipeline) -> None:
+    p = pipeline
+    ids = [p.deliver(raw) for raw, _ in stream(3, 67, p.mailbox)]
+    p.connect()
+    sync_mailbox(p.deps, SyncJob(p.mailbox, "backfill", full=True))
+    [lost] = p.chunk_jobs()  # its chunk message is lost: nothing ever processes it
+    now = utcnow()
+    for n in range(50):  # fifty newer batches, finished
+        p.deps.batches.create(f"newer-{n}", p.mailbox, "push", {"c00000": []}, now, "o")
+        p.deps.db.collection("batches").document(f"newer-{n}").update({"open": False})
+    account = p.deps.accounts.get(p.mailbox)
+    assert account is not None
+    assert "stuck_batches" not in mailbox_health(p.deps, account)[1]
+    old = micros(now - timedelta(hours=5))
+    p.deps.db.collection("batches").document(lost.batch_id).update({"progress_us": old})
+    retry_due(p.deps)
+    [again] = p.chunk_jobs()
+    assert (again.batch_id, sorted(again.ids)) == (lost.batch_id, sorted(ids))
+    assert "stuck_batches" in mailbox_health(p.deps, account)[1]
+    retry_due(p.deps)  # in flight: not sent a second time
+    assert p.chunk_jobs() == []
+    process_chunk(p.deps, again)
+    batch: dict[str, Any] = (
+        p.deps.db.collection("batches").document(lost.batch_id).get().to_dict() or {}
+    )
+    assert batch["open"] is False and batch["stuck"] is False
+    assert "stuck_batches" not in mailbox_health(p.deps, account)[1]
+    assert sorted(p.deps.leads.existing(p.mailbox, ids)) == sorted(ids)
