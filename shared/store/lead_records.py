@@ -10,6 +10,7 @@ from datetime import datetime
 
 from shared.errors import ConfigError
 from shared.parsing.record import Lead
+from shared.store import reviews
 from shared.store.search_keys import search_fields
 from shared.types import Json, JsonObject
 from shared.vocabulary import Outcome
@@ -101,16 +102,6 @@ def inquiry_of(lead: Lead, mailbox: str, gmail_id: str) -> JsonObject:
     return out
 
 
-def review_state(open_reviews: JsonObject) -> JsonObject:
-    """A lead needs review while one of its inquiries does and nobody has cleared it.
-
-    Args:
-        open_reviews: The lead's ``review_open`` map, inquiry key -> its review reasons.
-    """
-    reasons = sorted({str(r) for rs in open_reviews.values() for r in rs or []})
-    return {"needs_review": bool(open_reviews), "review_reasons": reasons}
-
-
 def _is_newest(existing: JsonObject, inquiry: JsonObject) -> bool:
     last = existing.get("last_inquiry") or {}
     if not last or last.get("message_id") == inquiry["message_id"]:
@@ -127,9 +118,13 @@ def merged_lead(
     now: datetime,
     *,
     new_inquiry: bool,
+    was_open: bool = False,
+    kept_cleared: bool = False,
 ) -> JsonObject:
     """The lead summary after one inquiry is added (or re-parsed): counts, newest inquiry,
-    sources, keys and open reviews; the inquiries themselves live on the emails' records."""
+    sources, keys and open reviews (bounded, ``reviews.py``; ``was_open``: a re-parsed
+    inquiry was counted open; ``kept_cleared``: a person had cleared it, which holds); the
+    inquiries themselves live on the emails' records."""
     out = dict(existing)
     out.pop("inquiries", None)  # an early layout embedded every inquiry in the lead
     for field in ("first_name", "last_name", "email", "phone", "reply_to"):
@@ -145,14 +140,10 @@ def merged_lead(
         out["last_inquiry"] = {
             k: inquiry.get(k) for k in ("message_id", "mailbox", "source", "inquiry_at")
         }
-    open_reviews = dict(out.get("review_open") or {})
     review_key = message_key(inquiry["mailbox"], inquiry["message_id"])
-    if inquiry.get("needs_review"):
-        open_reviews[review_key] = list(inquiry.get("review_reasons") or [])
-    else:
-        open_reviews.pop(review_key, None)
-    out["review_open"] = open_reviews
-    out.update(review_state(open_reviews))
+    flagged = inquiry.get("needs_review") and not kept_cleared
+    reasons = list(inquiry.get("review_reasons") or []) if flagged else None
+    out.update(reviews.after_inquiry(out, review_key, reasons, now, was_open=was_open))
     out.update(search_fields(out))
     out["updated_at"] = now
     return out

@@ -26,6 +26,7 @@ from google.cloud import firestore
 
 from shared.errors import NotFoundError
 from shared.parsing.record import Lead
+from shared.store import reviews
 from shared.store.errors import store_errors
 from shared.store.lead_records import (
     Stored,
@@ -212,7 +213,17 @@ class LeadStore:
                 if snap.exists:
                     old = snap.to_dict() or {}
                     keys = dedup_keys(lead)
-                    merged = merged_lead(old, lead, inquiry, keys, now, new_inquiry=False)
+                    done = reviews.cleared(old, data.get("processed_at"))
+                    merged = merged_lead(
+                        old,
+                        lead,
+                        inquiry,
+                        keys,
+                        now,
+                        new_inquiry=False,
+                        was_open=bool(data.get("needs_review")) and not done,
+                        kept_cleared=done,
+                    )
                     put(self._db, batch, lead_ref, snap, merged)
             elif lead.is_lead:
                 lead_id, outcome = self._upsert(batch, lead, owner, mailbox, gmail_id, now)

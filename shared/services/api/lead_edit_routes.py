@@ -19,7 +19,7 @@ from shared.services.api.lead_routes import TAG, lead_view
 from shared.services.api.outputs import BatchAccepted, Erased
 from shared.services.api.routing import Call, Route
 from shared.services.queue import queue_batch
-from shared.store.lead_records import review_state
+from shared.store import reviews
 from shared.types import JsonObject
 
 MAX_REPARSE = 10_000
@@ -37,14 +37,10 @@ def _changes(
         call.deps.lead_queries.correct_records(call.user, lead_id, truth, MAX_REPARSE)
     if isinstance(body, LeadPatch) and body.notes is not UNSET:
         update["notes"] = body.notes
-    if body.reviewed is True:
-        cleared = {**(lead.get("reviewed_open") or {}), **(lead.get("review_open") or {})}
-        update.update(review_open={}, reviewed_open=cleared, reviewed_at=utcnow())
-        update.update(review_state({}))
-    elif body.reviewed is False:
-        reopened = {**(lead.get("reviewed_open") or {}), **(lead.get("review_open") or {})}
-        update.update(review_open=reopened, reviewed_open={}, reviewed_at=None)
-        update.update(review_state(reopened))
+    if body.reviewed is True and lead.get("needs_review"):
+        update.update(reviews.cleared_now(lead, utcnow()))
+    elif body.reviewed is False and lead.get("reviewed_count"):
+        update.update(reviews.reopened(lead))
     return update
 
 

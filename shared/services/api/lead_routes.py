@@ -91,8 +91,7 @@ def _inquiries(
     shown = [r for r in records[:limit] if r.get("message_id")]
     more = len(records) > limit and records[:limit]
     cursor = encode_cursor(records[limit - 1]) if more else None
-    open_reviews = lead.get("review_open") or {}
-    return [Inquiry(**inquiry(r, open_reviews)) for r in shown], cursor
+    return [Inquiry(**inquiry(r, lead)) for r in shown], cursor
 
 
 def lead_view(call: Call, lead_id: str) -> Lead:

@@ -16,6 +16,7 @@ from shared.services.api.lead_outputs import (
     Property,
 )
 from shared.store.lead_records import INQUIRY_FIELDS, message_key
+from shared.store.reviews import cleared
 from shared.types import JsonObject
 
 SHOWN_INQUIRIES = 100  # a lead's newest inquiries in its page (``inquiryCount`` has them all)
@@ -56,19 +57,18 @@ def _typed(record: JsonObject) -> JsonObject:
     }
 
 
-def inquiry(record: JsonObject, open_reviews: JsonObject) -> JsonObject:
+def inquiry(record: JsonObject, lead: JsonObject) -> JsonObject:
     """The fields of an :class:`Inquiry` from an email's record (``reviewed``: it needed
     review and a person cleared it)."""
     out: JsonObject = {k: record.get(k) for k in ("message_id", "mailbox", "inquiry_at")}
     out.update({k: record.get(k) for k in INQUIRY_FIELDS})
     out.update(_typed(record))
-    key = message_key(str(record.get("mailbox")), str(record.get("message_id")))
     out["needs_review"] = bool(record.get("needs_review"))
     out["review_reasons"] = list(record.get("review_reasons") or [])
     out["tour_times"] = list(record.get("tour_times") or [])
     out["pets"] = record.get("pets") or "unknown"
     out["message_truncated"] = bool(record.get("message_truncated"))
-    out["reviewed"] = out["needs_review"] and key not in open_reviews
+    out["reviewed"] = out["needs_review"] and cleared(lead, record.get("processed_at"))
     return out
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from infra.local.mailgen import stream
 from shared.services.disconnect import disconnect
+from shared.store import reviews
 from tests.integration.pipeline.conftest import USER, Pipeline
 from tests.integration.pipeline.test_api import api, auth  # noqa: F401 - the fixture
 from tests.integration.pipeline.test_ownership import PARTNER, _backfill
@@ -86,9 +87,8 @@ def test_a_stale_if_match_changes_nothing_and_reviewed_can_be_undone(
     assert (after["notes"], after["status"]) == ("one", "new")  # and no email was corrected
     records = p.deps.lead_queries.inquiries(USER, lead_id, 10)
     assert all("correction" not in r for r in records)
-    p.deps.lead_queries.update(
-        lead_id,
-        {"review_open": {"k": ["partial"]}, "needs_review": True, "review_reasons": ["partial"]},
+    p.deps.lead_queries.update(  # one inquiry open for review, as reviews.py keeps it
+        lead_id, reviews.state({"k": {"r": ["partial"], "t": 1}}, 1)
     )
     done = api.patch(f"/leads/{lead_id}", json={"reviewed": True}, headers=auth(p, USER))
     assert done.get_json()["needsReview"] is False

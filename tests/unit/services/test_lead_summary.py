@@ -31,9 +31,12 @@ def _lead(at: datetime, review: bool = False, source: str = "zillow") -> Lead:
     )
 
 
-def _add(lead: JsonObject, parsed: Lead, gmail_id: str, new: bool = True) -> JsonObject:
+def _add(
+    lead: JsonObject, parsed: Lead, gmail_id: str, new: bool = True, **review: bool
+) -> JsonObject:
     inquiry = inquiry_of(parsed, "box@example.com", gmail_id)
-    return merged_lead(lead, parsed, inquiry, ["phone:+12155550100"], T0, new_inquiry=new)
+    keys = ["phone:+12155550100"]
+    return merged_lead(lead, parsed, inquiry, keys, T0, new_inquiry=new, **review)
 
 
 def test_the_summary_counts_keeps_the_newest_and_tracks_open_reviews() -> None:
@@ -42,7 +45,8 @@ def test_the_summary_counts_keeps_the_newest_and_tracks_open_reviews() -> None:
     assert lead["inquiry_count"] == 2 and lead["last_inquiry"]["message_id"] == "g2"
     assert lead["source"] == "zillow" and lead["sources"] == ["realtor", "zillow"]
     assert lead["needs_review"] and lead["review_reasons"] == ["doubtful"]
-    again = _add(lead, _lead(T0 + timedelta(days=2)), "g2", new=False)  # re-parsed: fine now
+    fine = _lead(T0 + timedelta(days=2))
+    again = _add(lead, fine, "g2", new=False, was_open=True)  # re-parsed: fine now
     assert again["inquiry_count"] == 2 and not again["needs_review"]
     assert "inquiries" not in _add({"inquiries": [{}], "inquiry_count": 1}, _lead(T0), "g3")
 
