@@ -19,6 +19,7 @@ locals {
     batches_owner                                      = { collection = "batches", fields = [["owner", "ASCENDING"], ["mailbox", "ASCENDING"], ["created_at", "DESCENDING"]] }
     batches_open                                       = { collection = "batches", fields = [["open", "ASCENDING"], ["progress_us", "ASCENDING"]] }
     batches_stuck                                      = { collection = "batches", fields = [["mailbox", "ASCENDING"], ["open", "ASCENDING"], ["stuck", "ASCENDING"]] }
+    batches_mailbox_open                               = { collection = "batches", fields = [["mailbox", "ASCENDING"], ["open", "ASCENDING"]] }
     batches_active                                     = { collection = "batches", fields = [["owner", "ASCENDING"], ["mailbox", "ASCENDING"], ["open", "ASCENDING"], ["created_at", "DESCENDING"]] }
     messages_mailbox_owner                             = { collection = "messages", fields = [["mailbox", "ASCENDING"], ["owner", "ASCENDING"]] }
     messages_handed_back                               = { collection = "messages", fields = [["mailbox", "ASCENDING"], ["owner", "ASCENDING"], ["handed_over", "ASCENDING"]] }

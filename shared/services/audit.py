@@ -1,35 +1,84 @@
 """The audit: every id in a mailbox's lead label has an email record, or is queued again.
 
 Notifications can be dropped and Gmail's history can miss changes; a sync then never sees
-those emails. The audit lists the label's ids (ids only), compares them with the email
-records, queues any id with neither a record nor a retry entry as a batch with trigger
-``audit``, and keeps ``{label_total, recorded, missing, queued, at}`` on the account.
+those emails. Counts first, so an audit at rest costs a few reads whatever the history: the
+label's ``messagesTotal`` (one ``labels.get``) against the mailbox's records (a count
+aggregation), the emails of its open batches still without a final outcome (counted from
+the batch documents) and its dead emails, less the label's messages ``messages.list`` does
+not show (in Trash or Spam; measured by the last full compare). Only when the label holds
+more, and once a day in any case (an email whose record exists but left the label can hide
+a missing one from the counts), the ids are compared one by one: ids of open batches or
+with a retry entry are never missing; the rest are queued as a batch with trigger
+``audit``. ``{label_total, recorded, missing, queued, in_flight, unlisted, full, at}`` stays
+on the account.
 """
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Protocol
 
 from shared.clock import utcnow
 from shared.gmail.gateway import Gmail
 from shared.logs import get_logger
-from shared.ports import HoldsAccounts, HoldsLeads, HoldsRetries, Queues
+from shared.ports import HoldsAccounts, HoldsLeads, HoldsRetries, QueriesLeads, Queues
 from shared.services.queue import queue_batch
 from shared.store.accounts import Account
 from shared.types import JsonObject
 
 
-class Ports(Queues, HoldsAccounts, HoldsLeads, HoldsRetries, Protocol):
+class Ports(Queues, HoldsAccounts, HoldsLeads, QueriesLeads, HoldsRetries, Protocol):
     """What the audit uses of the composition root."""
 
 
 log = get_logger("audit")
 MAX_IDS = 50_000  # ids one audit compares (100 list pages, 500 quota units)
 READ_PAGE = 500  # records read at once
+FULL_EVERY = timedelta(hours=24)  # a compare id by id at least this often
 
 
 def audit_mailbox(deps: Ports, account: Account, gmail: Gmail) -> JsonObject:
-    """Compare the label with the records, queue what is missing; returns the report."""
+    """Count, compare when the counts say so (or a day has passed), queue what is missing;
+    returns the report."""
+    mailbox, now = account.mailbox, utcnow()
+    last = account.audit or {}
+    total = int(gmail.label(account.label_id).get("messagesTotal") or 0)
+    recorded = deps.lead_queries.recorded_count(mailbox, account.owner)
+    in_flight, open_batches = deps.batches.in_flight(mailbox)
+    dead = deps.retries.count(mailbox, "dead")
+    unlisted = int(last.get("unlisted") or 0)
+    last_full = last.get("full_at")
+    due = last_full is None or now - last_full >= FULL_EVERY
+    report: JsonObject = {
+        "label_total": total,
+        "recorded": recorded,
+        "in_flight": in_flight,
+        "unlisted": unlisted,
+        "missing": 0,
+        "queued": 0,
+        "batch_id": None,
+        "full": False,
+        "full_at": last_full,
+        "at": now,
+    }
+    if due or total - unlisted > recorded + in_flight + dead:
+        found = _compare(deps, account, gmail, open_batches, total)
+        report |= found | {"full": True, "full_at": now}
+    deps.accounts.update(mailbox, audit=report)
+    fields = {"mailbox": mailbox, "audit_missing": report["missing"], "label_total": total}
+    fields["compared"] = report["full"]
+    if report["missing"]:
+        log.warning("mailbox audited", extra={"fields": fields})
+    else:
+        log.info("mailbox audited", extra={"fields": fields})
+    return report
+
+
+def _compare(
+    deps: Ports, account: Account, gmail: Gmail, open_batches: set[str], total: int
+) -> JsonObject:
+    """Every id of the label against the records; queue those neither recorded, in an open
+    batch, nor in the retry list (``total``: the label's count, for what the list hides)."""
     mailbox = account.mailbox
     ids = gmail.list_ids(account.label_id, limit=MAX_IDS)
     recorded: set[str] = set()
@@ -40,21 +89,14 @@ def audit_mailbox(deps: Ports, account: Account, gmail: Gmail) -> JsonObject:
         for state in ("pending", "parked", "dead")
         for e in deps.retries.for_mailbox(mailbox, state)
     }
-    missing = [i for i in reversed(ids) if i not in recorded and i not in known]  # oldest first
-    now = utcnow()
-    batch = queue_batch(deps, account, "audit", int(now.timestamp()), missing)
-    report: JsonObject = {
-        "label_total": len(ids),
+    left = [i for i in ids if i not in recorded and i not in known]
+    planned = deps.batches.planned_ids(open_batches) if left and open_batches else set()
+    missing = [i for i in reversed(left) if i not in planned]  # oldest first
+    batch = queue_batch(deps, account, "audit", int(utcnow().timestamp()), missing)
+    return {
         "recorded": len(recorded),
         "missing": len(missing),
         "queued": len(missing) if batch else 0,
         "batch_id": batch,
-        "at": now,
+        "unlisted": max(0, total - len(ids)),
     }
-    deps.accounts.update(mailbox, audit=report)
-    fields = {"mailbox": mailbox, "audit_missing": len(missing), "label_total": len(ids)}
-    if missing:
-        log.warning("mailbox audited", extra={"fields": fields})
-    else:
-        log.info("mailbox audited", extra={"fields": fields})
-    return report

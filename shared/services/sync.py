@@ -19,7 +19,15 @@ from shared.events import SyncJob
 from shared.gmail.errors import HistoryGoneError
 from shared.gmail.gateway import Gmail
 from shared.logs import get_logger
-from shared.ports import HoldsAccounts, HoldsLeads, HoldsLeases, HoldsRetries, Queues, ReachesGmail
+from shared.ports import (
+    HoldsAccounts,
+    HoldsLeads,
+    HoldsLeases,
+    HoldsRetries,
+    QueriesLeads,
+    Queues,
+    ReachesGmail,
+)
 from shared.services.audit import audit_mailbox
 from shared.services.gmail_access import hold, mark_blocked, mark_reachable, wait_for_gmail
 from shared.services.queue import queue_batch
@@ -30,7 +38,16 @@ class Reauthorises(HoldsAccounts, ReachesGmail, Protocol):
     """What marking a mailbox as needing re-consent uses."""
 
 
-class Ports(Queues, HoldsAccounts, HoldsLeases, ReachesGmail, HoldsLeads, HoldsRetries, Protocol):
+class Ports(
+    Queues,
+    HoldsAccounts,
+    HoldsLeases,
+    ReachesGmail,
+    HoldsLeads,
+    QueriesLeads,
+    HoldsRetries,
+    Protocol,
+):
     """What sync uses of the composition root."""
 
 

@@ -133,6 +133,30 @@ class BatchStore:
                 out.append(StuckChunk(str(batch["batch_id"]), chunk_id, kind, left, mailbox))
         return out
 
+    def in_flight(self, mailbox: str) -> tuple[int, set[str]]:
+        """The mailbox's emails in open batches without a final outcome (a count from the
+        batch documents alone), and the ids those batches planned (read only when asked:
+        the ids on the batch documents, and on the chunk documents of big batches)."""
+        batches = open_batches.of_mailbox(self._db, mailbox)
+        count = sum(
+            int(b.get("total") or 0) - sum(int(n) for n in (b.get("final") or {}).values())
+            for b in batches
+        )
+        return max(count, 0), {str(b["batch_id"]) for b in batches}
+
+    def planned_ids(self, batch_ids: set[str]) -> set[str]:
+        """Every id the given batches planned."""
+        out: set[str] = set()
+        for batch_id in batch_ids:
+            with store_errors("read planned ids"):
+                snap = self._ref(batch_id).get(field_paths=["chunk_ids"])
+                planned = (snap.to_dict() or {}).get("chunk_ids")
+                if planned is None:
+                    chunks = self._ref(batch_id).collection("chunks").select(["ids"]).stream()
+                    planned = {c.id: (c.to_dict() or {}).get("ids") or [] for c in chunks}
+            out |= {str(i) for ids in planned.values() for i in ids}
+        return out
+
     def stuck_count(self, mailbox: str) -> int:
         """How many of the mailbox's open batches were found stuck (no document read)."""
         return open_batches.stuck_count(self._db, mailbox)

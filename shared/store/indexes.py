@@ -28,6 +28,8 @@ INDEXES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
         "batches",
         (("mailbox", "ASCENDING"), ("open", "ASCENDING"), ("stuck", "ASCENDING")),
     ),
+    # open_batches.of_mailbox: mailbox ==, open == (the audit's in-flight count)
+    "batches_mailbox_open": ("batches", (("mailbox", "ASCENDING"), ("open", "ASCENDING"))),
     # open_batches.active: owner ==, mailbox ==, open ==, order by created_at desc
     "batches_active": (
         "batches",

@@ -137,6 +137,17 @@ class LeadQueries:
     def _records(self, owner: str, lead_id: str, limit: int) -> Sdk:
         return lead_records(self._db, owner, lead_id, limit)
 
+    def recorded_count(self, mailbox: str, owner: str) -> int:
+        """How many emails of ``mailbox`` have a record of ``owner`` (an aggregation: one
+        read per 1,000 index entries, no record read)."""
+        query: Sdk = (
+            self._db.collection(MESSAGES)
+            .where(filter=firestore.FieldFilter("mailbox", "==", mailbox))
+            .where(filter=firestore.FieldFilter("owner", "==", owner))
+        )
+        with store_errors("count records"):
+            return lead_pages.count(query)
+
     def processed_ids(self, mailbox: str, limit: int) -> list[str]:
         """Gmail ids of up to ``limit`` processed emails of ``mailbox``."""
         query = (

@@ -109,3 +109,14 @@ def active(db: firestore.Client, owner: str, mailbox: str, limit: int) -> list[J
     )
     with store_errors("list active batches"):
         return [s.to_dict() or {} for s in query.select(["batch_id"]).stream()]
+
+
+def of_mailbox(db: firestore.Client, mailbox: str) -> list[JsonObject]:
+    """The mailbox's open batches (their totals, final counts and ids kept on them)."""
+    query = (
+        db.collection(COLLECTION)
+        .where(filter=firestore.FieldFilter("mailbox", "==", mailbox))
+        .where(filter=firestore.FieldFilter("open", "==", True))
+    )
+    with store_errors("list open batches"):
+        return [s.to_dict() or {} for s in query.stream()]
