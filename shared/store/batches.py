@@ -23,7 +23,8 @@ from shared.store.errors import store_errors
 from shared.types import JsonObject, Sdk
 
 COLLECTION = "batches"
-IDS_ON_BATCH = 5_000  # ids kept on the batch document itself (about 100 KB at most)
+IDS_ON_BATCH = 500  # ids kept on the batch document itself (about 10 KB at most; above,
+# on the chunk documents: a batch document read for its figures stays small)
 COMMIT_MAX = 500  # writes in one Firestore commit
 
 
