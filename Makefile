@@ -8,7 +8,7 @@ PYTEST := $(PY) -m pytest
 CORPUS ?= tests/fixtures/emails
 SCORER := tests/tools/score.py
 
-.PHONY: help doctor venv lock migrate corrections api-spec clients stack token bundle deploy deploy-check preflight checkov browser test test-unit test-integration test-e2e lint demo score-parse bench bench-parse clean
+.PHONY: help doctor venv lock migrate corrections api-spec clients stack token bundle deploy deploy-check preflight checkov browser test test-unit test-integration test-e2e lint demo score-parse bench bench-parse bench-cost clean
 
 help:
 	@echo "make doctor | demo [KEEP=1] | stack | token | clients | test | test-unit | test-integration | test-e2e | lint | score-parse | bench-parse | bench | deploy-check | deploy"
@@ -78,6 +78,11 @@ bench-parse: $(STAMP)
 bench: bench-parse $(STAMP)
 	$(PY) -m tests.bench.cold_import
 	$(PY) -m tests.bench.pipeline_bench
+	$(PY) -m tests.bench.cost
+
+# The bill and the scale model from counted operations (tests/bench/cost.py, prices.json)
+bench-cost: $(STAMP)
+	$(PY) -m tests.bench.cost
 
 # Emails a person corrected, anonymised, as fixture candidates (infra/corrections.py).
 corrections: $(STAMP)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from datetime import timedelta
 from typing import Protocol, cast
 
@@ -49,6 +50,20 @@ def _requeue(deps: Ports, entries: list[JsonObject]) -> int:
     return len(entries)
 
 
+class Connected:
+    """Whether a mailbox is connected, each account read once, only when asked."""
+
+    def __init__(self, deps: Ports) -> None:
+        self._deps = deps
+        self._known: dict[str, bool] = {}
+
+    def __call__(self, mailbox: str) -> bool:
+        if mailbox not in self._known:
+            account = self._deps.accounts.get(mailbox)
+            self._known[mailbox] = account is not None and account.state == "connected"
+        return self._known[mailbox]
+
+
 def retry_due(deps: Ports) -> int:
     """Requeue the due pending entries of connected mailboxes, oldest first; park the due
     entries of mailboxes that are not connected (a reconnect resumes them), so they never
@@ -56,29 +71,30 @@ def retry_due(deps: Ports) -> int:
     chunk still running at a reconnect may park emails after it). Returns how many emails
     were requeued."""
     now = utcnow()
-    connected = {a.mailbox for a in deps.accounts.connected()}
-    resumed = [e for m in sorted(connected) for e in deps.retries.for_mailbox(m, "parked")]
+    connected = Connected(deps)  # only the mailboxes with work are read
+    # parked entries of every mailbox at once (usually none: one read, not one per mailbox)
+    parked_now = deps.retries.in_state("parked", SWEEP_LIMIT)
+    resumed = [e for e in parked_now if connected(e["mailbox"])]
     count, seen, parked = _requeue(deps, resumed), 0, 0
     for _ in range(SWEEP_PAGES):
         due = deps.retries.due(now, SWEEP_LIMIT)
-        stale = [e for e in due if e["mailbox"] not in connected]
+        stale = [e for e in due if not connected(e["mailbox"])]
         deps.retries.parked(stale, now)
-        count += _requeue(deps, [e for e in due if e["mailbox"] in connected])
+        count += _requeue(deps, [e for e in due if connected(e["mailbox"])])
         seen, parked = seen + len(due), parked + len(stale)
         if len(due) < SWEEP_LIMIT:
             break
-    stuck = requeue_stuck(deps, sorted(connected))
+    stuck = requeue_stuck(deps, connected)
     fields = {"due": seen, "parked": parked, "resumed": len(resumed), "requeued": count}
     log.info("retry sweep", extra={"fields": {**fields, "stuck_requeued": stuck}})
     return count + stuck
 
 
-def requeue_stuck(deps: Ports, mailboxes: list[str]) -> int:
+def requeue_stuck(deps: Ports, connected: Callable[[str], bool]) -> int:
     """Send again the chunks of unfinished batches of any age without progress for
     ``STUCK_AFTER`` (a chunk message lost or dead-lettered): their ids without an outcome,
-    for the connected ``mailboxes``; returns how many."""
+    for the mailboxes ``connected`` says are; returns how many."""
     now = utcnow()
-    connected = set(mailboxes)
     jobs = [
         ChunkJob(
             batch_id=c.batch_id,
@@ -88,7 +104,7 @@ def requeue_stuck(deps: Ports, mailboxes: list[str]) -> int:
             trigger=cast(Trigger, c.trigger if c.trigger in TRIGGERS else "retry"),
         )
         for c in deps.batches.stuck(now - STUCK_AFTER, now, STUCK_PAGES)
-        if c.mailbox in connected
+        if connected(c.mailbox)
     ]
     if jobs:
         deps.publisher.publish(deps.settings.topic_batches, jobs)

@@ -139,6 +139,16 @@ class RetryStore:
         with store_errors("read batch retries"):
             return [s.to_dict() or {} for s in query.stream()]
 
+    def in_state(self, state: str, limit: int) -> list[JsonObject]:
+        """Entries of every mailbox in one state (a single-field index; none: one read)."""
+        query = (
+            self._db.collection(COLLECTION)
+            .where(filter=firestore.FieldFilter("state", "==", state))
+            .limit(limit)
+        )
+        with store_errors("read retries"):
+            return [s.to_dict() or {} for s in query.stream()]
+
     def for_mailbox(self, mailbox: str, state: str) -> list[JsonObject]:
         """Entries of one mailbox in one state (e.g. ``parked``)."""
         query = (

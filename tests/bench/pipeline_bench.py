@@ -53,7 +53,7 @@ def events(folder: Path, start: float, end: float) -> list[dict[str, Any]]:
         for line in path.read_text().splitlines():
             event = json.loads(line)
             if start <= event["t"] <= end:
-                out.append(event)
+                out.append({**event, "pid": int(path.stem)})
     return out
 
 

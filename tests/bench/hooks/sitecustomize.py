@@ -1,8 +1,10 @@
 """Benchmark probes, loaded only when this folder is on PYTHONPATH (``make bench``).
 
-Records, per process, every committed Firestore write (document and time), every Pub/Sub
-publish and every function invocation as JSON lines in ``$BENCH_EVENTS_DIR/<pid>.jsonl``,
-by wrapping the client libraries' own methods. The project's code is not changed.
+Records, per process, every committed Firestore write (document and time), every document
+read as Firestore bills it (a document returned by a get, a batch get or a query, one for an
+empty query, one per 1,000 entries an aggregation matched), every Pub/Sub publish and every
+function invocation as JSON lines in ``$BENCH_EVENTS_DIR/<pid>.jsonl``, by wrapping the
+client libraries' own methods. The project's code is not changed.
 """
 
 from __future__ import annotations
@@ -55,6 +57,7 @@ def _install() -> None:
 
     batch.WriteBatch.commit = counted_commit  # type: ignore[method-assign]  # a probe
     transaction.Transaction._commit = counted_txn_commit  # type: ignore[method-assign]
+    _install_reads()
 
     from google.cloud.pubsub_v1.publisher import client as pub  # noqa: PLC0415
 
@@ -76,6 +79,42 @@ def _install() -> None:
         return app
 
     functions_framework.create_app = counted_create_app  # a probe around the factory
+
+
+def _install_reads() -> None:
+    from google.cloud.firestore_v1 import aggregation, client, document, query  # noqa: PLC0415
+
+    get, get_all, stream, agg = (
+        document.DocumentReference.get,
+        client.Client.get_all,
+        query.Query.stream,
+        aggregation.AggregationQuery.get,
+    )
+
+    def counted_get(self: Any, *args: Any, **kwargs: Any) -> Any:
+        _emit("read", n=1)
+        return get(self, *args, **kwargs)
+
+    def counted_get_all(self: Any, *args: Any, **kwargs: Any) -> Any:
+        snaps = list(get_all(self, *args, **kwargs))
+        _emit("read", n=len(snaps))
+        return iter(snaps)
+
+    def counted_stream(self: Any, *args: Any, **kwargs: Any) -> Any:
+        snaps = list(stream(self, *args, **kwargs))
+        _emit("read", n=max(1, len(snaps)))
+        return iter(snaps)
+
+    def counted_agg(self: Any, *args: Any, **kwargs: Any) -> Any:
+        result = agg(self, *args, **kwargs)
+        matched = int(result[0][0].value)  # type: ignore[index]
+        _emit("read", n=max(1, -(-matched // 1000)))
+        return result
+
+    document.DocumentReference.get = counted_get  # type: ignore[method-assign]
+    client.Client.get_all = counted_get_all  # type: ignore[method-assign]
+    query.Query.stream = counted_stream  # type: ignore[method-assign]
+    aggregation.AggregationQuery.get = counted_agg  # type: ignore[method-assign]
 
 
 def _favicon() -> bool:
