@@ -27,7 +27,7 @@ from infra.local.functions_stack import DEMO_USER, Functions
 from infra.local.mailgen import stream
 from infra.local.stack import ROOT, local_stack
 from tests.bench.lanes import cpu_seconds
-from tests.bench.pipeline_bench import HOOKS, events, fake_stats
+from tests.bench.pipeline_bench import events, fake_stats, probed
 
 LABEL = "Processed lead"
 PRICES = json.loads((Path(__file__).with_name("prices.json")).read_text())
@@ -186,15 +186,8 @@ def main() -> int:
     n = int(os.environ.get("BENCH_COST_EMAILS", "1000"))
     count = int(os.environ.get("BENCH_MAILBOXES", "200"))
     out_dir = ROOT / "build" / "bench-cost"
-    folder = out_dir / "events"
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.jsonl"):
-        old.unlink()
-    extra = {
-        "BENCH_EVENTS_DIR": str(folder),
-        "PYTHONPATH": f"{ROOT}:{HOOKS}",
-        "ALLOWED_USERS": f"{DEMO_USER},{SOLO}",
-    }
+    folder, probes = probed(out_dir)
+    extra = {**probes, "ALLOWED_USERS": f"{DEMO_USER},{SOLO}"}
     with local_stack(out_dir) as stack:
         d = Driver(Functions(stack, extra_env=extra).start())
         per_1000 = ingest(d, folder, n)

@@ -46,6 +46,15 @@ HEADLINE = (
 )
 
 
+def probed(out_dir: Path) -> tuple[Path, dict[str, str]]:
+    """An empty folder for the probes' events, and the settings that load the probes."""
+    folder = out_dir / "events"
+    folder.mkdir(parents=True, exist_ok=True)
+    for old in folder.glob("*.jsonl"):
+        old.unlink()
+    return folder, {"BENCH_EVENTS_DIR": str(folder), "PYTHONPATH": f"{ROOT}:{HOOKS}"}
+
+
 def events(folder: Path, start: float, end: float) -> list[dict[str, Any]]:
     """Probe events of every function process within [start, end]."""
     out = []
@@ -173,15 +182,8 @@ def main() -> int:
     push_n = int(os.environ.get("BENCH_EMAILS", "1000"))
     backfill_n = int(os.environ.get("BENCH_BACKFILL", "4000"))
     out_dir = ROOT / "build" / "bench"
-    folder = out_dir / "events"
-    folder.mkdir(parents=True, exist_ok=True)
-    for old in folder.glob("*.jsonl"):
-        old.unlink()
-    extra = {
-        "BENCH_EVENTS_DIR": str(folder),
-        "PYTHONPATH": f"{ROOT}:{HOOKS}",
-        "CHUNK_SIZE": os.environ.get("CHUNK_SIZE", "25"),
-    }
+    folder, probes = probed(out_dir)
+    extra = {**probes, "CHUNK_SIZE": os.environ.get("CHUNK_SIZE", "25")}
     with local_stack(out_dir) as stack:
         driver = Driver(Functions(stack, extra_env=extra).start())
         runs = int(os.environ.get("BENCH_PUSH_RUNS", "3"))

@@ -9,15 +9,11 @@ import time
 from datetime import datetime
 from typing import Any
 
-from infra.local.mailgen import stream
-from shared.events import SyncJob
 from shared.services.disconnect import disconnect
 from shared.services.process import process_chunk
-from shared.services.store_chunk import MAX_PARSE_BYTES
-from shared.services.sync import sync_mailbox
-from tests.helpers import corpus_files
 from tests.integration.pipeline.conftest import Pipeline
 from tests.integration.pipeline.test_api import api, auth  # noqa: F401 - the fixture
+from tests.integration.pipeline.test_processing import poisoned_chunk
 
 
 def _at(value: str) -> datetime:
@@ -29,12 +25,7 @@ def test_a_batch_waiting_for_a_retry_says_so_and_keeps_its_start(
     api: Any,  # noqa: F811
 ) -> None:
     p = pipeline
-    p.connect()
-    p.pull("TOPIC_BATCHES")
-    poison = corpus_files()[3].read_bytes() + b"\n" + b"x" * (MAX_PARSE_BYTES + 10)
-    ids = [p.deliver(poison)] + [p.deliver(raw) for raw, _ in stream(3, 6, p.mailbox)]
-    sync_mailbox(p.deps, SyncJob(p.mailbox, "push"))
-    [job] = p.chunk_jobs()
+    ids, job = poisoned_chunk(p, 6)
     status_of = f"/processing/status/{job.batch_id}"
     process_chunk(p.deps, job)
     first = api.get(status_of, headers=auth(p)).get_json()

@@ -126,14 +126,20 @@ def test_gmail_faults_go_to_the_retry_list_and_the_sweep_completes(pipeline: Pip
     assert states == {"resolved"}
 
 
-def test_poison_email_is_retried_then_dead_and_the_rest_succeed(pipeline: Pipeline) -> None:
-    p = pipeline
+def poisoned_chunk(p: Pipeline, seed: int) -> tuple[list[str], ChunkJob]:
+    """A connected mailbox's new mail: one email too big to parse, then three leads, as
+    one chunk (its ids and its job)."""
     p.connect()
     p.pull("TOPIC_BATCHES")
     huge = corpus_files()[3].read_bytes() + b"\n" + b"x" * (MAX_PARSE_BYTES + 10)
-    ids = [p.deliver(huge)] + [p.deliver(raw) for raw, _ in stream(3, 5, p.mailbox)]
+    ids = [p.deliver(huge)] + [p.deliver(raw) for raw, _ in stream(3, seed, p.mailbox)]
     sync_mailbox(p.deps, SyncJob(p.mailbox, "push"))
-    job = p.chunk_jobs()[0]
+    return ids, p.chunk_jobs()[0]
+
+
+def test_poison_email_is_retried_then_dead_and_the_rest_succeed(pipeline: Pipeline) -> None:
+    p = pipeline
+    ids, job = poisoned_chunk(p, 5)
     assert job.ids == ids[:4] or set(job.ids) <= set(ids)
     for attempt in range(1, 4):
         result = process_chunk(p.deps, job)
