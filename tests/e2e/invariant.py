@@ -15,6 +15,15 @@ def mailbox_docs(d: Driver, collection: str, mailbox: str) -> list[Any]:
     return list(d.mailbox_query(collection, mailbox).stream())
 
 
+def answered(d: Driver, function: str) -> int:
+    """How many requests ``function`` answered with 200 so far (the Cloud Run front logs each
+    after the function answered): evidence that work was done, so a test that asserts nothing
+    happened waits for this instead of sleeping."""
+    log = (d.fns.stack.log_dir / "cloud-run-front.log").read_text()
+    mark = f'"function": "{function}", "method": "POST", "status": 200'
+    return log.count(mark)
+
+
 def sweep_until_settled(d: Driver, mailbox: str, expected: int, timeout: float = 120) -> None:
     """Run the retry sweep (as Cloud Scheduler would, with entries made due) until every
     expected email has a final outcome or is dead."""

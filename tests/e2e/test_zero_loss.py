@@ -4,7 +4,6 @@
 from __future__ import annotations
 
 import random
-import time
 from typing import Any
 
 import requests
@@ -13,7 +12,7 @@ from infra.local.driver import Driver, wait_until
 from infra.local.functions_stack import DEMO_USER
 from infra.local.mailgen import Renter, lead_email, stream
 from tests.e2e.generated import served
-from tests.e2e.invariant import check, mailbox_docs
+from tests.e2e.invariant import answered, check, mailbox_docs
 
 LABEL = "Processed lead"
 
@@ -40,8 +39,10 @@ def test_silent_loss_is_found_by_the_audit(driver: Driver) -> None:
     assert wait_until(lambda: _processed(d, mailbox) == 10, 60)
     lost = {d.deliver(mailbox, raw, [LABEL], notify=False) for raw, _ in stream(6, 82, mailbox)}
     requests.post(f"{d.fake}/_fake/mailboxes/{mailbox}/wipe-history", timeout=10)
+    syncs, batches = answered(d, "sync_mailbox"), len(mailbox_docs(d, "batches", mailbox))
     assert d.scheduler("renew_watch", "sync").status_code == 200  # the safety net sees nothing
-    time.sleep(3)
+    assert wait_until(lambda: answered(d, "sync_mailbox") > syncs, 30)  # it ran, and queued
+    assert len(mailbox_docs(d, "batches", mailbox)) == batches  # no batch: nothing to process
     assert _processed(d, mailbox) == 10
     assert d.scheduler("renew_watch", "audit").json()["audits"] >= 1
     assert wait_until(lambda: (d.account(mailbox).get("audit") or {}).get("missing") == 6, 60)
