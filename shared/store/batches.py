@@ -17,7 +17,7 @@ from google.cloud.firestore_v1.transforms import Minimum
 from shared.clock import from_micros, micros
 from shared.errors import NotFoundError
 from shared.ids import is_doc_id
-from shared.store import open_batches
+from shared.store import counting, open_batches
 from shared.store.batch_figures import BatchSummary, StuckChunk
 from shared.store.errors import store_errors
 from shared.types import JsonObject, Sdk
@@ -242,8 +242,7 @@ class BatchStore:
         )
         page = query.order_by("created_at", direction=firestore.Query.DESCENDING)
         with store_errors("list batches"):
-            counter: Sdk = query.count()  # SDK aggregation; get() → [[AggregationResult]]
-            total = int(counter.get()[0][0].value)
+            total = counting.count(query)
             if cursor:
                 if not is_doc_id(cursor):
                     raise NotFoundError("unknown cursor", details={"fields": {"cursor": "unknown"}})

@@ -128,9 +128,3 @@ def _scan(query: Sdk, after: Sdk) -> Iterator[Sdk]:
 def _scanned_out(query: Sdk, last: Sdk) -> bool:
     """Whether more leads follow ``last`` (the scan stopped at its reach)."""
     return bool(list(query.start_after(last).limit(1).stream()))
-
-
-def count(query: Sdk) -> int:
-    """How many documents ``query`` matches (an aggregation: no document is read)."""
-    result: Sdk = query.count().get()
-    return int(result[0][0].value)

@@ -12,6 +12,7 @@ from shared.clock import micros
 from shared.errors import NotFoundError, PreconditionFailedError
 from shared.ids import is_doc_id
 from shared.store import lead_pages
+from shared.store.counting import count
 from shared.store.errors import store_errors
 from shared.store.lead_pages import LeadFilter
 from shared.store.optimistic import unchanged_since
@@ -65,7 +66,7 @@ class LeadQueries:
             )
             for name, op, value in filters:
                 query = query.where(filter=firestore.FieldFilter(name, op, value))
-            return lead_pages.count(query)
+            return count(query)
 
         with store_errors("count leads"), ThreadPoolExecutor(8) as pool:
             return dict(zip(groups, pool.map(one, groups.values()), strict=True))
@@ -146,7 +147,7 @@ class LeadQueries:
             .where(filter=firestore.FieldFilter("owner", "==", owner))
         )
         with store_errors("count records"):
-            return lead_pages.count(query)
+            return count(query)
 
     def processed_ids(self, mailbox: str, limit: int) -> list[str]:
         """Gmail ids of up to ``limit`` processed emails of ``mailbox``."""

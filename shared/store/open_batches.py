@@ -20,6 +20,7 @@ from google.cloud.firestore_v1.transforms import Maximum
 
 from shared.clock import micros
 from shared.store.batch_figures import FINAL
+from shared.store.counting import count
 from shared.store.errors import store_errors
 from shared.types import JsonObject, Sdk
 
@@ -92,9 +93,8 @@ def stuck_count(db: firestore.Client, mailbox: str) -> int:
         .where(filter=firestore.FieldFilter("open", "==", True))
         .where(filter=firestore.FieldFilter("stuck", "==", True))
     )
-    counter: Sdk = query.count()  # SDK aggregation; get() → [[AggregationResult]]
     with store_errors("count stuck batches"):
-        return int(counter.get()[0][0].value)
+        return count(query)
 
 
 def active(db: firestore.Client, owner: str, mailbox: str, limit: int) -> list[JsonObject]:

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 from google.cloud import firestore
 
 from shared.backoff import Backoff
+from shared.store import counting
 from shared.store.errors import store_errors
 from shared.store.lead_records import message_key
 from shared.store.optimistic import put, retry_on_conflict
@@ -167,7 +168,7 @@ class RetryStore:
             .where(filter=firestore.FieldFilter("state", "==", state))
         )
         with store_errors("count mailbox retries"):
-            return int(query.count().get()[0][0].value)
+            return counting.count(query)
 
     def parked(self, entries: list[JsonObject], now: datetime) -> None:
         """Entries of a mailbox that is not connected: out of the due list until it is."""
