@@ -48,8 +48,9 @@ def finish(
 
 def send_next(deps: Ports, job: ChunkJob) -> str | None:
     """Publish the chunk ``job.window`` places after ``job`` (if the batch has it); returns
-    its id. Sent once: a marker created before publishing (``claim_send``) stops a second
-    run of the chunk, even one running at the same time; a failed publish removes it."""
+    its id. Sent once: a marker claimed before publishing and marked sent after it
+    (``claim_send``) stops a second run of the chunk, even one running at the same time; a
+    failed publish removes it; a claimant that died before saying it sent is taken over."""
     match = CHUNK_ID.fullmatch(job.chunk_id)
     if not job.window or match is None:
         return None
@@ -63,4 +64,5 @@ def send_next(deps: Ports, job: ChunkJob) -> str | None:
     except Exception:
         deps.batches.release_send(job.batch_id, following)  # the redelivery sends it
         raise
+    deps.batches.sent(job.batch_id, following)
     return following

@@ -7,25 +7,28 @@ batch's figures are read back by adding up its chunk documents.
 
 from __future__ import annotations
 
+import time
 from collections import Counter
 from datetime import datetime
 
-from google.api_core.exceptions import AlreadyExists
+from google.api_core.exceptions import AlreadyExists, FailedPrecondition, NotFound
 from google.cloud import firestore
 from google.cloud.firestore_v1.transforms import Minimum
 
-from shared.clock import from_micros, micros
+from shared.clock import from_micros, micros, utcnow
 from shared.errors import NotFoundError
 from shared.ids import is_doc_id
 from shared.store import counting, open_batches
 from shared.store.batch_figures import BatchSummary, StuckChunk
 from shared.store.errors import store_errors
+from shared.store.optimistic import unchanged_since
 from shared.types import JsonObject, Sdk
 
 COLLECTION = "batches"
 IDS_ON_BATCH = 500  # ids kept on the batch document itself (about 10 KB at most; above,
 # on the chunk documents: a batch document read for its figures stays small)
 COMMIT_MAX = 500  # writes in one Firestore commit
+CLAIM_LEASE_S = 10  # a follower's claim not marked sent this long: its claimant died
 
 
 class BatchStore:
@@ -88,13 +91,37 @@ class BatchStore:
         return [str(i) for i in on_batch or []]
 
     def claim_send(self, batch_id: str, chunk_id: str) -> bool:
-        """Claim the sending of one chunk of a batch: True for the first caller only."""
-        try:
-            with store_errors("claim send"):
-                self._ref(batch_id).collection("sent").document(chunk_id).create({"at": 1})
-        except AlreadyExists:
-            return False
-        return True
+        """Claim the sending of one chunk of a batch: True for the first caller only, or for
+        a later one when the claimant never said it sent (it died between its claim and its
+        publish): a claim older than ``CLAIM_LEASE_S`` is taken over; a younger one is waited
+        on (the claimant publishes within milliseconds)."""
+        ref = self._ref(batch_id).collection("sent").document(chunk_id)
+        deadline = time.monotonic() + CLAIM_LEASE_S
+        with store_errors("claim send"):
+            try:
+                ref.create({"state": "claimed", "at_us": micros(utcnow())})
+                return True
+            except AlreadyExists:
+                pass
+            while True:
+                snap = ref.get()
+                data = snap.to_dict() or {}
+                if not snap.exists or data.get("state") == "sent":
+                    return False
+                stale = micros(utcnow()) - int(data.get("at_us") or 0) >= CLAIM_LEASE_S * 1e6
+                if stale or time.monotonic() >= deadline:
+                    try:
+                        fields = {"state": "claimed", "at_us": micros(utcnow())}
+                        ref.update(fields, option=unchanged_since(self._db, snap))
+                        return True
+                    except (FailedPrecondition, NotFound):
+                        return False  # another run took it over first
+                time.sleep(0.2)
+
+    def sent(self, batch_id: str, chunk_id: str) -> None:
+        """Say the claimed chunk was published (a later run never sends it again)."""
+        with store_errors("mark sent"):
+            self._ref(batch_id).collection("sent").document(chunk_id).update({"state": "sent"})
 
     def release_send(self, batch_id: str, chunk_id: str) -> None:
         """Give the claim back (the publish failed: a redelivery claims it again)."""

@@ -77,3 +77,22 @@ def test_a_stuck_batch_behind_fifty_newer_ones_is_sent_again(pipeline: Pipeline)
     assert batch["open"] is False and batch["stuck"] is False
     assert "stuck_batches" not in mailbox_health(p.deps, account)[1]
     assert sorted(p.deps.leads.existing(p.mailbox, ids)) == sorted(ids)
+
+
+def test_a_claimant_that_died_before_publishing_is_taken_over(
+    pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Killed between its claim and its publish, a chunk left a claim never marked sent: the
+    redelivery takes it over and the chain goes on (before, it waited for the sweep)."""
+    p = pipeline
+    _window(p, monkeypatch, 1)
+    [p.deliver(raw) for raw, _ in stream(10, 68, p.mailbox)]  # 2 chunks of 5
+    p.connect()
+    sync_mailbox(p.deps, SyncJob(p.mailbox, "backfill", full=True))
+    [first] = p.chunk_jobs()
+    sent = p.deps.db.collection("batches").document(first.batch_id).collection("sent")
+    died = micros(utcnow() - timedelta(minutes=2))
+    sent.document("c00001").set({"state": "claimed", "at_us": died})
+    process_chunk(p.deps, first)
+    assert [j.chunk_id for j in p.chunk_jobs()] == ["c00001"]
+    assert (sent.document("c00001").get().to_dict() or {})["state"] == "sent"
