@@ -8,7 +8,7 @@ PYTEST := $(PY) -m pytest
 CORPUS ?= tests/fixtures/emails
 SCORER := tests/tools/score.py
 
-.PHONY: help doctor venv lock migrate corrections api-spec clients stack token bundle deploy deploy-check preflight checkov browser test test-unit test-integration test-e2e lint demo score-parse bench bench-parse bench-cost clean
+.PHONY: help doctor venv lock migrate corrections api-spec clients stack token bundle deploy deploy-check preflight checkov browser test test-unit test-integration test-e2e lint demo score-parse bench bench-parse bench-cost bench-memory clean
 
 help:
 	@echo "make doctor | demo [KEEP=1] | stack | token | clients | test | test-unit | test-integration | test-e2e | lint | score-parse | bench-parse | bench | deploy-check | deploy"
@@ -78,7 +78,12 @@ bench-parse: $(STAMP)
 bench: bench-parse $(STAMP)
 	$(PY) -m tests.bench.cold_import
 	$(PY) -m tests.bench.pipeline_bench
+	$(PY) -m tests.bench.memory
 	$(PY) -m tests.bench.cost
+
+# Peak memory of one process_emails process holding 16 chunks of the largest emails allowed.
+bench-memory: $(STAMP)
+	$(PY) -m tests.bench.memory
 
 # The bill and the scale model from counted operations (tests/bench/cost.py, prices.json)
 bench-cost: $(STAMP)
@@ -104,7 +109,7 @@ clients: api-spec $(CLIENTS_STAMP)
 
 api-spec: $(STAMP)
 	@mkdir -p build
-	$(PY) -c "import json; from shared.services.api.app import document; print(json.dumps(document(), indent=2))" > build/openapi.json
+	$(PY) -c "import json; from shared.api.app import document; print(json.dumps(document(), indent=2))" > build/openapi.json
 	@echo "build/openapi.json written"
 
 bundle: $(STAMP)

@@ -16,6 +16,7 @@ from shared.types import Sdk
 
 if TYPE_CHECKING:
     from shared.auth import TokenVerifier
+    from shared.gmail.budget import FetchBudget
     from shared.gmail.gateway import Gmail
     from shared.pubsub import Publisher
     from shared.secrets import SecretStore
@@ -121,6 +122,14 @@ class Deps:
 
         units = self.settings.gmail_quota_units * QUOTA_SHARE
         return QuotaSlots(self.db, units, block_units=5 * QUOTA_BLOCK_MESSAGES)
+
+    @cached_property
+    def fetch_budget(self) -> FetchBudget:
+        """Raw email this process may hold at once (every chunk of every request shares it)."""
+        from shared.gmail.budget import FetchBudget
+
+        s = self.settings
+        return FetchBudget(s.fetch_budget_bytes, s.email_max_bytes)
 
     @cached_property
     def publisher(self) -> Publisher:

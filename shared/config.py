@@ -1,7 +1,7 @@
 """Settings from the environment: the only module that reads environment variables.
 
 Every setting is declared once in ``SETTINGS`` (name, default, description); the
-README's settings table lists the same names and a test keeps the two in step.
+settings table in docs/settings.md lists the same names and a test keeps the two in step.
 """
 
 from __future__ import annotations
@@ -53,10 +53,24 @@ SETTINGS: dict[str, tuple[str, str]] = {
         "4",
         "Chunks of one batch in flight at once (the rest follow, one per finished chunk)",
     ),
+    "EMAIL_MAX_BYTES": (
+        "5242880",
+        "Largest email fetched and parsed (Gmail's `larger:` search finds bigger ones first; "
+        "they are recorded as not leads, never fetched)",
+    ),
+    "FETCH_BUDGET_BYTES": (
+        "50331648",
+        "Raw email bytes one process holds at once (each fetched email counted at "
+        "EMAIL_MAX_BYTES): bounds a processing instance's memory",
+    ),
     "RAW_RETENTION_DAYS": ("365", "Days a kept raw email lives (Firestore TTL); 0 keeps it"),
     "RETRY_MAX_ATTEMPTS": ("5", "Attempts before a failed message becomes dead"),
     "SAFETY_NET_MINUTES": ("15", "Minutes between safety-net syncs (Terraform schedules them)"),
-    "GMAIL_QUOTA_UNITS": ("250", "Gmail quota units per user per second"),
+    "GMAIL_QUOTA_UNITS": (
+        "100",
+        "Gmail quota units per user per second: 100 for projects first using Gmail since "
+        "1 May 2026, 250 for older ones",
+    ),
     "SECRETS_BACKEND": ("secretmanager", "`secretmanager`, or `local` for development"),
     "LOCAL_SECRETS_DIR": ("build/local-secrets", "Folder of the local secrets backend"),
     "SECRET_MANAGER_ENDPOINT": ("", "Secret Manager REST endpoint override (local stack only)"),
@@ -128,6 +142,8 @@ class Settings:
     topic_live: str
     chunk_size: int
     chunk_window: int
+    email_max_bytes: int
+    fetch_budget_bytes: int
     raw_retention_days: int
     retry_max_attempts: int
     safety_net_minutes: int

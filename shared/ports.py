@@ -11,6 +11,7 @@ from shared.types import Sdk
 if TYPE_CHECKING:
     from shared.auth import TokenVerifier
     from shared.config import Settings
+    from shared.gmail.budget import FetchBudget
     from shared.gmail.gateway import Gmail
     from shared.pubsub import Publisher
     from shared.secrets import SecretStore
@@ -75,6 +76,11 @@ class SharesQuota(Protocol):
     def quota(self) -> QuotaSlots: ...
 
 
+class BoundsFetches(Protocol):
+    @property
+    def fetch_budget(self) -> FetchBudget: ...
+
+
 class HoldsOAuthStates(Protocol):
     @property
     def oauth_states(self) -> OAuthStates: ...
@@ -98,5 +104,5 @@ class ReachesGmail(Protocol):
     def forget_gmail(self, account: Account) -> None: ...
 
 
-class Queues(Configured, Publishes, HoldsBatches, Protocol):
+class Queues(Configured, Publishes, HoldsBatches, HoldsLeads, Protocol):
     """What queuing a batch of emails needs (``sync.queue_batch``)."""

@@ -66,6 +66,10 @@ def fake_google(fake_google_server: FakeGoogle) -> Iterator[FakeGoogle]:
             "slow_rate": 0,
             "drop_notifications": 0,
             "enforce_quota": True,
+            "max_concurrent": 25,
+            "latency_ms": 0,
+            "daily_limit": False,
+            "fail_ids": [],
         },
         timeout=5,
     )

@@ -1,11 +1,11 @@
-"""api (HTTP): the frontend's API; ID-token auth, CORS and routes in shared/services/api."""
+"""api (HTTP): the frontend's API; ID-token auth, CORS and routes in shared/api."""
 
 import flask
 import functions_framework
 
+from shared.api.app import Reply, Request, serve
 from shared.bootstrap import deps
 from shared.http import request_context
-from shared.services.api.app import Reply, Request, serve
 
 
 @functions_framework.http

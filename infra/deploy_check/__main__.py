@@ -13,6 +13,7 @@ import sys
 from infra.deploy_check import permissions
 from infra.deploy_check.code_rules import all_problems, secret_problems
 from infra.deploy_check.deploy_rules import all_deploy_problems
+from infra.deploy_check.limit_rules import all_limit_problems
 from infra.deploy_check.mutations import MUTATIONS, caught
 from infra.deploy_check.terraform import load
 
@@ -29,7 +30,9 @@ def main() -> int:
             verdict = f"caught by {mutation.rule.__name__}: {found[0]}" if found else "MISSED"
             print(f"- {mutation.name}\n    {verdict}")
         return 1 if missed else 0
-    problems = all_problems(load()) + all_deploy_problems(load()) + secret_problems()
+    tf = load()
+    problems = all_problems(tf) + all_deploy_problems(tf) + all_limit_problems(tf)
+    problems += secret_problems()
     problems += permissions.main_problems()
     for problem in problems:
         print(f"problem: {problem}")

@@ -116,11 +116,11 @@ def subscription_problems(tf: dict[str, Any]) -> list[str]:
     return problems
 
 
-def doc_problems(tf: dict[str, Any], readme: str, example: str) -> list[str]:
-    """Every variable is explained in the README's deploy guide; every required one is in
+def doc_problems(tf: dict[str, Any], guide: str, example: str) -> list[str]:
+    """Every variable is explained in the deploy guide (docs/deploy.md); every required one is in
     ``terraform.tfvars.example``."""
     problems = [
-        f"variable {v} is not in the README" for v in tf["variable"] if f"`{v}`" not in readme
+        f"variable {v} is not in docs/deploy.md" for v in tf["variable"] if f"`{v}`" not in guide
     ]
     problems += [
         f"required variable {v} is not in terraform.tfvars.example"

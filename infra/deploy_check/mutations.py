@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from infra.deploy_check import deploy_rules as rules
+from infra.deploy_check import limit_rules as limits
 from infra.deploy_check.alert_rules import alert_problems
 from infra.deploy_check.terraform import TF, load
 
@@ -156,6 +157,38 @@ MUTATIONS = (
         "webhook made public while its code trusts signature-removed tokens",
         rules.invoker_problems,
         (("main.tf", 'gmail_webhook  = "push"', 'gmail_webhook  = "public"'),),
+    ),
+    Mutation(
+        "alert policies created without waiting for their new metrics",
+        limits.alert_wait_problems,
+        (("alerts.tf", "  depends_on            = [time_sleep.metrics_known]\n", ""),),
+    ),
+    Mutation(
+        "push goes to the cloudfunctions.net URL internal ingress refuses it on",
+        limits.ingress_url_problems,
+        (
+            (
+                "main.tf",
+                'local.ingress[name] == "ALLOW_INTERNAL_ONLY"',
+                'local.ingress[name] == "NEVER"',
+            ),
+            ("main.tf", "${var.region}.run.app", "${var.region}.example"),
+        ),
+    ),
+    Mutation(
+        "a TTL field indexed",
+        limits.ttl_index_problems,
+        (("firestore.tf", "  index_config {}\n", ""),),
+    ),
+    Mutation(
+        "chunks fetched without a byte bound",
+        limits.memory_problems,
+        (("main.tf", "    FETCH_BUDGET_BYTES        = tostring(local.fetch_budget_bytes)\n", ""),),
+    ),
+    Mutation(
+        "a fetch budget the instance's memory cannot hold",
+        limits.memory_problems,
+        (("main.tf", "fetch_budget_bytes = 50331648", "fetch_budget_bytes = 503316480"),),
     ),
 )
 

@@ -1,4 +1,4 @@
-"""The README's least-privilege table against the Terraform's grants, in both directions."""
+"""The least-privilege table of docs/deploy.md against the Terraform's grants, both ways."""
 
 from __future__ import annotations
 
@@ -11,9 +11,9 @@ Grant = tuple[str, str, str]  # function, role, what it is granted on
 _ROW = re.compile(r"^\| (.+?) \| .+? \| `([^`]+)` \| (.+?) \|$", re.M)
 
 
-def readme_grants(readme: str, functions: list[str]) -> set[Grant]:
-    """Rows of the README's "Least privilege" table, one grant per function named."""
-    section = readme.split("### Least privilege", 1)[-1].split("\n### ", 1)[0]
+def guide_grants(guide: str, functions: list[str]) -> set[Grant]:
+    """Rows of the "Least privilege" table (docs/deploy.md), one grant per function named."""
+    section = guide.split("### Least privilege", 1)[-1].split("\n### ", 1)[0]
     section = section.split("\n## ", 1)[0]
     out: set[Grant] = set()
     for who, role, where in _ROW.findall(section):
@@ -54,19 +54,20 @@ def terraform_grants(tf: JsonObject) -> set[Grant]:
     return out
 
 
-def permission_problems(tf: JsonObject, readme: str) -> list[str]:
-    """Grants the README lists that Terraform lacks, and the other way round."""
+def permission_problems(tf: JsonObject, guide: str) -> list[str]:
+    """Grants the deploy guide lists that Terraform lacks, and the other way round."""
     loc = tf["locals"]
     functions = list(loc["functions_http"]) + list(loc["functions_event"])
-    documented, granted = readme_grants(readme, functions), terraform_grants(tf)
+    documented, granted = guide_grants(guide, functions), terraform_grants(tf)
     return [
-        f"README lists {g} but Terraform does not grant it" for g in sorted(documented - granted)
+        f"docs/deploy.md lists {g} but Terraform does not grant it"
+        for g in sorted(documented - granted)
     ] + [
-        f"Terraform grants {g} but the README does not list it"
+        f"Terraform grants {g} but docs/deploy.md does not list it"
         for g in sorted(granted - documented)
     ]
 
 
 def main_problems() -> list[str]:
-    """The check on the repository's own README and Terraform."""
-    return permission_problems(load(), (ROOT / "README.md").read_text())
+    """The check on the repository's own deploy guide and Terraform."""
+    return permission_problems(load(), (ROOT / "docs" / "deploy.md").read_text())

@@ -74,7 +74,7 @@ OAUTH_APP_ADVICE = (
 def main() -> int:
     """Exit 1 with the fixes when the project is not ready for ``terraform apply``."""
     if shutil.which("gcloud") is None:
-        print("gcloud is not on PATH (README, Deploy: prerequisites)")
+        print("gcloud is not on PATH (docs/deploy.md: prerequisites)")
         return 1
     with Path(sys.argv[1]).open() as handle:
         project = str(hcl2.load(handle)["project_id"]).strip('"')

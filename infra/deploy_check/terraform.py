@@ -12,7 +12,7 @@ import hcl2
 
 ROOT = Path(__file__).resolve().parents[2]
 TF = ROOT / "infra" / "terraform"
-REFERENCE = re.compile(r"\b(module\.\w+|data\.google_\w+\.\w+|google_\w+\.\w+)")
+REFERENCE = re.compile(r"\b(module\.\w+|data\.google_\w+\.\w+|(?:google|time)_\w+\.\w+)")
 
 
 def _clean(value: Any) -> Any:
@@ -44,6 +44,7 @@ def load(folder: Path = TF) -> dict[str, Any]:
         for kind in ("module", "variable"):
             for block in doc.get(kind, []):
                 out[kind].update(block)
+    out["folder"] = folder
     return out
 
 

@@ -12,8 +12,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from infra.local.emulators import Emulators, free_port, kill_group, spawn, wait_http
+from infra.local.fake_google.quota import NEW_PROJECT_UNITS
 
 ROOT = Path(__file__).resolve().parents[2]
+GMAIL_LATENCY_MS = 20  # each Gmail request of the fake takes this long (holding its slots)
 
 
 @dataclass
@@ -25,6 +27,8 @@ class LocalStack:
     fake_port: int = field(default_factory=free_port)
     procs: list[subprocess.Popen[bytes]] = field(default_factory=list)
     timings: dict[str, float] = field(default_factory=dict)
+    quota_units: int = NEW_PROJECT_UNITS  # Gmail's per-user units/s: the fake's and the limiter's
+    latency_ms: int = GMAIL_LATENCY_MS
 
     def __post_init__(self) -> None:
         self.emulators = Emulators(log_dir=self.log_dir)
@@ -49,6 +53,7 @@ class LocalStack:
             "LEAD_KEY_SECRET": "local-only-renter-index-key",
             "SECRETS_BACKEND": "secretmanager",
             "SECRET_MANAGER_ENDPOINT": self.fake_url,
+            "GMAIL_QUOTA_UNITS": str(self.quota_units),
         }
 
     def process_env(self) -> dict[str, str]:
@@ -65,7 +70,11 @@ class LocalStack:
         self.timings.update({f"{k}_s": round(v, 2) for k, v in self.emulators.startup_s.items()})
         log = self.log_dir / "fake_google.log"
         proc = spawn(
-            [sys.executable, "-m", "infra.local.fake_google.server", "--port", str(self.fake_port)],
+            [
+                *(sys.executable, "-m", "infra.local.fake_google.server"),
+                *("--port", str(self.fake_port), "--quota", str(self.quota_units)),
+                *("--latency-ms", str(self.latency_ms)),
+            ],
             log,
             env=self.process_env(),
         )
@@ -87,9 +96,9 @@ class LocalStack:
 
 
 @contextlib.contextmanager
-def local_stack(log_dir: Path) -> Iterator[LocalStack]:
+def local_stack(log_dir: Path, quota_units: int = NEW_PROJECT_UNITS) -> Iterator[LocalStack]:
     """A started stack, always stopped on exit (also on Ctrl-C or an exception)."""
-    stack = LocalStack(log_dir=log_dir)
+    stack = LocalStack(log_dir=log_dir, quota_units=quota_units)
     try:
         yield stack.start()
     finally:

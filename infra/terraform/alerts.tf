@@ -37,6 +37,14 @@ resource "google_logging_metric" "metric" {
   depends_on = [google_project_service.apis]
 }
 
+# Monitoring knows a new log-based metric only minutes after it is created: a policy created
+# at once fails with 404 "Cannot find metric(s) ... could take up to 10 minutes". The
+# policies wait for this pause after the last metric, so one apply creates everything.
+resource "time_sleep" "metrics_known" {
+  create_duration = "600s"
+  triggers        = { metrics = join(",", [for m in google_logging_metric.metric : m.id]) }
+}
+
 resource "google_monitoring_alert_policy" "log" {
   for_each     = local.log_alerts
   display_name = each.value.title
@@ -55,6 +63,7 @@ resource "google_monitoring_alert_policy" "log" {
       }
     }
   }
+  depends_on            = [time_sleep.metrics_known]
   notification_channels = [google_monitoring_notification_channel.email.id]
 }
 

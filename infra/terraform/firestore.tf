@@ -95,4 +95,7 @@ resource "google_firestore_field" "ttl" {
   collection = each.key
   field      = each.value
   ttl_config {}
+  # No single-field index: a rising timestamp indexed on a busy collection is a write
+  # hotspot, and nothing queries these fields (Firestore's TTL does not need an index).
+  index_config {}
 }

@@ -8,7 +8,7 @@ resource "google_service_account" "function" {
   depends_on   = [google_project_service.apis]
 }
 
-# Every function reads and writes Firestore and writes logs (README "Least privilege").
+# Every function reads and writes Firestore and writes logs (docs/deploy.md "Least privilege").
 locals {
   function_project_roles = ["roles/datastore.user", "roles/logging.logWriter"]
 }

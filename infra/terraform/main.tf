@@ -1,6 +1,6 @@
-# LeadHarvest ingest: functions, topics, Firestore, secrets and schedules (see README "Deploy").
+# LeadHarvest ingest: functions, topics, Firestore, secrets and schedules (see docs/deploy.md).
 #
-# Bootstrap done before the first apply (README "Deploy", step 1-3; `make deploy` checks it):
+# Bootstrap done before the first apply (docs/deploy.md, steps 1-3; `make deploy` checks it):
 # the Cloud Resource Manager and Service Usage APIs (needed to read the project and enable the
 # other APIs) and the `oauth-client-secret` secret with its first version.
 
@@ -48,7 +48,7 @@ locals {
     process_live   = 120
   }
 
-  # How each function scales (README "Lanes and scale"): requests one instance serves at once
+  # How each function scales (docs/architecture.md "Lanes and scale"): requests one instance serves at once
   # (the work waits on Gmail and Firestore, so one vCPU serves many), instance bounds, size.
   # process_live keeps one warm instance so a new lead never waits for a cold start.
   runtime = {
@@ -62,14 +62,25 @@ locals {
     process_live   = { concurrency = 16, min = 1, max = 20, cpu = "1", memory = "1Gi" }
   }
 
+  # Memory of a processing instance: it holds at most FETCH_BUDGET_BYTES of raw email (each
+  # email counted at EMAIL_MAX_BYTES, bigger ones never fetched); docs/architecture.md "Memory is bounded" has the
+  # measured peak, which a deploy rule keeps under 70 % of the instance's memory.
+  email_max_bytes    = 5242880
+  fetch_budget_bytes = 50331648
+
   # One URL per function, used both as the endpoint callers post to and as the audience of
-  # their ID tokens (the function's own cloudfunctions.net URL, which Cloud Run accepts).
+  # their ID tokens. Internal-only functions get their Cloud Run URL in its deterministic
+  # form (known before the function exists): Cloud Run's internal ingress admits Pub/Sub
+  # push and Cloud Scheduler on the run.app URL, while the functions' network settings do
+  # not list Pub/Sub for the cloudfunctions.net one. Public functions keep cloudfunctions.net.
   function_url = {
     for name in local.function_names :
-    name => "https://${var.region}-${var.project_id}.cloudfunctions.net/${replace(name, "_", "-")}"
+    name => (local.ingress[name] == "ALLOW_INTERNAL_ONLY"
+      ? "https://${replace(name, "_", "-")}-${data.google_project.this.number}.${var.region}.run.app"
+    : "https://${var.region}-${var.project_id}.cloudfunctions.net/${replace(name, "_", "-")}")
   }
 
-  # Enabled by hand before the first apply (README step 2; `make deploy` checks): Terraform
+  # Enabled by hand before the first apply (docs/deploy.md step 2; `make deploy` checks): Terraform
   # needs the first two to read the project and enable the rest; the third serves the
   # bootstrap secret, which must exist before the first plan.
   bootstrap_apis = ["cloudresourcemanager.googleapis.com", "serviceusage.googleapis.com", "secretmanager.googleapis.com"]
@@ -105,6 +116,8 @@ locals {
     TOPIC_LIVE                = local.topics.live
     CHUNK_SIZE                = tostring(var.chunk_size)
     CHUNK_WINDOW              = tostring(var.chunk_window)
+    EMAIL_MAX_BYTES           = tostring(local.email_max_bytes)
+    FETCH_BUDGET_BYTES        = tostring(local.fetch_budget_bytes)
     RAW_RETENTION_DAYS        = tostring(var.raw_retention_days)
     RETRY_MAX_ATTEMPTS        = tostring(var.retry_max_attempts)
     SAFETY_NET_MINUTES        = tostring(var.safety_net_minutes)
@@ -142,7 +155,7 @@ resource "google_storage_bucket" "sources" {
 }
 
 # The OAuth client secret and its first version are created by hand before the first apply
-# (README step 3): Cloud Run resolves a mounted secret before an instance starts, and the value
+# (docs/deploy.md step 3): Cloud Run resolves a mounted secret before an instance starts, and the value
 # never passes through Terraform or its state. Reading the secret here fails the plan early if
 # the step was skipped.
 data "google_secret_manager_secret" "oauth_client" {

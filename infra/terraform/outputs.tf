@@ -1,6 +1,9 @@
 output "function_urls" {
   description = "Every function's URL."
-  value       = { for name in local.function_names : name => module.function[name].url }
+  value = {
+    for name in local.function_names :
+    name => local.ingress[name] == "ALLOW_INTERNAL_ONLY" ? module.function[name].run_uri : module.function[name].url
+  }
 }
 
 output "function_urls_expected" {

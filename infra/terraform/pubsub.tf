@@ -101,7 +101,7 @@ resource "google_pubsub_subscription_iam_member" "function_push_subscriber" {
   member       = local.pubsub_agent
 }
 
-# Dead letters are kept for inspection (README: where dead letters are).
+# Dead letters are kept for inspection (docs/operations.md: where dead letters are).
 resource "google_pubsub_subscription" "dead_letter" {
   for_each                   = local.topics
   name                       = "${each.value}-dead-letter-hold"

@@ -128,7 +128,7 @@ variable "chunk_window" {
 }
 
 variable "bulk_max_instances" {
-  description = "Most process_emails (bulk lane) instances; README \"Lanes and scale\" has the arithmetic."
+  description = "Most process_emails (bulk lane) instances; docs/architecture.md \"Lanes and scale\" has the arithmetic."
   type        = number
   default     = 40
 }

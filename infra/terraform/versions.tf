@@ -10,6 +10,10 @@ terraform {
       source  = "hashicorp/archive"
       version = "= 2.7.0"
     }
+    time = {
+      source  = "hashicorp/time"
+      version = "= 0.13.1"
+    }
   }
 }
 

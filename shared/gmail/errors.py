@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import re
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from email.utils import parsedate_to_datetime
+from zoneinfo import ZoneInfo
 
 import httplib2
 from google.auth.exceptions import RefreshError, TransportError
@@ -83,6 +84,16 @@ def retry_at(exc: HttpError, now: datetime) -> datetime | None:
     return min(when, now + MAX_RETRY_AFTER)
 
 
+QUOTA_DAY_ZONE = ZoneInfo("America/Los_Angeles")  # Google resets daily quotas at its midnight
+
+
+def quota_day_end(now: datetime) -> datetime:
+    """When Google's quota day after ``now`` begins: the next midnight Pacific Time."""
+    local = now.astimezone(QUOTA_DAY_ZONE)
+    tomorrow = datetime.combine(local.date() + timedelta(days=1), time(), QUOTA_DAY_ZONE)
+    return tomorrow.astimezone(UTC)
+
+
 def map_error(exc: Exception, what: str) -> LeadHarvestError:
     """The project error for an exception raised by the Gmail client or google-auth."""
     if isinstance(exc, RefreshError):
@@ -93,6 +104,9 @@ def map_error(exc: Exception, what: str) -> LeadHarvestError:
         status = int(exc.resp.status)
         reasons = _reasons(_error(exc))
         reason = min(reasons, default="")
+        if "dailyLimitExceeded" in reasons:  # the project's day is spent: hold till it resets
+            now = datetime.now(UTC)
+            return GmailRateLimitError(f"{what}: daily limit spent", retry_at=quota_day_end(now))
         if status == 429 or reasons & {"rateLimitExceeded", "userRateLimitExceeded"}:
             return GmailRateLimitError(
                 f"{what}: rate limited by Gmail", retry_at=retry_at(exc, datetime.now(UTC))

@@ -4,17 +4,21 @@ from __future__ import annotations
 
 import base64
 import re
+import time
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Protocol
+from typing import Protocol, TypeVar
 
-from googleapiclient.errors import HttpError
-
-from shared.errors import LeadHarvestError
+from shared.backoff import Backoff
+from shared.errors import GmailRateLimitError, LeadHarvestError, MessageGoneError
 from shared.gmail.client import new_batch
 from shared.gmail.errors import HistoryGoneError, map_error
 from shared.types import JsonObject, Sdk
 
 BATCH_MAX = 50
+SHORT_WAITS = Backoff(base_s=0.25, cap_s=2.0, attempts=5)  # a plain call meeting a rate limit
+METADATA_HEADERS = ["From", "Subject", "Date"]
+T = TypeVar("T")
 PAGE = 500
 
 
@@ -32,6 +36,9 @@ class Gmail(Protocol):
     ) -> JsonObject: ...
     def history_ids(self, start: int, label_id: str) -> tuple[list[str], int]: ...
     def get_raw_many(self, ids: list[str]) -> dict[str, bytes | LeadHarvestError]: ...
+    def labels_many(self, ids: list[str]) -> dict[str, frozenset[str] | LeadHarvestError]: ...
+    def metadata_many(self, ids: list[str]) -> dict[str, JsonObject | LeadHarvestError]: ...
+    def oversized_ids(self, label_id: str, min_bytes: int, limit: int) -> set[str]: ...
     def get_metadata(self, gmail_id: str) -> JsonObject: ...
     def watch(self, topic: str, label_id: str) -> tuple[int, datetime]: ...
     def stop(self) -> None: ...
@@ -50,10 +57,19 @@ class GoogleGmail:
         self._endpoint = endpoint
 
     def _run(self, request: Sdk, what: str) -> Sdk:
-        try:
-            return request.execute(num_retries=0)
-        except Exception as exc:
-            raise map_error(exc, what) from exc
+        """Execute; a rate limit without a time to wait for is tried again shortly (the
+        pipeline may be using the mailbox's whole quota), a longer hold is raised."""
+        for n in range(SHORT_WAITS.attempts):
+            try:
+                return request.execute(num_retries=0)
+            except Exception as exc:
+                error = map_error(exc, what)
+                if not isinstance(error, GmailRateLimitError) or error.retry_at is not None:
+                    raise error from exc
+                if n == SHORT_WAITS.attempts - 1:
+                    raise error from exc
+            time.sleep(SHORT_WAITS.delay(n))
+        raise AssertionError("unreachable")
 
     def profile(self) -> tuple[str, int]:
         """The mailbox address and its current history id."""
@@ -108,13 +124,9 @@ class GoogleGmail:
                 maxResults=PAGE,
             )
             try:
-                page = request.execute(num_retries=0)
-            except HttpError as exc:
-                if int(exc.resp.status) == 404:
-                    raise HistoryGoneError(f"history id {start} is no longer available") from exc
-                raise map_error(exc, "history.list") from exc
-            except Exception as exc:
-                raise map_error(exc, "history.list") from exc
+                page = self._run(request, "history.list")
+            except MessageGoneError as exc:
+                raise HistoryGoneError(f"history id {start} is no longer available") from exc
             latest = max(latest, int(page.get("historyId", latest)))
             for entry in page.get("history", []):
                 for item in entry.get("messagesAdded", []) + entry.get("labelsAdded", []):
@@ -123,34 +135,50 @@ class GoogleGmail:
             if not (token := page.get("nextPageToken")):
                 return list(ids), latest
 
-    def get_raw_many(self, ids: list[str]) -> dict[str, bytes | LeadHarvestError]:
-        """``format=raw`` for each id in batch requests; per-id bytes or mapped error."""
-        out: dict[str, bytes | LeadHarvestError] = {}
+    def _get_many(
+        self, ids: list[str], fmt: str, convert: Callable[[Sdk], T]
+    ) -> dict[str, T | LeadHarvestError]:
+        """``messages.get`` in ``fmt`` for each id, in batch requests of ``BATCH_MAX``."""
+        out: dict[str, T | LeadHarvestError] = {}
 
         def collect(request_id: str, response: Sdk, exc: Exception | None) -> None:
-            if exc is not None:
-                out[request_id] = map_error(exc, "messages.get")
-            else:
-                out[request_id] = base64.urlsafe_b64decode(response["raw"])
+            out[request_id] = map_error(exc, "messages.get") if exc else convert(response)
 
+        headers = METADATA_HEADERS if fmt == "metadata" else None
         for start in range(0, len(ids), BATCH_MAX):
             batch = new_batch(self._endpoint)
             for gmail_id in ids[start : start + BATCH_MAX]:
-                batch.add(
-                    self._users.messages().get(userId="me", id=gmail_id, format="raw"),
-                    callback=collect,
-                    request_id=gmail_id,
+                request = self._users.messages().get(
+                    userId="me", id=gmail_id, format=fmt, metadataHeaders=headers
                 )
+                batch.add(request, callback=collect, request_id=gmail_id)
             try:
                 batch.execute()
             except Exception as exc:
                 raise map_error(exc, "batch messages.get") from exc
         return out
 
+    def get_raw_many(self, ids: list[str]) -> dict[str, bytes | LeadHarvestError]:
+        """``format=raw`` for each id in batch requests; per-id bytes or mapped error."""
+        return self._get_many(ids, "raw", lambda r: base64.urlsafe_b64decode(r["raw"]))
+
+    def labels_many(self, ids: list[str]) -> dict[str, frozenset[str] | LeadHarvestError]:
+        """The label ids of each email (``format=minimal``: no content read)."""
+        return self._get_many(ids, "minimal", lambda r: frozenset(r.get("labelIds") or ()))
+
+    def metadata_many(self, ids: list[str]) -> dict[str, JsonObject | LeadHarvestError]:
+        """Each email's From, Subject and Date headers and snippet (``format=metadata``)."""
+        return self._get_many(ids, "metadata", dict)
+
+    def oversized_ids(self, label_id: str, min_bytes: int, limit: int) -> set[str]:
+        """Ids in the label larger than ``min_bytes`` (Gmail's ``larger:`` search on the
+        message size), up to ``limit``."""
+        return set(self.list_ids(label_id, f"larger:{min_bytes}", limit))
+
     def get_metadata(self, gmail_id: str) -> JsonObject:
         """A message's headers and snippet (``format=metadata``)."""
         request = self._users.messages().get(
-            userId="me", id=gmail_id, format="metadata", metadataHeaders=["From", "Subject", "Date"]
+            userId="me", id=gmail_id, format="metadata", metadataHeaders=METADATA_HEADERS
         )
         return dict(self._run(request, "messages.get"))
 

@@ -1,4 +1,4 @@
-"""Bounds applied before every expensive parsing step (see README "Parsing: bounded cost").
+"""Bounds applied before every expensive parsing step (docs/parsing.md, "bounded cost").
 
 Each bound is far above what real lead mail needs (measured on the fixtures: the largest
 lead email is under 200 KB with under 400 text lines of under 1,500 characters) and low

@@ -22,6 +22,7 @@ from shared.clock import utcnow
 from shared.gmail.gateway import Gmail
 from shared.logs import get_logger
 from shared.ports import HoldsAccounts, HoldsLeads, HoldsRetries, QueriesLeads, Queues
+from shared.services.oversized import oversized_ids
 from shared.services.queue import queue_batch
 from shared.store.accounts import Account
 from shared.types import JsonObject
@@ -92,7 +93,8 @@ def _compare(
     left = [i for i in ids if i not in recorded and i not in known]
     planned = deps.batches.planned_ids(open_batches) if left and open_batches else set()
     missing = [i for i in reversed(left) if i not in planned]  # oldest first
-    batch = queue_batch(deps, account, "audit", int(utcnow().timestamp()), missing)
+    big = oversized_ids(gmail, deps.settings, account.label_id) if missing else set()
+    batch = queue_batch(deps, account, "audit", int(utcnow().timestamp()), missing, big)
     return {
         "recorded": len(recorded),
         "missing": len(missing),

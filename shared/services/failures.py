@@ -38,8 +38,9 @@ def record_failures(
         if isinstance(error, MessageGoneError):
             outcomes[gmail_id] = "gone"  # deleted in Gmail: nothing left to process
             continue
-        not_before = held if isinstance(error, GmailRateLimitError) else None
-        failure = Failure(gmail_id, type(error).__name__, str(error), not_before)
+        throttled = isinstance(error, GmailRateLimitError)
+        not_before = held if throttled else None
+        failure = Failure(gmail_id, type(error).__name__, str(error), not_before, throttled)
         outcomes[gmail_id] = fail_one(deps, job, owner, failure, now, park=park)
     return outcomes
 

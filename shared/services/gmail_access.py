@@ -1,5 +1,5 @@
-"""What Gmail says about reaching a mailbox, kept on its account for every instance: come
-back later (``Retry-After``), or blocked by a Workspace policy until a sync works again."""
+"""When a mailbox may call Gmail again, kept on its account for every instance: Gmail's
+``Retry-After``, or its daily limit until Google's quota day restarts."""
 
 from __future__ import annotations
 
@@ -55,20 +55,3 @@ def hold(deps: HoldsAccounts, account: Account, errors: Iterable[LeadHarvestErro
     deps.accounts.update(account.mailbox, gmail_retry_at=latest)
     wait = round((latest - utcnow()).total_seconds(), 1)
     log.warning("Gmail asked to wait", extra={"fields": {"mailbox": account.mailbox, "s": wait}})
-
-
-def mark_blocked(deps: HoldsAccounts, account: Account, reason: str) -> None:
-    """A Workspace policy or permission stops access: the mailbox is ``blocked`` (its work
-    parked) until a sync works again."""
-    if deps.accounts.flag_if_same_connection(account, state="blocked", reason=reason):
-        log.warning("mailbox blocked", extra={"fields": {"mailbox": account.mailbox}})
-
-
-def mark_reachable(deps: HoldsAccounts, account: Account) -> None:
-    """A sync of a blocked mailbox worked: it is connected again (the retry sweep resumes
-    its parked work)."""
-    if account.state == "blocked" and deps.accounts.flag_if_same_connection(
-        account, state="connected", reason=None
-    ):
-        account.state = "connected"
-        log.info("mailbox reachable again", extra={"fields": {"mailbox": account.mailbox}})

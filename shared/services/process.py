@@ -9,23 +9,22 @@ holds the whole mailbox, and its emails wait in the retry list until then.
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable
 from typing import Protocol
 
-from shared.backoff import Backoff
 from shared.clock import utcnow
 from shared.errors import (
-    ConfigError,
     GmailRateLimitError,
     InvalidGrantError,
     LeadHarvestError,
     MailboxBlockedError,
+    RetryableError,
 )
 from shared.events import ChunkJob
 from shared.logs import get_logger
 from shared.parsing import Lead
 from shared.ports import (
+    BoundsFetches,
     Configured,
     HoldsAccounts,
     HoldsBatches,
@@ -36,11 +35,11 @@ from shared.ports import (
     ReachesGmail,
     SharesQuota,
 )
+from shared.services.account_state import mark_blocked, mark_needs_reauth
 from shared.services.failures import record_failures, resolve_done
-from shared.services.gmail_access import hold, mark_blocked, wait_for_gmail
+from shared.services.fetch import Fetcher
 from shared.services.reparse import reparse_chunk
 from shared.services.store_chunk import store_fetched
-from shared.services.sync import mark_needs_reauth
 from shared.services.window import finish, follower_sent
 
 
@@ -54,52 +53,56 @@ class Ports(
     HoldsBatches,
     Publishes,
     HoldsLeases,
+    BoundsFetches,
     Protocol,
 ):
     """What process uses of the composition root."""
 
 
 log = get_logger("process")
-FETCH_ROUNDS = 3
-ROUNDS = Backoff(base_s=0.5, cap_s=4.0)  # pause before refetching a chunk's throttled emails
-GET_UNITS = 5  # Gmail quota units of one messages.get
-MAILBOX_WIDE = (InvalidGrantError, MailboxBlockedError, ConfigError)  # not about one email
+
+
+def _in_label(fetcher: Fetcher, label_id: str, ids: list[str]) -> tuple[list[str], list[str]]:
+    """Split chosen ids into those in the lead label and the rest, reading only their
+    labels. An id whose labels could not be read is left out too: nothing outside the label
+    is read, and an email that is in it has no record, so the audit queues it again."""
+    outside: list[str] = []
+
+    def use(
+        answers: dict[str, frozenset[str] | LeadHarvestError], failures: dict[str, LeadHarvestError]
+    ) -> None:
+        for gmail_id, labels in answers.items():
+            if isinstance(labels, RetryableError):
+                failures[gmail_id] = labels
+                continue
+            failures.pop(gmail_id, None)
+            if isinstance(labels, LeadHarvestError) or label_id not in labels:
+                outside.append(gmail_id)
+
+    unknown = fetcher.rounds(ids, fetcher.gmail.labels_many, use)
+    outside += [i for i in unknown if i not in outside]
+    return [i for i in ids if i not in outside], outside
 
 
 def _fetch(
-    deps: Ports,
-    job: ChunkJob,
-    todo: list[str],
-    save: Callable[[str, Lead, bytes], None],
-    timings: dict[str, float],
-) -> dict[str, LeadHarvestError]:
+    deps: Ports, job: ChunkJob, todo: list[str], save: Callable[[str, Lead, bytes], None]
+) -> tuple[dict[str, LeadHarvestError], list[str], dict[str, float]]:
+    """Fetch, parse and save; returns the failures, the ids a person chose (``manual``)
+    found outside the lead label, and the timings."""
     account = deps.accounts.get(job.mailbox)
     assert account is not None
-    gmail = deps.gmail_for(account)
-    failures: dict[str, LeadHarvestError] = {}
-    for round_no in range(FETCH_ROUNDS):
-        t0 = time.monotonic()
-        wait_for_gmail(account)
-        waited = deps.quota.acquire(job.mailbox, GET_UNITS * len(todo))
-        t1 = time.monotonic()
-        fetched = gmail.get_raw_many(todo)
-        t2 = time.monotonic()
-        wide = next((e for e in fetched.values() if isinstance(e, MAILBOX_WIDE)), None)
-        if wide is not None:
-            raise wide
-        again = store_fetched(fetched, deps.settings.mailbox_tz, save, failures)
-        hold(deps, account, failures.values())
-        timings.update(
-            quota_wait_s=round(waited, 3),
-            reserve_s=round(t1 - t0 - waited, 3),
-            fetch_s=round(t2 - t1, 3),
-            store_s=round(time.monotonic() - t2, 3),
-        )
-        if not again or account.gmail_retry_at:  # Gmail said when: the retry list waits
-            break
-        todo = again
-        time.sleep(ROUNDS.delay(round_no))
-    return failures
+    fetcher = Fetcher(deps, account, deps.gmail_for(account))
+    outside: list[str] = []
+    if job.trigger == "manual":
+        todo, outside = _in_label(fetcher, account.label_id, todo)
+    tz = deps.settings.mailbox_tz
+
+    def use(
+        answers: dict[str, bytes | LeadHarvestError], failures: dict[str, LeadHarvestError]
+    ) -> None:
+        store_fetched(answers, tz, save, failures)
+
+    return fetcher.rounds(todo, fetcher.gmail.get_raw_many, use), outside, fetcher.timings
 
 
 def process_chunk(deps: Ports, job: ChunkJob) -> dict[str, str]:
@@ -132,7 +135,8 @@ def process_chunk(deps: Ports, job: ChunkJob) -> dict[str, str]:
 
     if todo and not park:
         try:
-            failures = _fetch(deps, job, todo, save, timings)
+            failures, outside, timings = _fetch(deps, job, todo, save)
+            outcomes |= dict.fromkeys(outside, "gone")  # chosen, not in the lead label
         except InvalidGrantError as exc:
             mark_needs_reauth(deps, account, str(exc))
             park = True

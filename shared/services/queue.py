@@ -16,6 +16,7 @@ from shared.config import Settings
 from shared.events import LIVE_TRIGGERS, ChunkJob, Trigger
 from shared.logs import get_logger
 from shared.ports import Queues
+from shared.services.oversized import too_large
 from shared.store.accounts import Account
 
 log = get_logger("queue")
@@ -33,17 +34,27 @@ def batch_id_for(mailbox: str, trigger: str, start: int, ids: list[str]) -> str:
 
 
 def queue_batch(
-    deps: Queues, account: Account, trigger: Trigger, start: int, ids: list[str]
+    deps: Queues,
+    account: Account,
+    trigger: Trigger,
+    start: int,
+    ids: list[str],
+    oversized: set[str] | None = None,
 ) -> str | None:
     """Create a batch of the account's mailbox (owned by its owner) for ``ids`` and publish
-    its chunks; returns the batch id (None for no ids)."""
+    its chunks; returns the batch id (None for no ids). Ids in ``oversized`` (see
+    ``oversized.py``) are recorded before any chunk is sent, so none is fetched."""
     if not ids:
         return None
     mailbox = account.mailbox
     size = deps.settings.chunk_size
     batch_id = batch_id_for(mailbox, trigger, start, ids)
     chunks = {f"c{n:05d}": ids[i : i + size] for n, i in enumerate(range(0, len(ids), size))}
-    deps.batches.create(batch_id, mailbox, trigger, chunks, utcnow(), account.owner)
+    now = utcnow()
+    deps.batches.create(batch_id, mailbox, trigger, chunks, now, account.owner)
+    record = too_large(deps.settings.email_max_bytes)
+    for gmail_id in [i for i in ids if i in (oversized or set())]:
+        deps.leads.store(mailbox, gmail_id, record, b"", batch_id, now, owner=account.owner)
     window = 0 if len(chunks) <= deps.settings.chunk_window else deps.settings.chunk_window
     jobs = [
         ChunkJob(batch_id, chunk_id, mailbox, part, trigger, window)

@@ -28,14 +28,12 @@ from shared.ports import (
     Queues,
     ReachesGmail,
 )
+from shared.services.account_state import mark_blocked, mark_needs_reauth, mark_reachable
 from shared.services.audit import audit_mailbox
-from shared.services.gmail_access import hold, mark_blocked, mark_reachable, wait_for_gmail
+from shared.services.gmail_access import hold, wait_for_gmail
+from shared.services.oversized import oversized_ids
 from shared.services.queue import queue_batch
 from shared.store.accounts import Account
-
-
-class Reauthorises(HoldsAccounts, ReachesGmail, Protocol):
-    """What marking a mailbox as needing re-consent uses."""
 
 
 class Ports(
@@ -79,7 +77,8 @@ def _round(
         ids = list(reversed(gmail.list_ids(account.label_id)))
     ids = [i for i in ids if i not in seen]
     seen.update(ids)
-    queue_batch(deps, account, job.trigger, start, ids)
+    big = oversized_ids(gmail, deps.settings, account.label_id) if ids else set()
+    queue_batch(deps, account, job.trigger, start, ids, big)
     account.history_id = max(account.history_id, latest)
     return len(ids)
 
@@ -144,11 +143,3 @@ def sync_mailbox(deps: Ports, job: SyncJob) -> int:
             hold(deps, account, [exc])
             raise  # retryable: the job comes back after Pub/Sub's backoff
     return queued
-
-
-def mark_needs_reauth(deps: Reauthorises, account: Account, reason: str) -> None:
-    """The token was revoked or expired: stop work for the mailbox until it reconnects. Work
-    that started on an older connection never flags a newer one."""
-    deps.forget_gmail(account)
-    if deps.accounts.flag_if_same_connection(account, state="needs_reauth", reason=reason):
-        log.warning("mailbox needs re-consent", extra={"fields": {"mailbox": account.mailbox}})

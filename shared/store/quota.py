@@ -48,14 +48,16 @@ class QuotaSlots:
         self.block_s = block_units / units_per_second
         self.max_blocks = max(1, int(max_wait_s / self.block_s))
 
-    def acquire(self, mailbox: str, units: int) -> float:
-        """Reserve blocks for ``units`` and sleep until the first one starts; returns the wait."""
+    def acquire(self, mailbox: str, units: int, max_wait_s: float | None = None) -> float:
+        """Reserve blocks for ``units`` and sleep until the first one starts; returns the wait.
+        ``max_wait_s``: a shorter reach than the limiter's for this call."""
         need = max(1, math.ceil(units / self.block_units))
+        reach = self.max_blocks if max_wait_s is None else max(1, int(max_wait_s / self.block_s))
         first = math.floor(time.time() / self.block_s)
         col: Sdk = self._db.collection(COLLECTION)
         expires = utcnow() + timedelta(minutes=10)
         got: list[int] = []
-        for n in range(first, first + self.max_blocks):
+        for n in range(first, first + reach):
             try:
                 with store_errors("reserve quota"):
                     col.document(f"{mailbox}:{n}").create({"expires_at": expires})
@@ -68,4 +70,4 @@ class QuotaSlots:
                 wait = max(0.0, got[0] * self.block_s - time.time())
                 time.sleep(wait)
                 return wait
-        raise QuotaBusyError(f"no Gmail quota free in the next {self.max_blocks} blocks")
+        raise QuotaBusyError(f"no Gmail quota free in the next {reach} blocks")

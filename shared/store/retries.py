@@ -41,6 +41,7 @@ class Failure:
     error_class: str
     message: str
     not_before: datetime | None = None  # Gmail's Retry-After: no attempt before it
+    throttled: bool = False  # Gmail's rate or concurrency limit: never counts as an attempt
 
 
 def entry_id(mailbox: str, gmail_id: str, batch_id: str) -> str:
@@ -73,13 +74,17 @@ class RetryStore:
         owner: str,
         trigger: str = "retry",
     ) -> str:
-        """Count one more failed attempt of an email of ``owner``; returns the entry's state."""
+        """Count one more failed attempt of an email of ``owner``; returns the entry's state.
+        A parked or throttled email is tried again later without counting an attempt, so
+        Gmail's rate limits never make an email ``dead``."""
         ref = self._ref(mailbox, failure.gmail_id, batch_id)
 
         def attempt() -> str:
             snap = ref.get()
-            attempts = int((snap.to_dict() or {}).get("attempts", 0)) + (0 if park else 1)
-            state = "parked" if park else ("dead" if attempts >= self.max_attempts else "pending")
+            counts = not (park or failure.throttled)
+            attempts = int((snap.to_dict() or {}).get("attempts", 0)) + counts
+            dead = counts and attempts >= self.max_attempts
+            state = "parked" if park else ("dead" if dead else "pending")
             batch = self._db.batch()
             put(
                 self._db,

@@ -19,9 +19,12 @@ from typing import Any
 import requests
 
 from infra.local.driver import Driver, wait_until
+from infra.local.fake_google.quota import NEW_PROJECT_UNITS
 from infra.local.functions_stack import Functions
 from infra.local.mailgen import stream
 from infra.local.stack import ROOT, local_stack
+from shared.bootstrap import QUOTA_SHARE
+from shared.services.fetch import GET_UNITS
 from tests.bench import lanes
 
 LABEL = "Processed lead"
@@ -177,14 +180,39 @@ def median_of(runs: list[dict[str, Any]], by: str | None = None) -> dict[str, An
     return {**out, "runs": len(runs)}
 
 
+def ceiling(quota: int) -> float:
+    """Emails a second one mailbox can reach: the limiter's share of the quota over the five
+    units of a ``messages.get``."""
+    return quota * QUOTA_SHARE / GET_UNITS
+
+
+def quota_row(quota: int, push_n: int, backfill_n: int) -> dict[str, Any]:
+    """Push and backfill of one mailbox on a stack whose Gmail allows ``quota`` units/s."""
+    out_dir = ROOT / "build" / f"bench-{quota}"
+    folder, probes = probed(out_dir)
+    extra = {**probes, "CHUNK_SIZE": os.environ.get("CHUNK_SIZE", "25")}
+    with local_stack(out_dir, quota_units=quota) as stack:
+        driver = Driver(Functions(stack, extra_env=extra).start())
+        push = push_run(driver, folder, push_n, 0)
+        backfill = backfill_run(driver, folder, backfill_n)
+    return {
+        "quota_units_per_s": quota,
+        "push_emails_per_s": push["emails_per_s"],
+        "backfill_emails_per_s": backfill["emails_per_s"],
+        "ceiling_emails_per_s": round(ceiling(quota), 1),
+        "backfill_vs_ceiling": round(float(backfill["emails_per_s"]) / ceiling(quota), 3),
+    }
+
+
 def main() -> int:
     """Run both measurements and print them."""
     push_n = int(os.environ.get("BENCH_EMAILS", "1000"))
     backfill_n = int(os.environ.get("BENCH_BACKFILL", "4000"))
+    quota = int(os.environ.get("BENCH_QUOTA", str(NEW_PROJECT_UNITS)))
     out_dir = ROOT / "build" / "bench"
     folder, probes = probed(out_dir)
     extra = {**probes, "CHUNK_SIZE": os.environ.get("CHUNK_SIZE", "25")}
-    with local_stack(out_dir) as stack:
+    with local_stack(out_dir, quota_units=quota) as stack:
         driver = Driver(Functions(stack, extra_env=extra).start())
         runs = int(os.environ.get("BENCH_PUSH_RUNS", "3"))
         push = median_run([push_run(driver, folder, push_n, i) for i in range(runs)])
@@ -207,7 +235,9 @@ def main() -> int:
         "live_p95_s": quiet["live_p95_s"],
         "live_p95_during_backfill_s": busy["live_p95_during_backfill_s"],
         "cpu_s_per_1000_emails": multi["cpu_s_per_1000_emails"],
+        "quota_units_per_s": quota,
         "single_mailbox_emails_per_s": backfill["emails_per_s"],
+        "single_mailbox_vs_ceiling": round(float(backfill["emails_per_s"]) / ceiling(quota), 3),
         "multi_vs_single": round(multi["multi_mailbox_emails_per_s"] / backfill["emails_per_s"], 2),
         "push": push,
         "backfill": backfill,
@@ -215,6 +245,18 @@ def main() -> int:
         "live_quiet": quiet,
         "live_during_backfill": busy,
     }
+    older = int(os.environ.get("BENCH_OLDER_QUOTA", "250"))
+    rows = [quota_row(q, push_n, backfill_n) for q in (older,) if q and q != quota]
+    result["quota_rows"] = [
+        {
+            "quota_units_per_s": quota,
+            "push_emails_per_s": push["emails_per_s"],
+            "backfill_emails_per_s": backfill["emails_per_s"],
+            "ceiling_emails_per_s": round(ceiling(quota), 1),
+            "backfill_vs_ceiling": result["single_mailbox_vs_ceiling"],
+        },
+        *rows,
+    ]
     (ROOT / "build" / "bench.json").write_text(json.dumps(result, indent=2) + "\n")
     for title, run in (
         (f"push of {push_n} lead emails (median of {push['runs']} runs)", push),
@@ -226,6 +268,11 @@ def main() -> int:
         print(f"\n{title}:")
         for key, value in run.items():
             print(f"  {key:<28} {value}")
+    print("\none mailbox by Gmail quota (units/user/s):")
+    columns = list(result["quota_rows"][0])
+    print("  " + "  ".join(f"{c:>22}" for c in columns))
+    for row in result["quota_rows"]:
+        print("  " + "  ".join(f"{row[c]!s:>22}" for c in columns))
     print("\nbuild/bench.json written")
     for key in HEADLINE:
         print(f"{key} {result[key]}")

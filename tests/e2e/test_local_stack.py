@@ -7,11 +7,11 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import requests
 
+from infra.local.driver import wait_until
 from infra.local.stack import ROOT, local_stack
 
 
@@ -33,8 +33,8 @@ def test_stack_starts_answers_and_stops_every_process(tmp_path: Path) -> None:
         assert requests.get(stack.fake_url + "/", timeout=5).text == "Ok"
         fs = stack.env()["FIRESTORE_EMULATOR_HOST"]
         assert requests.get(f"http://{fs}/", timeout=5).status_code == 200
-    time.sleep(0.5)
-    assert not [pid for pid in pids if _alive(pid)]
+    # stop() waits for each process group; a process that outlived it would show here
+    assert wait_until(lambda: not [pid for pid in pids if _alive(pid)], 5, every=0.1)
 
 
 def test_demo_interrupted_leaves_nothing_running() -> None:
@@ -63,5 +63,4 @@ def test_demo_interrupted_leaves_nothing_running() -> None:
     assert len(ports) >= 16 and len(running()) >= 14
     proc.send_signal(signal.SIGINT)
     proc.wait(30)
-    time.sleep(0.5)
-    assert running() == []
+    assert wait_until(lambda: running() == [], 5, every=0.1)  # the demo's exit waited for them

@@ -5,6 +5,7 @@ from __future__ import annotations
 import email
 import email.policy
 import json
+import time
 import uuid
 from typing import Any
 from urllib.parse import urlsplit
@@ -48,20 +49,45 @@ def handle_batch(api: GmailApi, content_type: str, body: bytes) -> tuple[int, st
     if not isinstance(parts, list) or len(parts) > MAX_CALLS:
         return 400, "application/json", b'{"error": {"code": 400, "message": "too many calls"}}'
     api.state.count("calls.batch")
+    calls = [p for p in parts if isinstance(p, email.message.Message)]
+    requests = [_parsed(part) for part in calls]
+    # Gmail runs a batch's parts at once: each holds one of the user's concurrency slots.
+    user = api.user_of(next((r[3].get("authorization", "") for r in requests if r), ""))
+    fits = api.concurrency.enter(user, len(calls), api.state.faults.max_concurrent)
+    try:
+        answers = [_answer(api, r, n < fits) for n, r in enumerate(requests)]
+        time.sleep(api.state.faults.latency_ms / 1000)
+    finally:
+        api.concurrency.leave(user, len(calls))
+    return 200, *_multipart(calls, answers)
+
+
+Parsed = tuple[str, str, str, dict[str, str], dict[str, Any]] | None
+
+
+def _parsed(part: email.message.Message) -> Parsed:
+    try:
+        return _split_request(str(part.get_payload()))
+    except (ValueError, json.JSONDecodeError):
+        return None
+
+
+def _answer(api: GmailApi, request: Parsed, fits: bool) -> tuple[int, dict[str, Any] | None]:
+    if request is None:
+        return 400, {"error": {"code": 400, "message": "bad inner request"}}
+    if not fits:
+        return api.over_limit()
+    method, path, query, headers, parsed = request
+    return api.handle(method, path, query, parsed, headers.get("authorization", ""))
+
+
+def _multipart(
+    calls: list[email.message.Message], answers: list[tuple[int, dict[str, Any] | None]]
+) -> tuple[str, bytes]:
     boundary = f"batch_{uuid.uuid4().hex}"
     out: list[str] = []
-    for part in parts:
-        if not isinstance(part, email.message.Message):
-            continue
+    for part, (status, answer) in zip(calls, answers, strict=True):
         content_id = str(part.get("Content-ID", "<x + 0>")).strip()
-        payload = part.get_payload()
-        try:
-            method, path, query, headers, parsed = _split_request(str(payload))
-            status, answer = api.handle(
-                method, path, query, parsed, headers.get("authorization", "")
-            )
-        except (ValueError, json.JSONDecodeError):
-            status, answer = 400, {"error": {"code": 400, "message": "bad inner request"}}
         inner = json.dumps(answer) if answer is not None else ""
         out.append(
             f"--{boundary}\r\nContent-Type: application/http\r\n"
@@ -70,4 +96,4 @@ def handle_batch(api: GmailApi, content_type: str, body: bytes) -> tuple[int, st
             f"Content-Type: application/json; charset=UTF-8\r\n\r\n{inner}\r\n"
         )
     out.append(f"--{boundary}--\r\n")
-    return 200, f"multipart/mixed; boundary={boundary}", "".join(out).encode()
+    return f"multipart/mixed; boundary={boundary}", "".join(out).encode()

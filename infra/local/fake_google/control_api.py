@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import dataclasses
+import time
 from typing import Any
 
 from flask import Blueprint, jsonify, request
@@ -40,10 +41,15 @@ def control_blueprint(  # noqa: PLR0915 - one route table
         with state.lock:
             box = state.mailbox(address)
             ids = ["INBOX", "UNREAD"] + [state.label_id(box, n) for n in data.get("labels", [])]
-            msg = state.add_message(box, raw, ids)
+            received = data.get("internalDate")
+            # ``copies``: the same email many times over, sharing one copy of its bytes
+            made = [
+                state.add_message(box, raw, ids, int(received) if received else None)
+                for _ in range(max(1, int(data.get("copies", 1))))
+            ]
         if data.get("notify", True):
             notifier(box, ids)
-        return jsonify(id=msg.id, historyId=msg.history_id)
+        return jsonify(id=made[0].id, ids=[m.id for m in made], historyId=made[-1].history_id)
 
     @bp.post("/mailboxes/<address>/label")
     def add_label(address: str) -> Any:
@@ -104,6 +110,16 @@ def control_blueprint(  # noqa: PLR0915 - one route table
             for tok in [t for t, (owner, _) in state.access_tokens.items() if owner == address]:
                 del state.access_tokens[tok]
         return jsonify(revoked=address)
+
+    @bp.post("/mailboxes/<address>/expire-refresh")
+    def expire_refresh(address: str) -> Any:
+        """The mailbox's refresh tokens expire now (as a Testing-mode grant does after 7
+        days): refreshing answers ``invalid_grant``."""
+        with state.lock:
+            for tok, owner in state.refresh_tokens.items():
+                if owner == address.lower():
+                    state.refresh_expiry[tok] = time.time() - 1
+        return jsonify(expired=address)
 
     @bp.post("/faults")
     def faults() -> Any:

@@ -10,8 +10,12 @@ from urllib.parse import parse_qs
 from infra.local.fake_google.gmail_queries import history_page, list_page, message_resource
 from infra.local.fake_google.quota import (
     COST,
+    NEW_PROJECT_UNITS,
+    Concurrency,
     FaultInjector,
     QuotaLimiter,
+    concurrency_error,
+    daily_limit_error,
     gmail_error,
     policy_error,
 )
@@ -34,10 +38,39 @@ WATCH_DAYS = 7
 class GmailApi:
     """Answers Gmail API calls against :class:`FakeState`, with quota and faults."""
 
-    def __init__(self, state: FakeState, units_per_second: int = 250) -> None:
+    def __init__(self, state: FakeState, units_per_second: int = NEW_PROJECT_UNITS) -> None:
         self.state = state
         self.quota = QuotaLimiter(units_per_second)
         self.faults = FaultInjector(state.faults)
+        self.concurrency = Concurrency()
+
+    def user_of(self, auth: str) -> str:
+        """The address an ``Authorization`` header acts for ("" if none)."""
+        token = auth[7:].strip() if auth.lower().startswith("bearer ") else ""
+        with self.state.lock:
+            owner = self.state.access_tokens.get(token)
+        return owner[0] if owner else ""
+
+    def over_limit(self) -> Response:
+        """A request refused by the per-user concurrent-request limit."""
+        with self.state.lock:
+            self.state.count("errors.429_concurrent")
+        return 429, concurrency_error()
+
+    def serve(
+        self, method: str, path: str, query: str, body: dict[str, Any], auth: str
+    ) -> Response:
+        """One plain (non-batch) request: it holds one of the user's concurrency slots."""
+        user = self.user_of(auth)
+        fits = self.concurrency.enter(user, 1, self.state.faults.max_concurrent)
+        try:
+            if not fits:
+                return self.over_limit()
+            answer = self.handle(method, path, query, body, auth)
+            time.sleep(self.state.faults.latency_ms / 1000)
+            return answer
+        finally:
+            self.concurrency.leave(user, 1)
 
     def _user(self, auth: str, user_id: str) -> Mailbox | None:
         token = auth[7:].strip() if auth.lower().startswith("bearer ") else ""
@@ -74,6 +107,9 @@ class GmailApi:
             if faults.blocked_reason and name in (faults.fail_methods or [name]):
                 self.state.count("errors.policy")
                 return policy_error(faults.blocked_reason)
+            if faults.daily_limit:
+                self.state.count("errors.403_daily")
+                return 403, daily_limit_error()
             failure = self.faults.failure(name)
             if (
                 failure is None
@@ -125,9 +161,12 @@ class GmailApi:
             msg = box.messages.get(ids[0])
             if msg is None:
                 return 404, gmail_error(404)
-            return 200, message_resource(
-                msg, args.get("format", ["full"])[0], args.get("metadataHeaders", [])
-            )
+            if msg.id in self.state.faults.fail_ids:  # a poison email: Gmail always fails it
+                self.state.count("errors.500")
+                return 500, gmail_error(500)
+            fmt = args.get("format", ["full"])[0]
+            self.state.count(f"read.{fmt}")  # which parts of the mail were read
+            return 200, message_resource(msg, fmt, args.get("metadataHeaders", []))
         if name == "history.list":
             return history_page(box, args)
         if name == "watch":

@@ -22,6 +22,12 @@ def _epoch(value: str) -> float:
     return datetime.strptime(value, "%Y/%m/%d").replace(tzinfo=UTC).timestamp()
 
 
+def _bytes(value: str) -> int:
+    """Gmail's size operand: bytes, or with a ``K``/``M`` suffix."""
+    scale = {"k": 1024, "m": 1024 * 1024}.get(value[-1:].lower(), 1)
+    return int(value[:-1] if scale > 1 else value) * scale
+
+
 def _label_ids(box: Mailbox, name: str) -> set[str]:
     wanted = re.sub(r"[\s_-]+", "-", name.strip('"').lower())
     return {
@@ -42,6 +48,12 @@ def _matches(box: Mailbox, msg: Message, q: str) -> bool:
                 return False
         elif key == "subject":
             if value.lower() not in msg.header("Subject").lower():
+                return False
+        elif key in ("larger", "smaller"):
+            size = _bytes(value)
+            if (key == "larger" and len(msg.raw) <= size) or (
+                key == "smaller" and len(msg.raw) >= size
+            ):
                 return False
         elif key in ("after", "before"):
             cut = _epoch(value) * 1000
@@ -65,15 +77,17 @@ def _page(
 
 
 def list_page(box: Mailbox, args: dict[str, list[str]]) -> dict[str, Any]:
-    """messages.list: label filter, ``q`` subset, newest first, paged."""
+    """messages.list: label filter, ``q`` subset, newest first, paged; like Gmail, it leaves
+    out SPAM and TRASH unless asked for them (``includeSpamTrash`` or the label)."""
     labels = set(args.get("labelIds", []))
     q = _first(args, "q")
+    spam_trash = _first(args, "includeSpamTrash") == "true"
     found = [
         m
         for m in box.messages.values()
         if labels <= set(m.label_ids)
         and (not q or _matches(box, m, q))
-        and ("TRASH" not in m.label_ids or "TRASH" in labels)
+        and (spam_trash or all(x not in m.label_ids or x in labels for x in ("TRASH", "SPAM")))
     ]
     found.sort(key=lambda m: (m.internal_date_ms, m.id), reverse=True)
     chunk, nxt = _page(found, args, 100, 500)

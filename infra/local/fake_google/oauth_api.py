@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import math
 import time
 from typing import Any
 from urllib.parse import urlencode
@@ -30,6 +31,13 @@ def granted(state: FakeState, requested: str) -> str | None:
     if state.consent_answer == "no_gmail":
         return " ".join(s for s in requested.split() if "gmail" not in s) or "openid"
     return requested
+
+
+def _refreshable(state: FakeState, refresh: str) -> str | None:
+    """The user of a refresh token that is neither revoked nor expired."""
+    if state.refresh_expiry.get(refresh, math.inf) < time.time():
+        return None
+    return state.refresh_tokens.get(refresh)
 
 
 def oauth_blueprint(state: FakeState, key: SigningKey, base_url: str) -> Blueprint:
@@ -92,7 +100,7 @@ def oauth_blueprint(state: FakeState, key: SigningKey, base_url: str) -> Bluepri
                 state.refresh_tokens[refresh] = grant["user"]
                 return jsonify(_tokens(grant["user"], grant["scope"], refresh))
             if form.get("grant_type") == "refresh_token":
-                user = state.refresh_tokens.get(form.get("refresh_token", ""))
+                user = _refreshable(state, form.get("refresh_token", ""))
                 if user is None:
                     return _invalid_grant()
                 return jsonify(_tokens(user, form.get("scope", ""), None))

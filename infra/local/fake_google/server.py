@@ -16,11 +16,12 @@ from infra.local.fake_google.gmail_api import GmailApi
 from infra.local.fake_google.keys import SigningKey
 from infra.local.fake_google.notify import Notifier
 from infra.local.fake_google.oauth_api import oauth_blueprint
+from infra.local.fake_google.quota import NEW_PROJECT_UNITS
 from infra.local.fake_google.secrets_api import secrets_blueprint
 from infra.local.fake_google.state import FakeState
 
 
-def create_app(base_url: str, units_per_second: int = 250) -> Flask:
+def create_app(base_url: str, units_per_second: int = NEW_PROJECT_UNITS) -> Flask:
     """Build the app; ``base_url`` is its own address (issuer and endpoint URLs)."""
     logging.getLogger("werkzeug").setLevel(logging.WARNING)
     state, key = FakeState(), SigningKey()
@@ -35,7 +36,7 @@ def create_app(base_url: str, units_per_second: int = 250) -> Flask:
     @app.route("/gmail/v1/<path:rest>", methods=["GET", "POST"])
     def gmail(rest: str) -> Any:
         body = request.get_json(silent=True) or {}
-        status, answer = api.handle(
+        status, answer = api.serve(
             request.method,
             request.path,
             request.query_string.decode(),
@@ -62,7 +63,7 @@ def create_app(base_url: str, units_per_second: int = 250) -> Flask:
 class FakeGoogle:
     """Runs the app on a loopback port in a background thread."""
 
-    def __init__(self, port: int = 0, units_per_second: int = 250) -> None:
+    def __init__(self, port: int = 0, units_per_second: int = NEW_PROJECT_UNITS) -> None:
         self._server: BaseWSGIServer = make_server(
             "127.0.0.1", port, Flask("placeholder"), threaded=True
         )
@@ -85,10 +86,13 @@ def main() -> None:
     """Serve until killed: ``python -m infra.local.fake_google.server --port N``."""
     ap = argparse.ArgumentParser()
     ap.add_argument("--port", type=int, required=True)
-    ap.add_argument("--quota", type=int, default=250)
+    ap.add_argument("--quota", type=int, default=NEW_PROJECT_UNITS, help="units/user/s")
+    ap.add_argument("--latency-ms", type=int, default=0, help="how long a request takes")
     args = ap.parse_args()
     url = f"http://127.0.0.1:{args.port}"
-    make_server("127.0.0.1", args.port, create_app(url, args.quota), threaded=True).serve_forever()
+    app = create_app(url, args.quota)
+    app.config["state"].faults.latency_ms = args.latency_ms
+    make_server("127.0.0.1", args.port, app, threaded=True).serve_forever()
 
 
 if __name__ == "__main__":

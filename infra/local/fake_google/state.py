@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import base64
 import email
-import email.utils
 import hashlib
 import itertools
+import random
 import secrets
 import threading
 import time
@@ -78,6 +78,12 @@ class Faults:
     notify_min_interval_s: float = 1.0
     retry_after_s: float = 0.0  # a 429 says "Retry after <now + this>" (0: a past time)
     blocked_reason: str = ""  # e.g. "domainPolicy": every call answers that policy error
+    # Gmail refuses a user's requests beyond this many at once (batch parts count one each)
+    # with 429 "Too many concurrent requests for user"; 0 disables.
+    max_concurrent: int = 25
+    latency_ms: int = 0  # how long a request (a whole batch) holds its concurrency slots
+    daily_limit: bool = False  # every call answers 403 dailyLimitExceeded
+    fail_ids: list[str] = field(default_factory=list)  # messages.get of these always 500
 
 
 @dataclass
@@ -93,6 +99,8 @@ class FakeState:
     consent_answer: str = "allow"  # "allow", "deny" (cancel) or "no_gmail" (scope unticked)
     faults: Faults = field(default_factory=Faults)
     counters: dict[str, int] = field(default_factory=dict)
+    refresh_expiry: dict[str, float] = field(default_factory=dict)  # refresh token -> expiry
+    _gaps: random.Random = field(default_factory=lambda: random.Random(11))  # noqa: S311
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(0x18C0000000))
 
     def count(self, key: str, n: int = 1) -> None:
@@ -115,16 +123,20 @@ class FakeState:
         box.labels[label_id] = {"id": label_id, "name": name, "type": "user"}
         return label_id
 
-    def add_message(self, box: Mailbox, raw: bytes, label_ids: list[str]) -> Message:
-        """Store an email, record a ``messageAdded`` history entry and bump the history id."""
+    def next_history_id(self, box: Mailbox) -> int:
+        """Advance the mailbox's history id by 1 to 3: Gmail's ids rise with gaps."""
+        box.history_id += 1 + self._gaps.randrange(3)
+        return box.history_id
+
+    def add_message(
+        self, box: Mailbox, raw: bytes, label_ids: list[str], received_ms: int | None = None
+    ) -> Message:
+        """Store an email, record a ``messageAdded`` history entry and bump the history id.
+        ``internalDate`` is when Gmail received it (now, unless seeded), not its Date header."""
         msg_id = format(next(self._ids), "x")
-        box.history_id += 1
+        self.next_history_id(box)
         parsed = email.message_from_bytes(raw)
-        try:
-            when = email.utils.parsedate_to_datetime(str(parsed.get("Date", "")))
-            internal = int(when.timestamp() * 1000)
-        except (TypeError, ValueError):
-            internal = int(time.time() * 1000)
+        internal = received_ms if received_ms is not None else int(time.time() * 1000)
         thread = hashlib.sha1(str(parsed.get("Message-ID", msg_id)).encode()).hexdigest()[:16]  # noqa: S324
         msg = Message(msg_id, thread, raw, list(label_ids), internal, box.history_id)
         box.messages[msg_id] = msg
@@ -136,7 +148,7 @@ class FakeState:
         new = [lid for lid in label_ids if lid not in msg.label_ids]
         if not new:
             return
-        box.history_id += 1
+        self.next_history_id(box)
         msg.label_ids.extend(new)
         msg.history_id = box.history_id
         box.history.append((box.history_id, "labelAdded", msg.id, new))

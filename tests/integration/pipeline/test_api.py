@@ -232,15 +232,22 @@ Your results are ready. Please call us.
 
 
 def test_only_the_lead_label_is_read_and_only_needed_raw_kept(pipeline: Pipeline, api: Any) -> None:
-    """Mail outside the lead label is never queued; unrelated mail keeps no raw body."""
+    """Mail outside the lead label is never read: chosen ids are queued at once, and the
+    pipeline reads their labels before their content; unrelated mail keeps no raw body."""
     p = pipeline
     ids = connected(p, 2)
     inbox = p.deliver(PRIVATE, labels=["INBOX"])
-    refused = api.post("/gmail/process-batch", json={"messageIds": [inbox]}, headers=auth(p))
-    assert refused.status_code == 404 and p.chunk_jobs() == []
+    p.faults(enforce_quota=False)
+    http.post(f"{p.fake.url}/_fake/stats/reset", timeout=5)
     mixed = api.post("/gmail/process-batch", json={"messageIds": [inbox, ids[0]]}, headers=auth(p))
     assert mixed.status_code == 202
-    assert [job.ids for job in p.chunk_jobs()] == [[ids[0]]]
+    [job] = p.chunk_jobs()
+    assert job.ids == [inbox, ids[0]] and job.trigger == "manual"
+    outcomes = process_chunk(p.deps, job)
+    assert outcomes[inbox] == "gone" and outcomes[ids[0]] == "duplicate"  # backfill had it
+    stats = http.get(f"{p.fake.url}/_fake/stats", timeout=5).json()
+    assert stats.get("read.raw", 0) == 0 and stats["read.minimal"] == 1  # its labels only
+    assert p.deps.leads.existing(p.mailbox, [inbox]) == {}
     by_query = api.post("/gmail/process-batch", json={"q": "results"}, headers=auth(p))
     assert by_query.status_code == 404  # "results" matches only the INBOX email
     # an unrelated email inside the label is recorded without its raw body, and so is a lead

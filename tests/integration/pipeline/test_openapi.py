@@ -13,12 +13,12 @@ from functions_framework import create_app
 from hypothesis import HealthCheck, given, settings
 from schemathesis.core.result import Ok
 
+from shared.api import openapi
+from shared.api.app import ROUTES, URLS, document
+from shared.api.decoding import decode_body
+from shared.api.inputs import LeadPatch
+from shared.api.routing import Route
 from shared.errors import ValidationError
-from shared.services.api import openapi
-from shared.services.api.app import ROUTES, URLS, document
-from shared.services.api.decoding import decode_body
-from shared.services.api.inputs import LeadPatch
-from shared.services.api.routing import Route
 from tests.integration.pipeline.conftest import USER, Pipeline
 from tests.integration.pipeline.test_api import connected
 from tests.integration.pipeline.test_entry_auth import ROOT

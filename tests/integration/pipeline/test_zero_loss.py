@@ -10,10 +10,10 @@ from typing import Any
 import pytest
 
 from infra.local.mailgen import Renter, lead_email, stream
+from shared.api.lead_views import SHOWN_INQUIRIES
 from shared.clock import utcnow
 from shared.events import SyncJob
 from shared.parsing import parse_email
-from shared.services.api.lead_views import SHOWN_INQUIRIES
 from shared.services.process import process_chunk
 from shared.services.queue import queue_batch
 from shared.services.retry import retry_due
@@ -111,6 +111,7 @@ def test_an_email_failing_in_two_batches_ends_both(pipeline: Pipeline) -> None:
     p = pipeline
     p.connect()
     p.pull("TOPIC_BATCHES")
+    p.fetch_over_the_parse_limit()  # so the huge email is fetched and fails to parse
     huge = corpus_files()[3].read_bytes() + b"\n" + b"z" * (MAX_PARSE_BYTES + 1)
     poison = p.deliver(huge)
     sync_mailbox(p.deps, SyncJob(p.mailbox, "push"))

@@ -8,8 +8,8 @@ import re
 from collections.abc import Iterator
 from typing import Any
 
-from shared.services.api.app import ROUTES, document
-from shared.services.api.contract import NAMED_ENUMS
+from shared.api.app import ROUTES, document
+from shared.api.contract import NAMED_ENUMS
 
 CAMEL = re.compile(r"^[a-z][a-zA-Z0-9]*$")
 

@@ -10,11 +10,11 @@ from datetime import UTC, datetime
 import msgspec
 import pytest
 
+from shared.api.decoding import decode_query
+from shared.api.export import columns, row
+from shared.api.inputs import LeadsQuery
+from shared.api.lead_outputs import LeadList, LeadSummary, Property
 from shared.errors import ValidationError
-from shared.services.api.decoding import decode_query
-from shared.services.api.export import columns, row
-from shared.services.api.inputs import LeadsQuery
-from shared.services.api.lead_outputs import LeadList, LeadSummary, Property
 from shared.store.batch_figures import BatchSummary
 from shared.store.search_keys import KEYS_MAX, query_words, search_keys, sort_name
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from collections import Counter
 
-from shared.services.api.app import document
+from shared.api.app import document
 
 
 def test_every_operation_id_is_unique() -> None:

@@ -17,11 +17,11 @@ from shared.http_errors import to_http
 from shared.logs import JsonFormatter, get_logger, scrub
 from shared.services.queue import batch_id_for
 
-README = Path(__file__).resolve().parents[3] / "README.md"
+TABLE = Path(__file__).resolve().parents[3] / "docs" / "settings.md"
 
 
 def test_every_setting_is_in_the_readme_table() -> None:
-    text = README.read_text()
+    text = TABLE.read_text()
     missing = [name for name in config.SETTINGS if f"`{name}`" not in text]
     assert missing == []
 
@@ -41,7 +41,7 @@ def test_settings_defaults_overrides_and_errors() -> None:
 
 
 def test_every_setting_has_a_typed_attribute_and_back() -> None:
-    """The table (README, Terraform checks) and the typed attributes name the same settings."""
+    """The table (docs/settings.md, Terraform checks) and the typed attributes agree."""
     fields = {f.name for f in dataclasses.fields(config.Settings)}
     assert fields == {name.lower() for name in config.SETTINGS}
 

@@ -9,8 +9,9 @@ import httplib2
 import pytest
 from googleapiclient.errors import HttpError
 
+from infra.local.fake_google.quota import concurrency_error, daily_limit_error
 from shared.errors import ConfigError, GmailRateLimitError, MailboxBlockedError
-from shared.gmail.errors import map_error
+from shared.gmail.errors import QUOTA_DAY_ZONE, map_error, quota_day_end
 
 NOW = datetime.now(UTC)
 
@@ -71,3 +72,34 @@ def test_a_quota_403_is_a_rate_limit_not_a_block() -> None:
     assert isinstance(
         map_error(_http_error(403, "rateLimitExceeded", text), "x"), GmailRateLimitError
     )
+
+
+def test_the_concurrency_429_is_a_rate_limit_without_a_hold() -> None:
+    body = concurrency_error()
+    resp = httplib2.Response({"status": "429"})
+    error = map_error(HttpError(resp, json.dumps(body).encode()), "messages.get")
+    assert isinstance(error, GmailRateLimitError)
+    assert error.retry_at is None  # no time given: fetched again in the next round
+
+
+def test_daily_limit_holds_until_midnight_pacific() -> None:
+    body = daily_limit_error()
+    resp = httplib2.Response({"status": "403"})
+    error = map_error(HttpError(resp, json.dumps(body).encode()), "messages.get")
+    assert isinstance(error, GmailRateLimitError) and error.retry_at is not None
+    local = error.retry_at.astimezone(QUOTA_DAY_ZONE)
+    assert (local.hour, local.minute) == (0, 0)
+    assert timedelta(0) < error.retry_at - datetime.now(UTC) <= timedelta(hours=24)
+
+
+@pytest.mark.parametrize(
+    ("now", "reset"),
+    [
+        (datetime(2026, 12, 2, 7, 59, tzinfo=UTC), datetime(2026, 12, 2, 8, 0, tzinfo=UTC)),
+        (datetime(2026, 12, 2, 8, 0, tzinfo=UTC), datetime(2026, 12, 3, 8, 0, tzinfo=UTC)),
+        # the night summer time starts in California: the day is 23 hours long
+        (datetime(2026, 3, 8, 9, 0, tzinfo=UTC), datetime(2026, 3, 9, 7, 0, tzinfo=UTC)),
+    ],
+)
+def test_quota_day_end_is_the_next_pacific_midnight(now: datetime, reset: datetime) -> None:
+    assert quota_day_end(now) == reset

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from infra.deploy_check import deploy_rules as rules
+from infra.deploy_check import limit_rules as limits
 from infra.deploy_check.alert_rules import alert_problems
 from infra.deploy_check.mutations import MUTATIONS, Mutation, caught, mutated
 from infra.deploy_check.terraform import load
@@ -14,7 +15,8 @@ from shared.invokers import INVOKERS, Invoker
 
 
 def test_the_terraform_breaks_no_deploy_rule() -> None:
-    assert rules.all_deploy_problems(load()) == []
+    tf = load()
+    assert rules.all_deploy_problems(tf) + limits.all_limit_problems(tf) == []
 
 
 @pytest.mark.parametrize("mutation", MUTATIONS, ids=[m.name for m in MUTATIONS])
@@ -31,6 +33,10 @@ def test_every_rule_has_a_mutation() -> None:
         rules.api_problems,
         rules.invoker_problems,
         alert_problems,
+        limits.alert_wait_problems,
+        limits.ingress_url_problems,
+        limits.ttl_index_problems,
+        limits.memory_problems,
     }
 
 

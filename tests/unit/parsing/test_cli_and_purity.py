@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 
 from shared.parsing import parse_email
 from shared.parsing.__main__ import main
+from shared.parsing.sources import OTHER, REGISTRY
 
 ROOT = Path(__file__).resolve().parents[3]
 DEV = ROOT / "tests" / "fixtures" / "emails" / "dev"
@@ -76,3 +78,10 @@ def test_arbitrary_bytes_never_raise(raw: bytes) -> None:
 def test_truncated_or_corrupted_leads_never_raise(cut: int, noise: bytes) -> None:
     raw = (DEV / "dev-0012.eml").read_bytes()
     parse_email(raw[:cut] + noise + raw[cut + len(noise) :])
+
+
+def test_the_readme_lists_exactly_the_registered_sources() -> None:
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
+    table = readme.split("## Sources read", 1)[1].split("\n## ", 1)[0]
+    listed = set(re.findall(r"^\| `(\w+)` \|", table, re.M))
+    assert listed == {p.name for p in REGISTRY} | {OTHER.name}

@@ -14,7 +14,7 @@ resource "google_storage_bucket_object" "bundle" {
 }
 
 resource "google_cloudfunctions2_function" "this" {
-  #checkov:skip=CKV_GCP_124:ingress comes from var.ingress: internal-only except the public api and oauth (README "Least privilege")
+  #checkov:skip=CKV_GCP_124:ingress comes from var.ingress: internal-only except the public api and oauth (docs/deploy.md "Least privilege")
   name     = replace(var.name, "_", "-")
   location = var.region
 

@@ -9,9 +9,9 @@ from typing import get_args
 
 from msgspec import UNSET
 
-from shared.services.api.export import export_csv
-from shared.services.api.inputs import LeadFilters, LeadsQuery, PageQuery
-from shared.services.api.lead_outputs import (
+from shared.api.export import export_csv
+from shared.api.inputs import LeadFilters, LeadsQuery, PageQuery
+from shared.api.lead_outputs import (
     Inquiries,
     Inquiry,
     Lead,
@@ -22,14 +22,14 @@ from shared.services.api.lead_outputs import (
     SourceCount,
     StatusCount,
 )
-from shared.services.api.lead_views import (
+from shared.api.lead_views import (
     SHOWN_INQUIRIES,
     decode_cursor,
     encode_cursor,
     inquiry,
     summary,
 )
-from shared.services.api.routing import Call, Route
+from shared.api.routing import Call, Route
 from shared.store.lead_queries import LeadFilter
 from shared.types import JsonObject
 from shared.vocabulary import LISTED_STATUSES, SOURCES, LeadStatus

@@ -8,7 +8,7 @@ from typing import Annotated, ClassVar
 import msgspec
 from msgspec import UNSET, UnsetType
 
-from shared.services.api.contract import (
+from shared.api.contract import (
     BatchLimit,
     GmailId,
     Id,

@@ -14,9 +14,9 @@ from collections.abc import Iterator
 
 import msgspec
 
-from shared.services.api.contract import encode_hook
-from shared.services.api.lead_outputs import LeadSummary, Property
-from shared.services.api.lead_views import summary
+from shared.api.contract import encode_hook
+from shared.api.lead_outputs import LeadSummary, Property
+from shared.api.lead_views import summary
 from shared.store.lead_queries import LeadFilter, LeadQueries
 from shared.types import JsonObject
 

@@ -6,15 +6,14 @@ from typing import TYPE_CHECKING
 
 from msgspec import UNSET
 
-from shared.errors import MessageGoneError, NotFoundError
-from shared.services.api.inputs import (
+from shared.api.inputs import (
     BatchByIds,
     BatchByQuery,
     MailboxQuery,
     MessagesQuery,
     TokenRequest,
 )
-from shared.services.api.outputs import (
+from shared.api.outputs import (
     Audit,
     AuthUrl,
     BatchAccepted,
@@ -28,14 +27,16 @@ from shared.services.api.outputs import (
     Message,
     Messages,
 )
-from shared.services.api.routing import GMAIL_ERRORS, Call, Route
+from shared.api.routing import GMAIL_ERRORS, Call, Route
+from shared.errors import NotFoundError
+from shared.services.browse import browse
 from shared.services.disconnect import disconnect
 from shared.services.health import mailbox_health
+from shared.services.oversized import oversized_ids
 from shared.services.queue import queue_batch
 from shared.types import JsonObject
 
 if TYPE_CHECKING:
-    from shared.gmail.gateway import Gmail
     from shared.store.accounts import Account
 
 NO_MAILBOX = GmailStatus(
@@ -127,53 +128,50 @@ def _header(message: JsonObject, name: str) -> str | None:
 
 
 def messages(call: Call) -> Messages:
-    """A page of the mailbox's messages with this system's processing status."""
+    """A page of the mailbox's messages with this system's processing status; its headers
+    are read inside the mailbox's Gmail quota (a busy mailbox gets a shorter page)."""
     q = call.query_as(MessagesQuery)
     gmail = call.gmail()
-    page = gmail.list_page(q.label_id or None, q.q or None, q.page_token or None, q.max_results)
-    ids = [m["id"] for m in page.get("messages", [])]
-    records = call.deps.leads.existing(call.account().mailbox, ids)
+    account = call.account()
+    query = (q.label_id or None, q.q or None)
+    listed, nxt = browse(
+        call.deps, account.mailbox, gmail, query, q.page_token or None, q.max_results
+    )
+    records = call.deps.leads.existing(account.mailbox, [m["id"] for m, _ in listed])
     out = []
-    for m in page.get("messages", []):
-        meta = gmail.get_metadata(m["id"])
+    for m, meta in listed:
+        head = meta if isinstance(meta, dict) else {}
         out.append(
             Message(
                 id=m["id"],
                 thread_id=m.get("threadId"),
-                sender=_header(meta, "From"),
-                subject=_header(meta, "Subject"),
-                date=_header(meta, "Date"),
-                snippet=meta.get("snippet"),
+                sender=_header(head, "From"),
+                subject=_header(head, "Subject"),
+                date=_header(head, "Date"),
+                snippet=head.get("snippet"),
                 status=records.get(m["id"], {}).get("outcome"),
             )
         )
-    return Messages(messages=out, next_page_token=page.get("nextPageToken"))
+    return Messages(messages=out, next_page_token=nxt)
 
 
 def process_batch(call: Call) -> BatchAccepted:
     """Queue emails of the mailbox's lead label (chosen ids, or the newest matching ``q``)
-    through the pipeline. Nothing outside the lead label is read: other ids are left out."""
+    through the pipeline at once. Nothing outside the lead label is read: the pipeline reads
+    the labels of chosen ids first and leaves the others out (counted as gone)."""
     body = call.body_as(BatchByIds, BatchByQuery)
     account = call.account()
     gmail = call.gmail()
     if isinstance(body, BatchByIds):
-        wanted = list(dict.fromkeys(body.message_ids))
-        ids = [i for i in wanted if account.label_id in _labels_of(gmail, i)]
+        ids = list(dict.fromkeys(body.message_ids))
     else:
         query = body.q if body.q is not UNSET else None
         ids = list(reversed(gmail.list_ids(account.label_id, query, body.limit)))
-    batch_id = queue_batch(call.deps, account, "manual", account.history_id, ids)
+    big = oversized_ids(gmail, call.deps.settings, account.label_id) if ids else set()
+    batch_id = queue_batch(call.deps, account, "manual", account.history_id, ids, big)
     if batch_id is None:
         raise NotFoundError("no emails of the lead label matched")
     return BatchAccepted(batch_id=batch_id)
-
-
-def _labels_of(gmail: Gmail, gmail_id: str) -> list[str]:
-    """The labels of one email (an unknown id has none)."""
-    try:
-        return list(gmail.get_metadata(gmail_id).get("labelIds", []))
-    except MessageGoneError:
-        return []
 
 
 def token(call: Call) -> Connected:

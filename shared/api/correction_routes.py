@@ -4,9 +4,9 @@
 
 from __future__ import annotations
 
-from shared.services.api.inputs import MailboxQuery
-from shared.services.api.outputs import BatchAccepted
-from shared.services.api.routing import Call, Route
+from shared.api.inputs import MailboxQuery
+from shared.api.outputs import BatchAccepted
+from shared.api.routing import Call, Route
 from shared.services.corrections import make_lead
 
 

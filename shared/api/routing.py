@@ -13,6 +13,8 @@ from msgspec import UNSET
 from werkzeug.routing import BaseConverter, Map, Rule
 from werkzeug.routing import ValidationError as RoutingValidationError
 
+from shared.api.contract import ID_PATTERN
+from shared.api.inputs import Body, Query
 from shared.errors import (
     InvalidGrantError,
     NotConnectedError,
@@ -32,10 +34,9 @@ from shared.ports import (
     Publishes,
     QueriesLeads,
     ReachesGmail,
+    SharesQuota,
     Verifies,
 )
-from shared.services.api.contract import ID_PATTERN
-from shared.services.api.inputs import Body, Query
 from shared.store.accounts import Account
 from shared.types import Json
 
@@ -60,6 +61,7 @@ class ApiPorts(
     HoldsPending,
     HoldsSecrets,
     ReachesGmail,
+    SharesQuota,
     Protocol,
 ):
     """What the API's routes use of the composition root."""

@@ -8,8 +8,8 @@ from collections.abc import Mapping
 
 import msgspec
 
+from shared.api.inputs import Body, Query
 from shared.errors import ValidationError
-from shared.services.api.inputs import Body, Query
 from shared.types import Json, JsonObject
 
 _AT = re.compile(r" - at `\$\.?(\w*)")

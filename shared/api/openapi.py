@@ -15,9 +15,9 @@ from http import HTTPStatus
 
 import msgspec
 
-from shared.services.api.contract import ENUM_TEXT, ID_PATTERN, NAMED_ENUMS
-from shared.services.api.outputs import Error
-from shared.services.api.routing import Route
+from shared.api.contract import ENUM_TEXT, ID_PATTERN, NAMED_ENUMS
+from shared.api.outputs import Error
+from shared.api.routing import Route
 from shared.types import Json, JsonObject
 
 REF = "#/components/schemas/{name}"

@@ -6,15 +6,15 @@ from __future__ import annotations
 import base64
 import binascii
 
-from shared.errors import NotFoundError
-from shared.ids import is_doc_id
-from shared.services.api.lead_outputs import (
+from shared.api.lead_outputs import (
     Classification,
     CreditScore,
     Income,
     LeadSummary,
     Property,
 )
+from shared.errors import NotFoundError
+from shared.ids import is_doc_id
 from shared.store.lead_records import INQUIRY_FIELDS, message_key
 from shared.store.reviews import cleared
 from shared.types import JsonObject

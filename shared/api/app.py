@@ -9,10 +9,7 @@ from dataclasses import dataclass
 import msgspec
 from werkzeug.exceptions import MethodNotAllowed, RequestEntityTooLarge
 
-from shared.errors import InvalidGrantError
-from shared.http import RequestHeaders, verify_user
-from shared.http_errors import envelope, to_http
-from shared.services.api import (
+from shared.api import (
     correction_routes,
     gmail_routes,
     lead_edit_routes,
@@ -20,10 +17,13 @@ from shared.services.api import (
     openapi,
     processing_routes,
 )
-from shared.services.api.contract import encode_hook
-from shared.services.api.decoding import decode_body, decode_query
-from shared.services.api.inputs import Query
-from shared.services.api.routing import ApiPorts, Call, Route, build_map
+from shared.api.contract import encode_hook
+from shared.api.decoding import decode_body, decode_query
+from shared.api.inputs import Query
+from shared.api.routing import ApiPorts, Call, Route, build_map
+from shared.errors import InvalidGrantError
+from shared.http import RequestHeaders, verify_user
+from shared.http_errors import envelope, to_http
 from shared.types import JsonObject
 
 Reply = tuple[bytes | Iterator[bytes], int, dict[str, str]]
@@ -84,7 +84,7 @@ def _dispatch(deps: ApiPorts, request: Request) -> tuple[Route, Call, object]:
         return route, call, route.handler(call)
     except InvalidGrantError as exc:  # health says so at once, not at the next sync
         if call.chosen is not None and call.chosen.state == "connected":
-            from shared.services.sync import mark_needs_reauth  # noqa: PLC0415 - Gmail's SDK
+            from shared.services.account_state import mark_needs_reauth  # noqa: PLC0415 - Gmail's SDK
 
             mark_needs_reauth(deps, call.chosen, str(exc))
         raise

@@ -5,19 +5,19 @@ from __future__ import annotations
 
 from msgspec import UNSET
 
-from shared.clock import utcnow
-from shared.errors import NotFoundError, PreconditionFailedError, ValidationError
-from shared.services.api.inputs import (
+from shared.api.inputs import (
     BulkLeadPatch,
     LeadPatch,
     MailboxQuery,
     ReparseAll,
     ReparseLeads,
 )
-from shared.services.api.lead_outputs import BulkUpdated, Lead
-from shared.services.api.lead_routes import TAG, lead_view
-from shared.services.api.outputs import BatchAccepted, Erased
-from shared.services.api.routing import Call, Route
+from shared.api.lead_outputs import BulkUpdated, Lead
+from shared.api.lead_routes import TAG, lead_view
+from shared.api.outputs import BatchAccepted, Erased
+from shared.api.routing import Call, Route
+from shared.clock import utcnow
+from shared.errors import NotFoundError, PreconditionFailedError, ValidationError
 from shared.services.queue import queue_batch
 from shared.store import reviews
 from shared.types import JsonObject

@@ -7,15 +7,15 @@ from datetime import date
 
 import msgspec
 
-from shared.parsing.record import Period, Pets
-from shared.services.api.contract import (
+from shared.api.contract import (
     Intent,
     LeadStatus,
     ReviewReason,
     Source,
     Time,
 )
-from shared.services.api.outputs import Out
+from shared.api.outputs import Out
+from shared.parsing.record import Period, Pets
 
 
 class Property(Out):

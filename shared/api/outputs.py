@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import msgspec
 
-from shared.services.api.contract import (
+from shared.api.contract import (
     AccountState,
     BatchState,
     Health,

@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-from shared.errors import NotFoundError
-from shared.services.api.inputs import HistoryQuery
-from shared.services.api.outputs import (
+from shared.api.inputs import HistoryQuery
+from shared.api.outputs import (
     BatchProgress,
     BatchStatus,
     History,
     Retried,
     RetryEntry,
 )
-from shared.services.api.routing import Call, Route
+from shared.api.routing import Call, Route
+from shared.errors import NotFoundError
 from shared.services.retry import retry_batch
 from shared.store.batch_figures import BatchSummary
 from shared.types import JsonObject

@@ -1,0 +1,22 @@
+"""Emails too large to fetch. Before a batch is queued, Gmail's size search (``larger:``,
+on the message size it reports as ``sizeEstimate``) names the label's emails over
+``EMAIL_MAX_BYTES``; they are recorded as not leads with the limit named, so no process ever
+holds one, and their chunks find them recorded. Lead notifications are under 200 KB."""
+
+from __future__ import annotations
+
+from shared.config import Settings
+from shared.gmail.gateway import Gmail
+from shared.parsing import Lead
+
+OVERSIZED_MAX = 1_000  # ids one search returns (two list pages)
+
+
+def oversized_ids(gmail: Gmail, settings: Settings, label_id: str) -> set[str]:
+    """Ids in the label over the size the pipeline fetches."""
+    return gmail.oversized_ids(label_id, settings.email_max_bytes, OVERSIZED_MAX)
+
+
+def too_large(max_bytes: int) -> Lead:
+    """The record of an email that was not fetched for its size."""
+    return Lead(limits_hit=("email_bytes",), error=f"over {max_bytes} bytes: not fetched")
