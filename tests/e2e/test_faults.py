@@ -16,27 +16,22 @@ from tests.helpers import corpus_files
 LABEL = "Processed lead"
 
 
+NO_FAULTS = {
+    "rate_429": 0,
+    "rate_500": 0,
+    "slow_rate": 0,
+    "slow_ms": 0,
+    "drop_notifications": 0,
+    "fail_methods": [],
+    "fail_ids": [],
+}
+
+
 @pytest.fixture(autouse=True)
 def no_faults(driver: Driver) -> Iterator[None]:
-    driver.faults(
-        rate_429=0,
-        rate_500=0,
-        slow_rate=0,
-        slow_ms=0,
-        drop_notifications=0,
-        fail_methods=[],
-        fail_ids=[],
-    )
+    driver.faults(**NO_FAULTS)
     yield
-    driver.faults(
-        rate_429=0,
-        rate_500=0,
-        slow_rate=0,
-        slow_ms=0,
-        drop_notifications=0,
-        fail_methods=[],
-        fail_ids=[],
-    )
+    driver.faults(**NO_FAULTS)
 
 
 def _connected(d: Driver, mailbox: str, backfill: int, seed: int) -> set[str]:

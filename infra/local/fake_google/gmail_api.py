@@ -46,9 +46,8 @@ class GmailApi:
 
     def user_of(self, auth: str) -> str:
         """The address an ``Authorization`` header acts for ("" if none)."""
-        token = auth[7:].strip() if auth.lower().startswith("bearer ") else ""
         with self.state.lock:
-            owner = self.state.access_tokens.get(token)
+            owner = self._owner(auth)
         return owner[0] if owner else ""
 
     def over_limit(self) -> Response:
@@ -72,9 +71,13 @@ class GmailApi:
         finally:
             self.concurrency.leave(user, 1)
 
-    def _user(self, auth: str, user_id: str) -> Mailbox | None:
+    def _owner(self, auth: str) -> tuple[str, float] | None:
+        """The (address, expiry) an ``Authorization`` header's access token belongs to."""
         token = auth[7:].strip() if auth.lower().startswith("bearer ") else ""
-        owner = self.state.access_tokens.get(token)
+        return self.state.access_tokens.get(token)
+
+    def _user(self, auth: str, user_id: str) -> Mailbox | None:
+        owner = self._owner(auth)
         if owner is None or owner[1] < time.time():
             return None
         box = self.state.mailboxes.get(owner[0])
