@@ -19,8 +19,9 @@ if TYPE_CHECKING:
     from shared.gmail.budget import FetchBudget
     from shared.gmail.gateway import Gmail
     from shared.pubsub import Publisher
+    from shared.records import Account
     from shared.secrets import SecretStore
-    from shared.store.accounts import Account, AccountStore
+    from shared.store.accounts import AccountStore
     from shared.store.batches import BatchStore
     from shared.store.lead_queries import LeadQueries
     from shared.store.leads import LeadStore

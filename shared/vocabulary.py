@@ -68,6 +68,13 @@ BatchState = Literal["queued", "running", "waiting_retry", "completed", "complet
 RetryState = Literal["pending", "parked", "dead", "resolved"]  # an email in the retry list
 # What became of an email (its record's outcome, or its place in a batch)
 Outcome = Literal["lead", "merged", "not_lead", "erased"]
+# What a chunk says of each of its emails: a record's outcome, or why there is none (yet):
+# recorded by another batch, waiting in the retry list, given up on, set aside while the
+# mailbox cannot be reached, or nothing to process
+ChunkOutcome = Literal[
+    "lead", "merged", "not_lead", "erased", "duplicate", "failed", "dead", "parked", "gone"
+]
+Outcomes = dict[str, ChunkOutcome]  # by Gmail id
 # How the API orders leads: the newest update, the newest inquiry, the newest lead, by name
 LeadSort = Literal["updated", "lastInquiry", "created", "name"]
 

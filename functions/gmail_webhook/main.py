@@ -5,7 +5,7 @@ import functions_framework
 
 from shared.bootstrap import deps
 from shared.http import Reply, guarded, iam_token, reply
-from shared.services.webhook import handle_push
+from shared.services.mailbox.webhook import handle_push
 
 
 @functions_framework.http

@@ -20,7 +20,7 @@ from shared.bootstrap import deps
 from shared.errors import LeadHarvestError
 from shared.http import Reply, guarded, reply, verify_user
 from shared.http_errors import envelope
-from shared.services.connect import complete, consent_url
+from shared.services.mailbox.connect import complete, consent_url
 
 COOKIE = "lh_consent"
 COOKIE_ATTRS = "Path=/; HttpOnly; Secure; SameSite=Lax"

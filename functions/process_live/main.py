@@ -6,7 +6,7 @@ from cloudevents.http import CloudEvent
 
 from shared.entry import run_event
 from shared.events import chunk_job
-from shared.services.process import process_chunk
+from shared.services.ingest.process import process_chunk
 
 
 @functions_framework.cloud_event

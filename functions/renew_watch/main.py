@@ -9,7 +9,7 @@ from shared.bootstrap import deps
 from shared.errors import ValidationError
 from shared.http import Reply, guarded, iam_token, reply, verify_scheduler
 from shared.jsonio import decode_json
-from shared.services.renew import TASKS
+from shared.services.scheduled.renew import TASKS
 
 BODY_MAX = 1024
 

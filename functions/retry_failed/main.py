@@ -5,7 +5,7 @@ import functions_framework
 
 from shared.bootstrap import deps
 from shared.http import Reply, guarded, iam_token, reply, verify_scheduler
-from shared.services.retry import retry_due
+from shared.services.scheduled.retry import retry_due
 
 
 @functions_framework.http

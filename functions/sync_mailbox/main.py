@@ -5,7 +5,7 @@ from cloudevents.http import CloudEvent
 
 from shared.entry import run_event
 from shared.events import sync_job
-from shared.services.sync import sync_mailbox as sync
+from shared.services.mailbox.sync import sync_mailbox as sync
 
 
 @functions_framework.cloud_event

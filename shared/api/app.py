@@ -84,7 +84,7 @@ def _dispatch(deps: ApiPorts, request: Request) -> tuple[Route, Call, object]:
         return route, call, route.handler(call)
     except InvalidGrantError as exc:  # health says so at once, not at the next sync
         if call.chosen is not None and call.chosen.state == "connected":
-            from shared.services.account_state import mark_needs_reauth  # noqa: PLC0415 - Gmail's SDK
+            from shared.services.mailbox.account_state import mark_needs_reauth  # noqa: PLC0415 - Gmail's SDK
 
             mark_needs_reauth(deps, call.chosen, str(exc))
         raise

@@ -7,7 +7,7 @@ from __future__ import annotations
 from shared.api.inputs import MailboxQuery
 from shared.api.outputs import BatchAccepted
 from shared.api.routing import Call, Route
-from shared.services.corrections import make_lead
+from shared.services.ingest.corrections import make_lead
 
 
 def make_lead_route(call: Call) -> BatchAccepted:

@@ -29,15 +29,15 @@ from shared.api.outputs import (
 )
 from shared.api.routing import GMAIL_ERRORS, Call, Route
 from shared.errors import NotFoundError
-from shared.services.browse import browse
-from shared.services.disconnect import disconnect
-from shared.services.health import mailbox_health
-from shared.services.oversized import oversized_ids
-from shared.services.queue import queue_batch
+from shared.services.ingest.oversized import oversized_ids
+from shared.services.ingest.queue import queue_batch
+from shared.services.mailbox.browse import browse
+from shared.services.mailbox.disconnect import disconnect
+from shared.services.mailbox.health import mailbox_health
 from shared.types import JsonObject
 
 if TYPE_CHECKING:
-    from shared.store.accounts import Account
+    from shared.records import Account
 
 NO_MAILBOX = GmailStatus(
     connected=False,
@@ -97,7 +97,7 @@ def mailboxes(call: Call) -> Mailboxes:
 def auth_url(call: Call) -> AuthUrl:
     """Where to connect a mailbox: the browser submits a form (``POST``, field ``id_token``)
     to this URL as a top-level navigation, so the consent is bound to that browser."""
-    from shared.services.connect import start_url
+    from shared.services.mailbox.connect import start_url
 
     return AuthUrl(url=start_url(call.deps))
 
@@ -176,7 +176,7 @@ def process_batch(call: Call) -> BatchAccepted:
 
 def token(call: Call) -> Connected:
     """Connect with an authorization code from a popup or code client (never a raw token)."""
-    from shared.services.bind import connect_with_code
+    from shared.services.mailbox.bind import connect_with_code
 
     body = call.body_as(TokenRequest)
     mailbox = connect_with_code(call.deps, call.user, body.code, body.redirect_uri)
@@ -186,7 +186,7 @@ def token(call: Call) -> Connected:
 def confirm_route(call: Call) -> Connected:
     """Confirm a pending connection (the frontend, back from Google's consent): only the
     signed-in user who started it can; anyone else discards it."""
-    from shared.services.bind import confirm
+    from shared.services.mailbox.bind import confirm
 
     return Connected(
         connected=True, mailbox=confirm(call.deps, call.user, call.params["pendingId"])

@@ -18,7 +18,7 @@ from shared.api.outputs import BatchAccepted, Erased
 from shared.api.routing import Call, Route
 from shared.clock import utcnow
 from shared.errors import NotFoundError, PreconditionFailedError, ValidationError
-from shared.services.queue import queue_batch
+from shared.services.ingest.queue import queue_batch
 from shared.store import reviews
 from shared.types import JsonObject
 

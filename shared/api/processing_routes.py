@@ -11,9 +11,9 @@ from shared.api.outputs import (
     RetryEntry,
 )
 from shared.api.routing import Call, Route
+from shared.batch_figures import BatchSummary
 from shared.errors import NotFoundError
-from shared.services.retry import retry_batch
-from shared.store.batch_figures import BatchSummary
+from shared.services.scheduled.retry import retry_batch
 from shared.types import JsonObject
 
 

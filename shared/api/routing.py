@@ -32,20 +32,25 @@ from shared.ports import (
     HoldsRetries,
     HoldsSecrets,
     Publishes,
-    QueriesLeads,
     ReachesGmail,
     SharesQuota,
     Verifies,
 )
-from shared.store.accounts import Account
+from shared.records import Account
 from shared.types import Json
 
 if TYPE_CHECKING:
     from shared.gmail.gateway import Gmail
+    from shared.store.lead_queries import LeadQueries
 
 T = TypeVar("T")
 U = TypeVar("U")
 V = TypeVar("V")
+
+
+class QueriesLeads(Protocol):
+    @property
+    def lead_queries(self) -> LeadQueries: ...
 
 
 class ApiPorts(

@@ -4,9 +4,7 @@ quoted earlier message (the landlord's reply), a signature or a profile block.""
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
-from shared.parsing.labels import trim_block
 from shared.parsing.text import NO_ANSWER
 
 SITE_TEXT = re.compile(
@@ -33,16 +31,6 @@ _QUOTES = "\"'“”‘’"
 def is_site_text(line: str) -> bool:
     """True for a line the site writes around a message (buttons, footers, sections)."""
     return len(line) <= 400 and bool(SITE_TEXT.match(line))
-
-
-def trim_message(lines: Sequence[str]) -> str | None:
-    """Lines up to the first line of site text, joined; surrounding quotes removed."""
-    out: list[str] = []
-    for line in lines:
-        if is_site_text(line):
-            break
-        out.append(line)
-    return unquote(trim_block(out))
 
 
 def unquote(text: str | None) -> str | None:

@@ -2,37 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict
 from datetime import datetime
 
 from google.cloud import firestore
 
+from shared.records import Account, State
 from shared.store.errors import store_errors
 from shared.store.optimistic import retry_on_conflict, unchanged_since
 from shared.types import JsonObject, Sdk
-from shared.vocabulary import AccountState
 
-State = AccountState
 COLLECTION = "accounts"
-
-
-@dataclass
-class Account:
-    """One connected mailbox. Never holds a token: only the secret's name."""
-
-    mailbox: str
-    state: State
-    owner: str
-    label_id: str
-    label_name: str
-    secret_name: str
-    history_id: int = 0
-    watch_expiration: datetime | None = None
-    last_sync_at: datetime | None = None
-    reason: str | None = None
-    connected_at: datetime | None = None  # which connection: cached credentials are per one
-    gmail_retry_at: datetime | None = None  # Gmail's Retry-After for the whole mailbox
-    audit: JsonObject | None = None  # the last audit: label_total, recorded, missing, queued, at
 
 
 def _account(data: JsonObject | None) -> Account:

@@ -15,14 +15,15 @@ from google.api_core.exceptions import AlreadyExists, FailedPrecondition, NotFou
 from google.cloud import firestore
 from google.cloud.firestore_v1.transforms import Minimum
 
+from shared.batch_figures import BatchSummary, StuckChunk
 from shared.clock import from_micros, micros, utcnow
 from shared.errors import NotFoundError
 from shared.ids import is_doc_id
 from shared.store import counting, open_batches
-from shared.store.batch_figures import BatchSummary, StuckChunk
 from shared.store.errors import store_errors
 from shared.store.optimistic import unchanged_since
 from shared.types import JsonObject, Sdk
+from shared.vocabulary import Outcomes
 
 COLLECTION = "batches"
 IDS_ON_BATCH = 500  # ids kept on the batch document itself (about 10 KB at most; above,
@@ -197,7 +198,7 @@ class BatchStore:
         self,
         batch_id: str,
         chunk_id: str,
-        outcomes: dict[str, str],
+        outcomes: Outcomes,
         now: datetime,
         *,
         started: datetime | None = None,

@@ -5,7 +5,6 @@ from __future__ import annotations
 import hashlib
 import hmac
 import secrets
-from dataclasses import dataclass
 from datetime import datetime
 
 from shared.errors import ConfigError
@@ -13,7 +12,6 @@ from shared.parsing.record import Lead
 from shared.store import reviews
 from shared.store.search_keys import search_fields
 from shared.types import Json, JsonObject
-from shared.vocabulary import Outcome
 
 
 def message_key(mailbox: str, gmail_id: str) -> str:
@@ -53,15 +51,6 @@ def same_person(lead: JsonObject, first: str | None, last: str | None) -> bool:
     Fictional or recycled numbers and shared family phones must not merge strangers.
     """
     return _same(lead.get("first_name"), first) and _same(lead.get("last_name"), last)
-
-
-@dataclass(frozen=True)
-class Stored:
-    """What happened to one email."""
-
-    outcome: Outcome
-    lead_id: str | None
-    batch_id: str
 
 
 INQUIRY_FIELDS = (

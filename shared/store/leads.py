@@ -26,10 +26,10 @@ from google.cloud import firestore
 
 from shared.errors import NotFoundError
 from shared.parsing.record import Lead
+from shared.records import Stored
 from shared.store import reviews
 from shared.store.errors import store_errors
 from shared.store.lead_records import (
-    Stored,
     dedup_keys,
     inquiry_of,
     key_id,

@@ -18,8 +18,8 @@ from google.api_core.exceptions import NotFound
 from google.cloud import firestore
 from google.cloud.firestore_v1.transforms import Maximum
 
+from shared.batch_figures import FINAL
 from shared.clock import micros
-from shared.store.batch_figures import FINAL
 from shared.store.counting import count
 from shared.store.errors import store_errors
 from shared.types import JsonObject, Sdk

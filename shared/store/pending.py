@@ -3,28 +3,18 @@ started it to confirm it (the OAuth callback never binds a mailbox by itself).""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from google.api_core import exceptions as gexc
 from google.cloud import firestore
 
 from shared.ids import is_doc_id
+from shared.records import Pending
 from shared.store.errors import store_errors
 from shared.store.optimistic import unchanged_since
 
 COLLECTION = "pending_connections"
 TTL = timedelta(minutes=10)
-
-
-@dataclass(frozen=True)
-class Pending:
-    """A granted consent: who started it, which mailbox, where its token waits."""
-
-    id: str
-    user: str
-    mailbox: str
-    secret_name: str
 
 
 class PendingConnections:

@@ -10,17 +10,18 @@ States: ``pending`` (due at ``next_attempt_at``), ``parked`` (the mailbox needs 
 from __future__ import annotations
 
 import random
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from google.cloud import firestore
 
 from shared.backoff import Backoff
+from shared.records import Failure
 from shared.store import counting
 from shared.store.errors import store_errors
 from shared.store.lead_records import message_key
 from shared.store.optimistic import put, retry_on_conflict
 from shared.types import JsonObject, Sdk
+from shared.vocabulary import RetryState
 
 COLLECTION = "retries"
 # When a failed email is tried again: full jitter between 5 s and 30 s x 2^(attempts-1),
@@ -31,17 +32,6 @@ SCHEDULE = Backoff(base_s=30.0, cap_s=3600.0, floor_s=5.0)
 def backoff(attempts: int, rng: random.Random | None = None) -> timedelta:
     """Wait before the next attempt of an email that failed ``attempts`` times."""
     return timedelta(seconds=SCHEDULE.delay(max(0, attempts - 1), rng))
-
-
-@dataclass(frozen=True)
-class Failure:
-    """One email that could not be processed this time."""
-
-    gmail_id: str
-    error_class: str
-    message: str
-    not_before: datetime | None = None  # Gmail's Retry-After: no attempt before it
-    throttled: bool = False  # Gmail's rate or concurrency limit: never counts as an attempt
 
 
 def entry_id(mailbox: str, gmail_id: str, batch_id: str) -> str:
@@ -73,18 +63,18 @@ class RetryStore:
         *,
         owner: str,
         trigger: str = "retry",
-    ) -> str:
+    ) -> RetryState:
         """Count one more failed attempt of an email of ``owner``; returns the entry's state.
         A parked or throttled email is tried again later without counting an attempt, so
         Gmail's rate limits never make an email ``dead``."""
         ref = self._ref(mailbox, failure.gmail_id, batch_id)
 
-        def attempt() -> str:
+        def attempt() -> RetryState:
             snap = ref.get()
             counts = not (park or failure.throttled)
             attempts = int((snap.to_dict() or {}).get("attempts", 0)) + counts
             dead = counts and attempts >= self.max_attempts
-            state = "parked" if park else ("dead" if dead else "pending")
+            state: RetryState = "parked" if park else ("dead" if dead else "pending")
             batch = self._db.batch()
             put(
                 self._db,

@@ -24,7 +24,7 @@ from infra.local.functions_stack import Functions
 from infra.local.mailgen import stream
 from infra.local.stack import ROOT, local_stack
 from shared.bootstrap import QUOTA_SHARE
-from shared.services.fetch import GET_UNITS
+from shared.services.ingest.fetch import GET_UNITS
 from tests.bench import lanes
 
 LABEL = "Processed lead"

@@ -9,7 +9,7 @@ import requests
 
 from infra.local.driver import Driver, wait_until
 from infra.local.mailgen import stream
-from shared.services.store_chunk import MAX_PARSE_BYTES
+from shared.services.ingest.store_chunk import MAX_PARSE_BYTES
 from tests.e2e.invariant import check, mailbox_docs, sweep_until_settled
 from tests.helpers import corpus_files
 

@@ -20,10 +20,10 @@ from infra.local.emulators import Emulators
 from infra.local.fake_google.server import FakeGoogle
 from shared import bootstrap, config, events
 from shared.bootstrap import Deps
-from shared.services import sync
-from shared.services.bind import confirm
-from shared.services.connect import complete, consent_url
-from shared.services.store_chunk import MAX_PARSE_BYTES
+from shared.services.ingest.store_chunk import MAX_PARSE_BYTES
+from shared.services.mailbox import sync
+from shared.services.mailbox.bind import confirm
+from shared.services.mailbox.connect import complete, consent_url
 from shared.store.indexes import INDEXES
 from tests import query_shapes
 

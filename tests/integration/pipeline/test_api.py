@@ -11,8 +11,8 @@ from google.cloud.firestore import FieldFilter
 from infra.local.mailgen import stream
 from shared.errors import RetryableError
 from shared.events import ChunkJob, SyncJob
-from shared.services.process import process_chunk
-from shared.services.sync import sync_mailbox
+from shared.services.ingest.process import process_chunk
+from shared.services.mailbox.sync import sync_mailbox
 from tests.helpers import CORPUS, consent_code
 from tests.integration.pipeline.conftest import USER, Pipeline
 from tests.integration.pipeline.test_entry_auth import bad_tokens, client

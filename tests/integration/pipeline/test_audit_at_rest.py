@@ -6,9 +6,9 @@ missing; during a backfill it queues nothing that is in flight."""
 from __future__ import annotations
 
 from shared.events import SyncJob
-from shared.services.health import mailbox_health
-from shared.services.process import process_chunk
-from shared.services.sync import sync_mailbox
+from shared.services.ingest.process import process_chunk
+from shared.services.mailbox.health import mailbox_health
+from shared.services.mailbox.sync import sync_mailbox
 from tests.firestore_ops import counting
 from tests.integration.pipeline.conftest import Pipeline
 from tests.integration.pipeline.test_gmail_word import _account, _connected, _drain

@@ -9,8 +9,8 @@ import time
 from datetime import datetime
 from typing import Any
 
-from shared.services.disconnect import disconnect
-from shared.services.process import process_chunk
+from shared.services.ingest.process import process_chunk
+from shared.services.mailbox.disconnect import disconnect
 from tests.integration.pipeline.conftest import Pipeline
 from tests.integration.pipeline.test_api import api, auth  # noqa: F401 - the fixture
 from tests.integration.pipeline.test_processing import poisoned_chunk

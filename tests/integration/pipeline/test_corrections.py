@@ -11,8 +11,8 @@ from typing import Any
 from infra.corrections import export
 from infra.local.mailgen import stream
 from shared.events import SyncJob
-from shared.services.process import process_chunk
-from shared.services.sync import sync_mailbox
+from shared.services.ingest.process import process_chunk
+from shared.services.mailbox.sync import sync_mailbox
 from tests.integration.pipeline.conftest import Pipeline
 from tests.integration.pipeline.test_api import api, auth  # noqa: F401 - the fixture
 

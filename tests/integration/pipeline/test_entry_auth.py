@@ -384,7 +384,7 @@ def test_a_mailbox_of_another_user_is_never_rebound(pipeline: Pipeline) -> None:
 def test_work_on_an_old_connection_never_flags_a_reconnected_mailbox(pipeline: Pipeline) -> None:
     """A sync still holding the revoked token fails after the owner reconnected: the new
     connection stays connected (it used to flip back to needs_reauth)."""
-    from shared.services.account_state import mark_needs_reauth  # noqa: PLC0415
+    from shared.services.mailbox.account_state import mark_needs_reauth  # noqa: PLC0415
 
     pipeline.connect()
     old = pipeline.deps.accounts.get(pipeline.mailbox)
@@ -401,8 +401,8 @@ def test_work_on_an_old_connection_never_flags_a_reconnected_mailbox(pipeline: P
 def test_work_on_a_disconnected_mailbox_never_flags_it(pipeline: Pipeline) -> None:
     """A chunk in flight when the owner disconnects meets invalid_grant: the mailbox ends
     ``disconnected`` (it used to end ``needs_reauth``) and another user may connect it."""
-    from shared.services.account_state import mark_needs_reauth  # noqa: PLC0415
-    from shared.services.disconnect import disconnect  # noqa: PLC0415
+    from shared.services.mailbox.account_state import mark_needs_reauth  # noqa: PLC0415
+    from shared.services.mailbox.disconnect import disconnect  # noqa: PLC0415
 
     pipeline.connect()
     in_flight = pipeline.deps.accounts.get(pipeline.mailbox)

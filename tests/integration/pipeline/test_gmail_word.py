@@ -14,11 +14,11 @@ from infra.local.mailgen import stream
 from shared.clock import micros, utcnow
 from shared.errors import GmailRateLimitError
 from shared.events import SyncJob
-from shared.services.process import process_chunk
-from shared.services.renew import audit_all, safety_net
-from shared.services.retry import STUCK_AFTER, retry_due
-from shared.services.sync import sync_mailbox
-from shared.store.accounts import Account
+from shared.records import Account
+from shared.services.ingest.process import process_chunk
+from shared.services.mailbox.sync import sync_mailbox
+from shared.services.scheduled.renew import audit_all, safety_net
+from shared.services.scheduled.retry import STUCK_AFTER, retry_due
 from tests.integration.pipeline.conftest import Pipeline
 from tests.integration.pipeline.test_api import auth
 from tests.integration.pipeline.test_entry_auth import client

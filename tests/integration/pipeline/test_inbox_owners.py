@@ -9,7 +9,7 @@ import io
 from typing import Any
 
 from infra.local.mailgen import stream
-from shared.services.disconnect import disconnect
+from shared.services.mailbox.disconnect import disconnect
 from shared.store import reviews
 from tests.integration.pipeline.conftest import USER, Pipeline
 from tests.integration.pipeline.test_api import api, auth  # noqa: F401 - the fixture

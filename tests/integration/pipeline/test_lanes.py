@@ -14,8 +14,8 @@ from infra.local.mailgen import stream
 from shared.clock import utcnow
 from shared.errors import QuotaBusyError
 from shared.events import SyncJob
-from shared.services.process import process_chunk
-from shared.services.sync import sync_mailbox
+from shared.services.ingest.process import process_chunk
+from shared.services.mailbox.sync import sync_mailbox
 from shared.store import batches
 from tests.integration.pipeline.conftest import Pipeline
 

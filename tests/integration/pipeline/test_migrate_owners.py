@@ -11,7 +11,7 @@ from infra.local.mailgen import stream
 from shared.clock import utcnow
 from shared.events import ChunkJob
 from shared.parsing import parse_email
-from shared.services.process import process_chunk
+from shared.services.ingest.process import process_chunk
 from shared.store.lead_records import inquiry_of
 from tests.integration.pipeline.conftest import USER, Pipeline
 from tests.integration.pipeline.test_entry_auth import ROOT

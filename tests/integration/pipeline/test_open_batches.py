@@ -13,10 +13,10 @@ import pytest
 from infra.local.mailgen import stream
 from shared.clock import micros, utcnow
 from shared.events import SyncJob
-from shared.services.health import mailbox_health
-from shared.services.process import process_chunk
-from shared.services.retry import retry_due
-from shared.services.sync import sync_mailbox
+from shared.services.ingest.process import process_chunk
+from shared.services.mailbox.health import mailbox_health
+from shared.services.mailbox.sync import sync_mailbox
+from shared.services.scheduled.retry import retry_due
 from tests.integration.pipeline.conftest import Pipeline
 from tests.integration.pipeline.test_lanes import _window
 

@@ -10,9 +10,9 @@ from typing import Any
 from infra.local.mailgen import stream
 from shared.events import SyncJob
 from shared.parsing import parse_email
-from shared.services.disconnect import disconnect
-from shared.services.process import process_chunk
-from shared.services.sync import sync_mailbox
+from shared.services.ingest.process import process_chunk
+from shared.services.mailbox.disconnect import disconnect
+from shared.services.mailbox.sync import sync_mailbox
 from shared.store.lead_records import inquiry_of
 from tests.integration.pipeline.conftest import USER, Pipeline
 from tests.integration.pipeline.test_api import api, auth  # noqa: F401 - the fixture

@@ -15,13 +15,13 @@ from shared.clock import utcnow
 from shared.events import ChunkJob, SyncJob
 from shared.gmail.errors import quota_day_end
 from shared.gmail.gateway import GoogleGmail
-from shared.services.process import process_chunk
-from shared.services.renew import renew_watches
-from shared.services.retry import retry_due
-from shared.services.store_chunk import MAX_PARSE_BYTES
-from shared.services.sync import sync_mailbox
+from shared.records import Failure
+from shared.services.ingest.process import process_chunk
+from shared.services.ingest.store_chunk import MAX_PARSE_BYTES
+from shared.services.mailbox.sync import sync_mailbox
+from shared.services.scheduled.renew import renew_watches
+from shared.services.scheduled.retry import retry_due
 from shared.store.locks import LockHeldError
-from shared.store.retries import Failure
 from tests.helpers import corpus_files
 from tests.integration.pipeline.conftest import Pipeline
 
@@ -315,7 +315,7 @@ def test_the_sweep_is_not_starved_by_a_disconnected_mailbox(
 ) -> None:
     """Older due entries of a mailbox that is not connected used to fill the sweep's page
     every time, so a connected mailbox's entry was never retried."""
-    monkeypatch.setattr("shared.services.retry.SWEEP_LIMIT", 10)
+    monkeypatch.setattr("shared.services.scheduled.retry.SWEEP_LIMIT", 10)
     p = pipeline
     ids = backfill(p, 1)
     long_ago = utcnow() - timedelta(days=1)

@@ -7,7 +7,7 @@ from datetime import timedelta
 from typing import Any
 
 from shared.clock import micros, utcnow
-from shared.services.retry import retry_due
+from shared.services.scheduled.retry import retry_due
 from tests.firestore_ops import counting
 from tests.integration.pipeline.conftest import Pipeline
 from tests.integration.pipeline.test_api import api, auth  # noqa: F401 - the fixture

@@ -14,11 +14,11 @@ from shared.api.lead_views import SHOWN_INQUIRIES
 from shared.clock import utcnow
 from shared.events import SyncJob
 from shared.parsing import parse_email
-from shared.services.process import process_chunk
-from shared.services.queue import queue_batch
-from shared.services.retry import retry_due
-from shared.services.store_chunk import MAX_PARSE_BYTES
-from shared.services.sync import sync_mailbox
+from shared.services.ingest.process import process_chunk
+from shared.services.ingest.queue import queue_batch
+from shared.services.ingest.store_chunk import MAX_PARSE_BYTES
+from shared.services.mailbox.sync import sync_mailbox
+from shared.services.scheduled.retry import retry_due
 from shared.store import lead_records
 from shared.store import leads as leads_module
 from shared.store.leads import RAW_MAX

@@ -14,8 +14,8 @@ from shared.api.decoding import decode_query
 from shared.api.export import columns, row
 from shared.api.inputs import LeadsQuery
 from shared.api.lead_outputs import LeadList, LeadSummary, Property
+from shared.batch_figures import BatchSummary
 from shared.errors import ValidationError
-from shared.store.batch_figures import BatchSummary
 from shared.store.search_keys import KEYS_MAX, query_words, search_keys, sort_name
 
 LEAD = {

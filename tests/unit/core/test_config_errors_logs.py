@@ -15,7 +15,7 @@ from shared import config, errors
 from shared.events import TRIGGERS
 from shared.http_errors import to_http
 from shared.logs import JsonFormatter, get_logger, scrub
-from shared.services.queue import batch_id_for
+from shared.services.ingest.queue import batch_id_for
 
 TABLE = Path(__file__).resolve().parents[3] / "docs" / "settings.md"
 

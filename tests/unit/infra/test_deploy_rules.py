@@ -76,7 +76,7 @@ def test_public_functions_never_trust_signature_removed_tokens() -> None:
     ``verify_behind_iam``; public ones verify signatures."""
     root = Path(__file__).resolve().parents[3]
     behind = {
-        "gmail_webhook": root / "shared" / "services" / "webhook.py",
+        "gmail_webhook": root / "shared" / "services" / "mailbox" / "webhook.py",
         "retry_failed": root / "shared" / "http.py",
     }
     for name, path in behind.items():

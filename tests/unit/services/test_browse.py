@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 import pytest
 
 from shared.errors import LeadHarvestError, QuotaBusyError, ValidationError
-from shared.services.browse import Cursor, browse
+from shared.services.mailbox.browse import Cursor, browse
 from shared.types import JsonObject
 
 IDS = [f"m{n:03d}" for n in range(230)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from shared.parsing.record import Lead
-from shared.services.store_chunk import MAX_PARSE_BYTES, ParseError, parse, renter_groups
+from shared.services.ingest.store_chunk import MAX_PARSE_BYTES, ParseError, parse, renter_groups
 
 
 def lead(phone: str | None = None, email: str | None = None, is_lead: bool = True) -> Lead:

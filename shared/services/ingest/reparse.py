@@ -16,9 +16,10 @@ from shared.ports import (
     HoldsRetries,
     ReachesGmail,
 )
-from shared.services.failures import fail_one, resolve_done
-from shared.services.store_chunk import ParseError, parse
-from shared.store.retries import Failure
+from shared.records import Failure
+from shared.services.ingest.failures import fail_one, resolve_done
+from shared.services.ingest.store_chunk import ParseError, parse
+from shared.vocabulary import Outcomes
 
 
 class Ports(
@@ -30,7 +31,7 @@ class Ports(
 log = get_logger("reparse")
 
 
-def reparse_chunk(deps: Ports, job: ChunkJob) -> dict[str, str]:
+def reparse_chunk(deps: Ports, job: ChunkJob) -> Outcomes:
     """Re-parse each email from its stored raw bytes (fetched again from Gmail if not
     stored); returns the outcomes, which the caller records."""
     tz = deps.settings.mailbox_tz
@@ -45,7 +46,7 @@ def reparse_chunk(deps: Ports, job: ChunkJob) -> dict[str, str]:
         return {}  # the mailbox was never connected: nothing of it to re-parse
     if missing and account.state == "connected":
         raws.update(deps.gmail_for(account).get_raw_many(missing))
-    outcomes: dict[str, str] = {}
+    outcomes: Outcomes = {}
     corrected = deps.leads.existing(job.mailbox, list(dict.fromkeys(job.ids)))
     for gmail_id in dict.fromkeys(job.ids):
         result = raws.get(gmail_id)

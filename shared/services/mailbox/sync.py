@@ -20,20 +20,20 @@ from shared.gmail.errors import HistoryGoneError
 from shared.gmail.gateway import Gmail
 from shared.logs import get_logger
 from shared.ports import (
+    CountsRecords,
     HoldsAccounts,
     HoldsLeads,
     HoldsLeases,
     HoldsRetries,
-    QueriesLeads,
     Queues,
     ReachesGmail,
 )
-from shared.services.account_state import mark_blocked, mark_needs_reauth, mark_reachable
-from shared.services.audit import audit_mailbox
-from shared.services.gmail_access import hold, wait_for_gmail
-from shared.services.oversized import oversized_ids
-from shared.services.queue import queue_batch
-from shared.store.accounts import Account
+from shared.records import Account
+from shared.services.ingest.oversized import oversized_ids
+from shared.services.ingest.queue import queue_batch
+from shared.services.mailbox.account_state import mark_blocked, mark_needs_reauth, mark_reachable
+from shared.services.mailbox.gmail_access import hold, wait_for_gmail
+from shared.services.scheduled.audit import audit_mailbox
 
 
 class Ports(
@@ -42,7 +42,7 @@ class Ports(
     HoldsLeases,
     ReachesGmail,
     HoldsLeads,
-    QueriesLeads,
+    CountsRecords,
     HoldsRetries,
     Protocol,
 ):

@@ -16,8 +16,8 @@ from shared.config import Settings
 from shared.events import LIVE_TRIGGERS, ChunkJob, Trigger
 from shared.logs import get_logger
 from shared.ports import Queues
-from shared.services.oversized import too_large
-from shared.store.accounts import Account
+from shared.records import Account
+from shared.services.ingest.oversized import too_large
 
 log = get_logger("queue")
 

@@ -1,5 +1,5 @@
 """A batch's window: a chunk that is done sends the chunk ``window`` places after it, on its
-lane, so a batch keeps ``window`` chunks in flight (``shared/services/queue.py``).
+lane, so a batch keeps ``window`` chunks in flight (``shared/services/ingest/queue.py``).
 
 The follower is sent before the chunk's outcomes are recorded, so a run that crashes in
 between is redelivered and sends it; a marker per follower (created, never overwritten) makes
@@ -16,7 +16,8 @@ from typing import Protocol
 from shared.clock import utcnow
 from shared.events import ChunkJob
 from shared.ports import Configured, HoldsBatches, Publishes
-from shared.services.queue import lane_topic
+from shared.services.ingest.queue import lane_topic
+from shared.vocabulary import Outcomes
 
 CHUNK_ID = re.compile(r"c(\d{5})")
 
@@ -34,7 +35,7 @@ def follower_sent(deps: Ports, job: ChunkJob) -> bool:
 def finish(
     deps: Ports,
     job: ChunkJob,
-    outcomes: dict[str, str],
+    outcomes: Outcomes,
     sent: bool,
     *,
     started: datetime | None = None,

@@ -26,8 +26,8 @@ from shared.errors import (
 )
 from shared.gmail.gateway import Gmail
 from shared.ports import BoundsFetches, Configured, HoldsAccounts, SharesQuota
-from shared.services.gmail_access import hold, wait_for_gmail
-from shared.store.accounts import Account
+from shared.records import Account
+from shared.services.mailbox.gmail_access import hold, wait_for_gmail
 
 T = TypeVar("T")
 FETCH_ROUNDS = 5

@@ -35,12 +35,13 @@ from shared.ports import (
     ReachesGmail,
     SharesQuota,
 )
-from shared.services.account_state import mark_blocked, mark_needs_reauth
-from shared.services.failures import record_failures, resolve_done
-from shared.services.fetch import Fetcher
-from shared.services.reparse import reparse_chunk
-from shared.services.store_chunk import store_fetched
-from shared.services.window import finish, follower_sent
+from shared.services.ingest.failures import record_failures, resolve_done
+from shared.services.ingest.fetch import Fetcher
+from shared.services.ingest.reparse import reparse_chunk
+from shared.services.ingest.store_chunk import store_fetched
+from shared.services.ingest.window import finish, follower_sent
+from shared.services.mailbox.account_state import mark_blocked, mark_needs_reauth
+from shared.vocabulary import Outcomes
 
 
 class Ports(
@@ -105,7 +106,7 @@ def _fetch(
     return fetcher.rounds(todo, fetcher.gmail.get_raw_many, use), outside, fetcher.timings
 
 
-def process_chunk(deps: Ports, job: ChunkJob) -> dict[str, str]:
+def process_chunk(deps: Ports, job: ChunkJob) -> Outcomes:
     """Process one chunk job; returns the outcome of each email."""
     now = utcnow()
     account = deps.accounts.get(job.mailbox)
@@ -119,7 +120,7 @@ def process_chunk(deps: Ports, job: ChunkJob) -> dict[str, str]:
         reparsed = reparse_chunk(deps, job)
         finish(deps, job, reparsed, sent, started=now)
         return reparsed
-    outcomes: dict[str, str] = {}
+    outcomes: Outcomes = {}
     for gmail_id, rec in deps.leads.existing(job.mailbox, job.ids).items():
         outcomes[gmail_id] = rec["outcome"] if rec.get("batch_id") == job.batch_id else "duplicate"
     todo = [i for i in dict.fromkeys(job.ids) if i not in outcomes]

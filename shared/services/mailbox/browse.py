@@ -18,7 +18,7 @@ from typing import Protocol
 from shared.errors import LeadHarvestError, QuotaBusyError, ValidationError
 from shared.gmail.gateway import Gmail
 from shared.ports import SharesQuota
-from shared.services.fetch import GET_UNITS
+from shared.services.ingest.fetch import GET_UNITS
 from shared.types import JsonObject
 
 WAIT_S = 8.0  # how long a page may wait for quota in all

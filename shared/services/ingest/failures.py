@@ -9,10 +9,18 @@ from shared.errors import GmailRateLimitError, InvalidGrantError, LeadHarvestErr
 from shared.events import ChunkJob
 from shared.logs import get_logger
 from shared.ports import HoldsRetries
-from shared.services.gmail_access import latest_retry_at
-from shared.store.retries import Failure
+from shared.records import Failure
+from shared.services.mailbox.gmail_access import latest_retry_at
+from shared.vocabulary import ChunkOutcome, Outcomes, RetryState
 
 log = get_logger("process")
+# A failed email's place in its chunk, by the state its retry entry is left in
+OUTCOME_OF: dict[RetryState, ChunkOutcome] = {
+    "pending": "failed",
+    "parked": "parked",
+    "dead": "dead",
+    "resolved": "failed",
+}
 
 
 class Ports(HoldsRetries, Protocol):
@@ -27,12 +35,12 @@ def record_failures(
     failures: dict[str, LeadHarvestError],
     park: bool,
     now: datetime,
-) -> dict[str, str]:
+) -> Outcomes:
     """The outcome of each of ``ids`` (none processed): ``gone``, ``failed`` (pending in the
     retry list), ``parked`` or ``dead``. Gmail's Retry-After holds the whole mailbox, so no
     rate-limited email is retried before the latest one given."""
     held = latest_retry_at(failures.values())
-    outcomes: dict[str, str] = {}
+    outcomes: Outcomes = {}
     for gmail_id in ids:
         error = failures.get(gmail_id) or InvalidGrantError("mailbox not connected")
         if isinstance(error, MessageGoneError):
@@ -45,7 +53,7 @@ def record_failures(
     return outcomes
 
 
-def resolve_done(deps: Ports, job: ChunkJob, outcomes: dict[str, str], now: datetime) -> None:
+def resolve_done(deps: Ports, job: ChunkJob, outcomes: Outcomes, now: datetime) -> None:
     """Resolve the retry entries (in ``job``'s batch) of the emails that now have a final
     outcome other than a failure."""
     done = [i for i, o in outcomes.items() if o not in ("failed", "dead", "parked")]
@@ -61,7 +69,7 @@ def fail_one(
     *,
     park: bool = False,
     trigger: str = "retry",
-) -> str:
+) -> ChunkOutcome:
     """Count one more failed attempt of an email of ``job``; its outcome: ``failed``
     (pending in the retry list), ``parked`` or ``dead`` (logged: an alert counts it)."""
     state = deps.retries.fail(
@@ -77,4 +85,4 @@ def fail_one(
     if state == "dead":
         fields = {"batch_id": job.batch_id, "error_class": failure.error_class}
         log.error("email dead", extra={"fields": fields})
-    return "failed" if state == "pending" else state
+    return OUTCOME_OF[state]

@@ -9,10 +9,10 @@ from shared.events import SyncJob
 from shared.gmail.client import credentials
 from shared.gmail.gateway import normalise_label
 from shared.logs import get_logger
-from shared.services.connect import Ports, exchange, patiently
-from shared.services.renew import gmail_topic
-from shared.services.retry import unpark
-from shared.store.accounts import Account
+from shared.records import Account
+from shared.services.mailbox.connect import Ports, exchange, patiently
+from shared.services.scheduled.renew import gmail_topic
+from shared.services.scheduled.retry import unpark
 from shared.types import JsonObject, Sdk
 
 log = get_logger("connect")

@@ -9,8 +9,8 @@ from typing import Protocol
 from shared.clock import utcnow
 from shared.errors import ConflictError
 from shared.ports import HoldsLeads, Queues
-from shared.services.queue import queue_batch
-from shared.store.accounts import Account
+from shared.records import Account
+from shared.services.ingest.queue import queue_batch
 
 
 class Ports(Queues, HoldsLeads, Protocol):

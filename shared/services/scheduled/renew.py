@@ -9,7 +9,7 @@ from shared.errors import InvalidGrantError, LeadHarvestError
 from shared.events import SyncJob, Trigger
 from shared.logs import get_logger
 from shared.ports import Configured, HoldsAccounts, Publishes, ReachesGmail
-from shared.services.account_state import mark_needs_reauth
+from shared.services.mailbox.account_state import mark_needs_reauth
 
 
 class Ports(Configured, Publishes, HoldsAccounts, ReachesGmail, Protocol):

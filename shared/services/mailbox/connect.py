@@ -32,7 +32,7 @@ from shared.ports import (
     Publishes,
     ReachesGmail,
 )
-from shared.store.pending import Pending
+from shared.records import Pending
 from shared.types import Sdk
 
 

@@ -21,14 +21,14 @@ from typing import Protocol
 from shared.clock import utcnow
 from shared.gmail.gateway import Gmail
 from shared.logs import get_logger
-from shared.ports import HoldsAccounts, HoldsLeads, HoldsRetries, QueriesLeads, Queues
-from shared.services.oversized import oversized_ids
-from shared.services.queue import queue_batch
-from shared.store.accounts import Account
+from shared.ports import CountsRecords, HoldsAccounts, HoldsLeads, HoldsRetries, Queues
+from shared.records import Account
+from shared.services.ingest.oversized import oversized_ids
+from shared.services.ingest.queue import queue_batch
 from shared.types import JsonObject
 
 
-class Ports(Queues, HoldsAccounts, HoldsLeads, QueriesLeads, HoldsRetries, Protocol):
+class Ports(Queues, HoldsAccounts, HoldsLeads, CountsRecords, HoldsRetries, Protocol):
     """What the audit uses of the composition root."""
 
 

@@ -8,7 +8,7 @@ from typing import Protocol
 
 from shared.clock import utcnow
 from shared.ports import Configured, HoldsBatches, HoldsRetries
-from shared.store.accounts import Account
+from shared.records import Account
 from shared.vocabulary import BROKEN_REASONS, Health, HealthReason
 
 

@@ -9,7 +9,7 @@ from shared.errors import LeadHarvestError, NotFoundError
 from shared.gmail.grants import revoke_grant
 from shared.logs import get_logger
 from shared.ports import Configured, HoldsAccounts, HoldsSecrets, ReachesGmail
-from shared.store.accounts import Account
+from shared.records import Account
 
 
 class Ports(Configured, HoldsAccounts, HoldsSecrets, ReachesGmail, Protocol):

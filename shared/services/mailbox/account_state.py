@@ -9,7 +9,7 @@ from typing import Protocol
 
 from shared.logs import get_logger
 from shared.ports import HoldsAccounts, ReachesGmail
-from shared.store.accounts import Account
+from shared.records import Account
 
 log = get_logger("account_state")
 

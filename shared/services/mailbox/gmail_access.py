@@ -11,7 +11,7 @@ from shared.clock import utcnow
 from shared.errors import GmailRateLimitError, LeadHarvestError
 from shared.logs import get_logger
 from shared.ports import HoldsAccounts
-from shared.store.accounts import Account
+from shared.records import Account
 
 log = get_logger("gmail_access")
 SHORT_HOLD_S = 5.0  # a hold this short is slept through; a longer one defers the work

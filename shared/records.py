@@ -1,0 +1,61 @@
+"""The small typed records the stores hand to the use cases (no storage code here, so the
+ports and the tests' in-memory fakes can name them)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from shared.types import JsonObject
+from shared.vocabulary import AccountState, Outcome
+
+State = AccountState
+
+
+@dataclass
+class Account:
+    """One connected mailbox. Never holds a token: only the secret's name."""
+
+    mailbox: str
+    state: State
+    owner: str
+    label_id: str
+    label_name: str
+    secret_name: str
+    history_id: int = 0
+    watch_expiration: datetime | None = None
+    last_sync_at: datetime | None = None
+    reason: str | None = None
+    connected_at: datetime | None = None  # which connection: cached credentials are per one
+    gmail_retry_at: datetime | None = None  # Gmail's Retry-After for the whole mailbox
+    audit: JsonObject | None = None  # the last audit: label_total, recorded, missing, queued, at
+
+
+@dataclass(frozen=True)
+class Failure:
+    """One email that could not be processed this time."""
+
+    gmail_id: str
+    error_class: str
+    message: str
+    not_before: datetime | None = None  # Gmail's Retry-After: no attempt before it
+    throttled: bool = False  # Gmail's rate or concurrency limit: never counts as an attempt
+
+
+@dataclass(frozen=True)
+class Pending:
+    """A granted consent: who started it, which mailbox, where its token waits."""
+
+    id: str
+    user: str
+    mailbox: str
+    secret_name: str
+
+
+@dataclass(frozen=True)
+class Stored:
+    """What happened to one email."""
+
+    outcome: Outcome
+    lead_id: str | None
+    batch_id: str

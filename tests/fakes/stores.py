@@ -1,0 +1,394 @@
+"""In-memory repositories with the semantics the use cases rely on (not Firestore's)."""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import datetime, timedelta
+from typing import Any
+
+from shared.batch_figures import FINAL, BatchSummary, StuckChunk
+from shared.errors import QuotaBusyError
+from shared.parsing import Lead
+from shared.records import Account, Failure, Pending, State, Stored
+from shared.store.lead_records import dedup_keys
+from shared.store.locks import LockHeldError
+from shared.types import JsonObject
+from shared.vocabulary import Correction, Outcomes, RetryState
+
+
+class Accounts:
+    """Accounts by mailbox; ``get`` hands out copies, as a store read does."""
+
+    def __init__(self, *accounts: Account) -> None:
+        self.rows = {a.mailbox: dataclasses.replace(a) for a in accounts}
+
+    def get(self, mailbox: str) -> Account | None:
+        row = self.rows.get(mailbox)
+        return dataclasses.replace(row) if row else None
+
+    def save(self, account: Account) -> None:
+        self.rows[account.mailbox] = dataclasses.replace(account)
+
+    def update(self, mailbox: str, **fields: Any) -> None:
+        for name, value in fields.items():
+            setattr(self.rows[mailbox], name, value)
+
+    def flag_if_same_connection(self, account: Account, **fields: Any) -> bool:
+        row = self.rows.get(account.mailbox)
+        if row is None or row.connected_at != account.connected_at:
+            return False
+        if row.state in ("disconnecting", "disconnected"):
+            return False
+        self.update(account.mailbox, **fields)
+        return True
+
+    def advance_cursor(self, mailbox: str, history_id: int, when: datetime) -> bool:
+        row = self.rows[mailbox]
+        if history_id < row.history_id:
+            return False
+        row.history_id, row.last_sync_at = history_id, when
+        return True
+
+    def connected(self) -> list[Account]:
+        return self.in_states("connected")
+
+    def in_states(self, *states: State) -> list[Account]:
+        return [dataclasses.replace(a) for a in self.rows.values() if a.state in states]
+
+    def owned_by(self, user: str) -> list[Account]:
+        return [dataclasses.replace(a) for a in self.rows.values() if a.owner == user]
+
+
+@dataclasses.dataclass
+class _Batch:
+    batch_id: str
+    mailbox: str
+    trigger: str
+    owner: str
+    chunks: dict[str, list[str]]
+    created_at: datetime
+    outcomes: dict[str, Outcomes] = dataclasses.field(default_factory=dict)
+    started_at: datetime | None = None
+
+
+class Batches:
+    """Batches with their chunks' planned ids, outcomes and follower markers."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, _Batch] = {}
+        self.markers: dict[tuple[str, str], str] = {}
+
+    def create(
+        self,
+        batch_id: str,
+        mailbox: str,
+        trigger: str,
+        chunks: dict[str, list[str]],
+        now: datetime,
+        owner: str,
+    ) -> bool:
+        if batch_id in self.rows:
+            return False
+        self.rows[batch_id] = _Batch(batch_id, mailbox, trigger, owner, dict(chunks), now)
+        return True
+
+    def chunk_ids(self, batch_id: str, chunk_id: str) -> list[str]:
+        batch = self.rows.get(batch_id)
+        return list(batch.chunks.get(chunk_id, [])) if batch else []
+
+    def claim_send(self, batch_id: str, chunk_id: str) -> bool:
+        if (batch_id, chunk_id) in self.markers:
+            return False
+        self.markers[(batch_id, chunk_id)] = "claimed"
+        return True
+
+    def sent(self, batch_id: str, chunk_id: str) -> None:
+        self.markers[(batch_id, chunk_id)] = "sent"
+
+    def release_send(self, batch_id: str, chunk_id: str) -> None:
+        self.markers.pop((batch_id, chunk_id), None)
+
+    def _left(self, batch: _Batch) -> dict[str, list[str]]:
+        return {
+            c: [i for i in ids if batch.outcomes.get(c, {}).get(i) not in FINAL]
+            for c, ids in batch.chunks.items()
+        }
+
+    def stuck(self, quiet_since: datetime, now: datetime, pages: int) -> list[StuckChunk]:
+        return [
+            StuckChunk(b.batch_id, c, b.trigger, ids, b.mailbox)
+            for b in self.rows.values()
+            if b.created_at < quiet_since
+            for c, ids in self._left(b).items()
+            if ids
+        ]
+
+    def _open(self, mailbox: str) -> list[_Batch]:
+        return [
+            b for b in self.rows.values() if b.mailbox == mailbox and any(self._left(b).values())
+        ]
+
+    def in_flight(self, mailbox: str) -> tuple[int, set[str]]:
+        batches = self._open(mailbox)
+        return sum(len(i) for b in batches for i in self._left(b).values()), {
+            b.batch_id for b in batches
+        }
+
+    def planned_ids(self, batch_ids: set[str]) -> set[str]:
+        return {i for b in batch_ids for ids in self.rows[b].chunks.values() for i in ids}
+
+    def stuck_count(self, mailbox: str) -> int:
+        return 0
+
+    def active(self, owner: str, mailbox: str, limit: int) -> list[str]:
+        return [b.batch_id for b in self._open(mailbox) if b.owner == owner][:limit]
+
+    def record(
+        self,
+        batch_id: str,
+        chunk_id: str,
+        outcomes: Outcomes,
+        now: datetime,
+        *,
+        started: datetime | None = None,
+    ) -> None:
+        batch = self.rows.get(batch_id) or _Batch(batch_id, "", "", "", {}, now)
+        self.rows[batch_id] = batch  # a chunk's figures are kept even without its batch
+        batch.chunks.setdefault(chunk_id, list(outcomes))
+        batch.outcomes[chunk_id] = dict(outcomes)
+        if started and (batch.started_at is None or started < batch.started_at):
+            batch.started_at = started
+
+    def recorded(self, batch_id: str, chunk_id: str) -> set[str]:
+        batch = self.rows.get(batch_id)
+        return set(batch.outcomes.get(chunk_id, {})) if batch else set()
+
+    def summary(self, batch_id: str) -> BatchSummary | None:
+        b = self.rows.get(batch_id)
+        if b is None:
+            return None
+        counts = Counter[str](o for outcomes in b.outcomes.values() for o in outcomes.values())
+        total = sum(len(ids) for ids in b.chunks.values())
+        return BatchSummary(
+            b.batch_id, b.mailbox, b.owner, b.trigger, total, b.created_at, dict(counts)
+        )
+
+    def recent(self, limit: int, mailbox: str | None = None) -> list[JsonObject]:
+        return []
+
+    def history(
+        self, owner: str, mailbox: str, limit: int, cursor: str | None
+    ) -> tuple[list[JsonObject], int, str | None]:
+        return [], 0, None
+
+
+class Leads:
+    """Records by (mailbox, id) and leads by owner, merged on a shared dedup key."""
+
+    def __init__(self) -> None:
+        self.records: dict[tuple[str, str], JsonObject] = {}
+        self.leads: dict[str, JsonObject] = {}
+        self.raws: dict[tuple[str, str], bytes] = {}
+        self._ids = itertools.count(1)
+
+    def _lead_for(self, lead: Lead, owner: str) -> tuple[str, str]:
+        keys = set(dedup_keys(lead))
+        for lead_id, row in self.leads.items():
+            if row["owner"] == owner and keys & row["keys"]:
+                row["keys"] |= keys
+                row["inquiries"] += 1
+                return lead_id, "merged"
+        lead_id = f"lead-{next(self._ids)}"
+        self.leads[lead_id] = {"owner": owner, "keys": keys, "inquiries": 1}
+        return lead_id, "lead"
+
+    def store(
+        self,
+        mailbox: str,
+        gmail_id: str,
+        lead: Lead,
+        raw: bytes,
+        batch_id: str,
+        now: datetime,
+        *,
+        owner: str,
+    ) -> Stored:
+        found = self.records.get((mailbox, gmail_id))
+        if found:
+            return Stored(found["outcome"], found["lead_id"], found["batch_id"])
+        return self._write(mailbox, gmail_id, lead, raw, batch_id, owner)
+
+    def _write(
+        self, mailbox: str, gmail_id: str, lead: Lead, raw: bytes, batch_id: str, owner: str
+    ) -> Stored:
+        lead_id, outcome = self._lead_for(lead, owner) if lead.is_lead else (None, "not_lead")
+        self.records[(mailbox, gmail_id)] = {
+            "outcome": outcome,
+            "lead_id": lead_id,
+            "batch_id": batch_id,
+            "owner": owner,
+            "parser_version": lead.parser_version,
+            "limits_hit": list(lead.limits_hit),
+        }
+        if raw:
+            self.raws[(mailbox, gmail_id)] = raw
+        return Stored(outcome, lead_id, batch_id)  # type: ignore[arg-type]
+
+    def reparse(
+        self,
+        mailbox: str,
+        gmail_id: str,
+        lead: Lead,
+        raw: bytes,
+        batch_id: str,
+        now: datetime,
+        *,
+        owner: str,
+    ) -> Stored:
+        self.records.pop((mailbox, gmail_id), None)
+        return self._write(mailbox, gmail_id, lead, raw, batch_id, owner)
+
+    def raw(self, mailbox: str, gmail_id: str) -> bytes | None:
+        return self.raws.get((mailbox, gmail_id))
+
+    def existing(self, mailbox: str, ids: list[str]) -> dict[str, JsonObject]:
+        return {i: dict(self.records[(mailbox, i)]) for i in ids if (mailbox, i) in self.records}
+
+    def correct(
+        self, mailbox: str, gmail_id: str, owner: str, truth: Correction, now: datetime
+    ) -> str:
+        self.records[(mailbox, gmail_id)]["truth"] = truth
+        return gmail_id
+
+    def hand_over(self, mailbox: str, owner: str) -> int:
+        moved = [k for k, r in self.records.items() if k[0] == mailbox and r["owner"] != owner]
+        for key in moved:
+            self.records.pop(key)
+        return len(moved)
+
+    def erase(self, owner: str, lead_id: str, lead: JsonObject) -> int:
+        return 0
+
+    def recorded_count(self, mailbox: str, owner: str) -> int:
+        return sum(1 for (m, _), r in self.records.items() if m == mailbox and r["owner"] == owner)
+
+
+class Retries:
+    """The retry list with the store's rules: parking and throttling count no attempt."""
+
+    def __init__(self, max_attempts: int = 5) -> None:
+        self.max_attempts = max_attempts
+        self.rows: dict[tuple[str, str, str], JsonObject] = {}
+
+    def fail(
+        self,
+        mailbox: str,
+        batch_id: str,
+        chunk_id: str,
+        failure: Failure,
+        now: datetime,
+        park: bool = False,
+        *,
+        owner: str,
+        trigger: str = "retry",
+    ) -> RetryState:
+        key = (mailbox, failure.gmail_id, batch_id)
+        counts = not (park or failure.throttled)
+        attempts = int(self.rows.get(key, {}).get("attempts", 0)) + counts
+        dead = counts and attempts >= self.max_attempts
+        state: RetryState = "parked" if park else ("dead" if dead else "pending")
+        self.rows[key] = {
+            "owner": owner,
+            "trigger": "reparse" if trigger == "reparse" else "retry",
+            "mailbox": mailbox,
+            "message_id": failure.gmail_id,
+            "batch_id": batch_id,
+            "chunk_id": chunk_id,
+            "state": state,
+            "error_class": failure.error_class,
+            "error": failure.message,
+            "attempts": attempts,
+            "next_attempt_at": max(now + timedelta(seconds=5), failure.not_before or now),
+        }
+        return state
+
+    def resolve(self, mailbox: str, batch_id: str, gmail_ids: list[str], now: datetime) -> None:
+        for gmail_id in gmail_ids:
+            if (mailbox, gmail_id, batch_id) in self.rows:
+                self.rows[(mailbox, gmail_id, batch_id)]["state"] = "resolved"
+
+    def _where(self, **match: object) -> list[JsonObject]:
+        return [r for r in self.rows.values() if all(r[k] == v for k, v in match.items())]
+
+    def due(self, now: datetime, limit: int) -> list[JsonObject]:
+        due = [r for r in self._where(state="pending") if r["next_attempt_at"] <= now]
+        return sorted(due, key=lambda r: r["next_attempt_at"])[:limit]
+
+    def for_batch(self, batch_id: str, states: tuple[str, ...]) -> list[JsonObject]:
+        return [r for r in self._where(batch_id=batch_id) if r["state"] in states]
+
+    def in_state(self, state: str, limit: int) -> list[JsonObject]:
+        return self._where(state=state)[:limit]
+
+    def for_mailbox(self, mailbox: str, state: str) -> list[JsonObject]:
+        return self._where(mailbox=mailbox, state=state)
+
+    def count(self, mailbox: str, state: str) -> int:
+        return len(self.for_mailbox(mailbox, state))
+
+    def parked(self, entries: list[JsonObject], now: datetime) -> None:
+        for entry in entries:
+            entry["state"] = "parked"
+
+    def requeued(self, entries: list[JsonObject], until: datetime) -> None:
+        for entry in entries:
+            entry["state"], entry["next_attempt_at"] = "pending", until
+
+
+class Leases:
+    """Leases held in this process only."""
+
+    def __init__(self) -> None:
+        self.held: set[str] = set()
+
+    @contextmanager
+    def hold(self, name: str, ttl: timedelta) -> Iterator[str]:
+        if name in self.held:
+            raise LockHeldError(f"{name} is held")
+        self.held.add(name)
+        try:
+            yield name
+        finally:
+            self.held.discard(name)
+
+
+class Quota:
+    """Hands out every block at once (``busy``: none), recording what was asked."""
+
+    def __init__(self, block_units: int = 25) -> None:
+        self.block_units = block_units
+        self.asked: list[tuple[str, int]] = []
+        self.busy = False
+
+    def acquire(self, mailbox: str, units: int, max_wait_s: float | None = None) -> float:
+        if self.busy:
+            raise QuotaBusyError("no block free")
+        self.asked.append((mailbox, units))
+        return 0.0
+
+
+class Pendings:
+    """Pending connections, taken once."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, Pending] = {}
+
+    def create(self, pending: Pending, now: datetime) -> None:
+        self.rows[pending.id] = pending
+
+    def take(self, pending_id: str, now: datetime) -> Pending | None:
+        return self.rows.pop(pending_id, None)
