@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from shared.gmail.gateway import Gmail
     from shared.parsing import Lead
     from shared.pubsub import Publisher
-    from shared.records import Account, Failure, Pending, State, Stored
+    from shared.records import Account, BatchEmail, Failure, Pending, State, Stored
     from shared.secrets import SecretStore
     from shared.vocabulary import Correction, Outcomes, RetryState
 
@@ -79,28 +79,8 @@ class BatchRepo(Protocol):
 class LeadRepo(Protocol):
     """Email records, leads and kept raw emails."""
 
-    def store(
-        self,
-        mailbox: str,
-        gmail_id: str,
-        lead: Lead,
-        raw: bytes,
-        batch_id: str,
-        now: datetime,
-        *,
-        owner: str,
-    ) -> Stored: ...
-    def reparse(
-        self,
-        mailbox: str,
-        gmail_id: str,
-        lead: Lead,
-        raw: bytes,
-        batch_id: str,
-        now: datetime,
-        *,
-        owner: str,
-    ) -> Stored: ...
+    def store(self, email: BatchEmail, lead: Lead, raw: bytes, now: datetime) -> Stored: ...
+    def reparse(self, email: BatchEmail, lead: Lead, raw: bytes, now: datetime) -> Stored: ...
     def raw(self, mailbox: str, gmail_id: str) -> bytes | None: ...
     def existing(self, mailbox: str, ids: list[str]) -> dict[str, JsonObject]: ...
     def correct(

@@ -59,3 +59,13 @@ class Stored:
     outcome: Outcome
     lead_id: str | None
     batch_id: str
+
+
+@dataclass(frozen=True)
+class BatchEmail:
+    """This email of this mailbox, processed in this batch for this owner."""
+
+    mailbox: str
+    gmail_id: str
+    batch_id: str
+    owner: str

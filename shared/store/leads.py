@@ -26,7 +26,7 @@ from google.cloud import firestore
 
 from shared.errors import NotFoundError
 from shared.parsing.record import Lead
-from shared.records import Stored
+from shared.records import BatchEmail, Stored
 from shared.store import reviews
 from shared.store.errors import store_errors
 from shared.store.lead_records import (
@@ -79,18 +79,10 @@ class LeadStore:
     def _doc(self, collection: str, doc_id: str) -> Sdk:
         return self._db.collection(collection).document(doc_id)
 
-    def store(
-        self,
-        mailbox: str,
-        gmail_id: str,
-        lead: Lead,
-        raw: bytes,
-        batch_id: str,
-        now: datetime,
-        *,
-        owner: str,
-    ) -> Stored:
-        """Record the email and, for a lead, upsert the renter's lead of ``owner`` (once)."""
+    def store(self, email: BatchEmail, lead: Lead, raw: bytes, now: datetime) -> Stored:
+        """Record the email and, for a lead, upsert the renter's lead of its owner (once)."""
+        mailbox, gmail_id = email.mailbox, email.gmail_id
+        batch_id, owner = email.batch_id, email.owner
         rec_ref = self.record(mailbox, gmail_id)
         record = {
             "owner": owner,
@@ -180,25 +172,17 @@ class LeadStore:
             )
         return lead_id, "merged" if lead_snap is not None and lead_snap.exists else "lead"
 
-    def reparse(
-        self,
-        mailbox: str,
-        gmail_id: str,
-        lead: Lead,
-        raw: bytes,
-        batch_id: str,
-        now: datetime,
-        *,
-        owner: str,
-    ) -> Stored:
+    def reparse(self, email: BatchEmail, lead: Lead, raw: bytes, now: datetime) -> Stored:
         """Apply a new parse of a processed email: its inquiry is rewritten on its lead; an
         email that now parses as a lead (after a parser fix) gets one. Leads are never moved."""
+        mailbox, gmail_id = email.mailbox, email.gmail_id
+        owner = email.owner
         rec_ref = self.record(mailbox, gmail_id)
 
         def attempt() -> Stored:
             rec = rec_ref.get()
             if not rec.exists:
-                return self.store(mailbox, gmail_id, lead, raw, batch_id, now, owner=owner)
+                return self.store(email, lead, raw, now)
             data = rec.to_dict() or {}
             outcome, lead_id = data["outcome"], data.get("lead_id")
             if outcome == "erased":  # the renter was erased: this email makes no lead again

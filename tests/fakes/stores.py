@@ -13,7 +13,7 @@ from typing import Any
 from shared.batch_figures import FINAL, BatchSummary, StuckChunk
 from shared.errors import QuotaBusyError
 from shared.parsing import Lead
-from shared.records import Account, Failure, Pending, State, Stored
+from shared.records import Account, BatchEmail, Failure, Pending, State, Stored
 from shared.store.lead_records import dedup_keys
 from shared.store.locks import LockHeldError
 from shared.types import JsonObject
@@ -206,17 +206,9 @@ class Leads:
         self.leads[lead_id] = {"owner": owner, "keys": keys, "inquiries": 1}
         return lead_id, "lead"
 
-    def store(
-        self,
-        mailbox: str,
-        gmail_id: str,
-        lead: Lead,
-        raw: bytes,
-        batch_id: str,
-        now: datetime,
-        *,
-        owner: str,
-    ) -> Stored:
+    def store(self, email: BatchEmail, lead: Lead, raw: bytes, now: datetime) -> Stored:
+        mailbox, gmail_id = email.mailbox, email.gmail_id
+        batch_id, owner = email.batch_id, email.owner
         found = self.records.get((mailbox, gmail_id))
         if found:
             return Stored(found["outcome"], found["lead_id"], found["batch_id"])
@@ -238,17 +230,9 @@ class Leads:
             self.raws[(mailbox, gmail_id)] = raw
         return Stored(outcome, lead_id, batch_id)  # type: ignore[arg-type]
 
-    def reparse(
-        self,
-        mailbox: str,
-        gmail_id: str,
-        lead: Lead,
-        raw: bytes,
-        batch_id: str,
-        now: datetime,
-        *,
-        owner: str,
-    ) -> Stored:
+    def reparse(self, email: BatchEmail, lead: Lead, raw: bytes, now: datetime) -> Stored:
+        mailbox, gmail_id = email.mailbox, email.gmail_id
+        batch_id, owner = email.batch_id, email.owner
         self.records.pop((mailbox, gmail_id), None)
         return self._write(mailbox, gmail_id, lead, raw, batch_id, owner)
 

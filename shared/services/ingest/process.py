@@ -35,6 +35,7 @@ from shared.ports import (
     ReachesGmail,
     SharesQuota,
 )
+from shared.records import BatchEmail
 from shared.services.ingest.failures import record_failures, resolve_done
 from shared.services.ingest.fetch import Fetcher
 from shared.services.ingest.reparse import reparse_chunk
@@ -129,9 +130,8 @@ def process_chunk(deps: Ports, job: ChunkJob) -> Outcomes:
     park = account.state != "connected"
 
     def save(gmail_id: str, lead: Lead, raw: bytes) -> None:
-        stored = deps.leads.store(
-            job.mailbox, gmail_id, lead, raw, job.batch_id, utcnow(), owner=account.owner
-        )
+        email = BatchEmail(job.mailbox, gmail_id, job.batch_id, account.owner)
+        stored = deps.leads.store(email, lead, raw, utcnow())
         outcomes[gmail_id] = stored.outcome if stored.batch_id == job.batch_id else "duplicate"
 
     if todo and not park:
@@ -147,7 +147,8 @@ def process_chunk(deps: Ports, job: ChunkJob) -> Outcomes:
         except GmailRateLimitError as exc:  # held by Gmail's Retry-After: wait in the list
             failures = {i: exc for i in todo}
     left = [i for i in todo if i not in outcomes]
-    outcomes |= record_failures(deps, job, account.owner, left, failures, park, now)
+    # from now, not the start: the fetch rounds may have taken seconds
+    outcomes |= record_failures(deps, job, account.owner, left, failures, park, utcnow())
     if job.trigger == "retry":
         resolve_done(deps, job, outcomes, now)
     finish(deps, job, outcomes, sent, started=now)

@@ -16,7 +16,7 @@ from shared.config import Settings
 from shared.events import LIVE_TRIGGERS, ChunkJob, Trigger
 from shared.logs import get_logger
 from shared.ports import Queues
-from shared.records import Account
+from shared.records import Account, BatchEmail
 from shared.services.ingest.oversized import too_large
 
 log = get_logger("queue")
@@ -54,7 +54,7 @@ def queue_batch(
     deps.batches.create(batch_id, mailbox, trigger, chunks, now, account.owner)
     record = too_large(deps.settings.email_max_bytes)
     for gmail_id in [i for i in ids if i in (oversized or set())]:
-        deps.leads.store(mailbox, gmail_id, record, b"", batch_id, now, owner=account.owner)
+        deps.leads.store(BatchEmail(mailbox, gmail_id, batch_id, account.owner), record, b"", now)
     window = 0 if len(chunks) <= deps.settings.chunk_window else deps.settings.chunk_window
     jobs = [
         ChunkJob(batch_id, chunk_id, mailbox, part, trigger, window)

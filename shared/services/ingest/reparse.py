@@ -16,7 +16,7 @@ from shared.ports import (
     HoldsRetries,
     ReachesGmail,
 )
-from shared.records import Failure
+from shared.records import BatchEmail, Failure
 from shared.services.ingest.failures import fail_one, resolve_done
 from shared.services.ingest.store_chunk import ParseError, parse
 from shared.vocabulary import Outcomes
@@ -55,9 +55,8 @@ def reparse_chunk(deps: Ports, job: ChunkJob) -> Outcomes:
             if not isinstance(result, bytes):
                 raise result or ParseError("raw email is not stored and cannot be fetched")
             lead = parse(result, tz, as_lead=as_lead)  # a person's correction is the truth
-            stored = deps.leads.reparse(
-                job.mailbox, gmail_id, lead, result, job.batch_id, utcnow(), owner=account.owner
-            )
+            email = BatchEmail(job.mailbox, gmail_id, job.batch_id, account.owner)
+            stored = deps.leads.reparse(email, lead, result, utcnow())
             outcomes[gmail_id] = stored.outcome
         except LeadHarvestError as exc:
             if isinstance(exc, ConfigError):

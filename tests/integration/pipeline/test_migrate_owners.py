@@ -11,6 +11,7 @@ from infra.local.mailgen import stream
 from shared.clock import utcnow
 from shared.events import ChunkJob
 from shared.parsing import parse_email
+from shared.records import BatchEmail
 from shared.services.ingest.process import process_chunk
 from shared.store.lead_records import inquiry_of
 from tests.integration.pipeline.conftest import USER, Pipeline
@@ -109,8 +110,7 @@ def test_reparse_never_touches_a_former_owners_lead(pipeline: Pipeline) -> None:
     process_chunk(p.deps, ChunkJob("manual-a", "c00000", p.mailbox, [gid], "manual"))
     [lead] = list(p.deps.db.collection("leads").stream())
     before = lead.to_dict()
-    stored = p.deps.leads.reparse(
-        p.mailbox, gid, parse_email(raw), raw, "reparse-b", utcnow(), owner="partner@example.com"
-    )
+    email = BatchEmail(p.mailbox, gid, "reparse-b", "partner@example.com")
+    stored = p.deps.leads.reparse(email, parse_email(raw), raw, utcnow())
     assert stored.lead_id == lead.id
     assert p.deps.db.collection("leads").document(lead.id).get().to_dict() == before

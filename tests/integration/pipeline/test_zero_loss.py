@@ -14,6 +14,7 @@ from shared.api.lead_views import SHOWN_INQUIRIES
 from shared.clock import utcnow
 from shared.events import SyncJob
 from shared.parsing import parse_email
+from shared.records import BatchEmail
 from shared.services.ingest.process import process_chunk
 from shared.services.ingest.queue import queue_batch
 from shared.services.ingest.store_chunk import MAX_PARSE_BYTES
@@ -52,7 +53,7 @@ def test_a_renter_with_600_inquiries_is_one_lead_of_bounded_size(pipeline: Pipel
         )
         lead = parse_email(raw, "UTC")
         stored = p.deps.leads.store(
-            p.mailbox, f"m{n:04d}", lead, raw, "b-600", utcnow(), owner=USER
+            BatchEmail(p.mailbox, f"m{n:04d}", "b-600", USER), lead, raw, utcnow()
         )
         lead_id = lead_id or stored.lead_id
         assert stored.lead_id == lead_id and stored.outcome == ("lead" if n == 0 else "merged")
