@@ -14,7 +14,14 @@ from infra.local.driver import deliver
 
 CORPUS = Path(__file__).resolve().parent / "fixtures" / "emails"
 REDIRECT = "http://127.0.0.1:9/oauth/callback"
-__all__ = ["REDIRECT", "consent_code", "corpus_files", "deliver", "refresh_token_for"]
+__all__ = [
+    "PRIVATE",
+    "REDIRECT",
+    "consent_code",
+    "corpus_files",
+    "deliver",
+    "refresh_token_for",
+]
 
 
 def consent_code(
@@ -64,3 +71,15 @@ def refresh_token_for(url: str, address: str) -> str:
 def corpus_files(pattern: str = "*.eml") -> list[Path]:
     """The dev corpus emails stored as fixtures."""
     return sorted(CORPUS.rglob(pattern))
+
+
+PRIVATE = b"""From: Clinic <results@clinic.example>
+To: owner@example.com
+Subject: Your test results
+Date: Tue, 24 Nov 2026 10:00:00 +0000
+Message-ID: <results-1@clinic.example>
+Content-Type: text/plain; charset=utf-8
+
+Your results are ready. Please call us.
+"""
+"""Personal mail that is no lead (a clinic's results notice, invented)."""

@@ -13,7 +13,7 @@ from shared.errors import RetryableError
 from shared.events import ChunkJob, SyncJob
 from shared.services.ingest.process import process_chunk
 from shared.services.mailbox.sync import sync_mailbox
-from tests.helpers import CORPUS, consent_code
+from tests.helpers import CORPUS, PRIVATE, consent_code
 from tests.integration.pipeline.conftest import USER, Pipeline
 from tests.integration.pipeline.test_entry_auth import bad_tokens, client
 
@@ -218,17 +218,6 @@ def test_reparse_rewrites_inquiries_and_recovers_missed_leads(pipeline: Pipeline
     assert (status["total"], status["succeeded"], status["failed"]) == (4, 4, 0)
     assert sum((d.to_dict() or {})["inquiry_count"] for d in db.collection("leads").stream()) == 4
     assert api.post("/leads/reparse", json={"all": False}, headers=auth(p)).status_code == 400
-
-
-PRIVATE = b"""From: Clinic <results@clinic.example>
-To: owner@example.com
-Subject: Your test results
-Date: Tue, 24 Nov 2026 10:00:00 +0000
-Message-ID: <results-1@clinic.example>
-Content-Type: text/plain; charset=utf-8
-
-Your results are ready. Please call us.
-"""
 
 
 def test_only_the_lead_label_is_read_and_only_needed_raw_kept(pipeline: Pipeline, api: Any) -> None:

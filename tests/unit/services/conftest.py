@@ -10,16 +10,9 @@ from infra.local.mailgen import stream
 from shared.services.ingest import fetch
 from shared.services.mailbox import gmail_access, sync
 from tests.fakes.deps import LABEL, MAILBOX, Deps
+from tests.helpers import PRIVATE
 
-NOT_A_LEAD = b"""From: Clinic <results@clinic.example>
-To: landlord@example.com
-Subject: Your test results
-Date: Tue, 24 Nov 2026 10:00:00 +0000
-Message-ID: <results-1@clinic.example>
-Content-Type: text/plain; charset=utf-8
-
-Your results are ready. Please call us.
-"""
+NOT_A_LEAD = PRIVATE
 
 
 @pytest.fixture(autouse=True)
