@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from shared.types import JsonObject
-from shared.vocabulary import AccountState, Outcome
+from shared.vocabulary import AccountState, Outcome, RetryState
 
 State = AccountState
 
@@ -69,3 +69,26 @@ class BatchEmail:
     gmail_id: str
     batch_id: str
     owner: str
+
+
+@dataclass(frozen=True)
+class RetryEntry:
+    """One email's place in the retry list of one batch."""
+
+    mailbox: str
+    message_id: str
+    batch_id: str
+    chunk_id: str
+    state: RetryState
+    owner: str = ""
+    trigger: str = "retry"  # "reparse" for a failed re-parse, else "retry"
+    attempts: int = 0
+    error_class: str | None = None
+    error: str | None = None
+    next_attempt_at: datetime | None = None
+
+    @classmethod
+    def of(cls, data: JsonObject) -> RetryEntry:
+        """The entry of a stored document (fields it does not know are ignored)."""
+        known = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in data.items() if k in known})

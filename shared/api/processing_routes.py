@@ -40,7 +40,9 @@ def _progress(call: Call, s: BatchSummary) -> JsonObject:
         "dead": s.dead,
         "progress": f"{s.processed}/{s.total}",
         "percent_complete": round(100 * s.processed / s.total, 1) if s.total else 100.0,
-        "next_retry_at": min((e["next_attempt_at"] for e in waiting), default=None),
+        "next_retry_at": min(
+            (e.next_attempt_at for e in waiting if e.next_attempt_at), default=None
+        ),
         "created_at": s.created_at,
         "started_at": s.started_at,
         "completed_at": s.completed_at,
@@ -53,12 +55,12 @@ def batch_status(call: Call) -> BatchStatus:
     s = _summary(call)
     retry = [
         RetryEntry(
-            message_id=e["message_id"],
-            error=e.get("error"),
-            error_class=e.get("error_class"),
-            attempts=e.get("attempts", 0),
-            state=e.get("state", "pending"),
-            next_attempt_at=e.get("next_attempt_at"),
+            message_id=e.message_id,
+            error=e.error,
+            error_class=e.error_class,
+            attempts=e.attempts,
+            state=e.state,
+            next_attempt_at=e.next_attempt_at,
         )
         for e in call.deps.retries.for_batch(s.batch_id, ("pending", "dead", "parked"))
     ]

@@ -15,12 +15,12 @@ from datetime import datetime, timedelta
 from google.cloud import firestore
 
 from shared.backoff import Backoff
-from shared.records import Failure
+from shared.records import Failure, RetryEntry
 from shared.store import counting
 from shared.store.errors import store_errors
 from shared.store.lead_records import message_key
 from shared.store.optimistic import put, retry_on_conflict
-from shared.types import JsonObject, Sdk
+from shared.types import Sdk
 from shared.vocabulary import RetryState
 
 COLLECTION = "retries"
@@ -49,8 +49,8 @@ class RetryStore:
     def _ref(self, mailbox: str, gmail_id: str, batch_id: str) -> Sdk:
         return self._db.collection(COLLECTION).document(entry_id(mailbox, gmail_id, batch_id))
 
-    def _entry_ref(self, entry: JsonObject) -> Sdk:
-        return self._ref(entry["mailbox"], entry["message_id"], entry["batch_id"])
+    def _entry_ref(self, entry: RetryEntry) -> Sdk:
+        return self._ref(entry.mailbox, entry.message_id, entry.batch_id)
 
     def fail(
         self,
@@ -113,7 +113,7 @@ class RetryStore:
                 if snap.exists and (snap.to_dict() or {}).get("state") != "resolved":
                     snap.reference.update({"state": "resolved", "updated_at": now})
 
-    def due(self, now: datetime, limit: int) -> list[JsonObject]:
+    def due(self, now: datetime, limit: int) -> list[RetryEntry]:
         """Pending entries whose next attempt is due, oldest first."""
         query = (
             self._db.collection(COLLECTION)
@@ -123,9 +123,9 @@ class RetryStore:
             .limit(limit)
         )
         with store_errors("find due retries"):
-            return [s.to_dict() or {} for s in query.stream()]
+            return [RetryEntry.of(s.to_dict() or {}) for s in query.stream()]
 
-    def for_batch(self, batch_id: str, states: tuple[str, ...]) -> list[JsonObject]:
+    def for_batch(self, batch_id: str, states: tuple[str, ...]) -> list[RetryEntry]:
         """Entries of one batch in the given states."""
         query = (
             self._db.collection(COLLECTION)
@@ -133,9 +133,9 @@ class RetryStore:
             .where(filter=firestore.FieldFilter("state", "in", list(states)))
         )
         with store_errors("read batch retries"):
-            return [s.to_dict() or {} for s in query.stream()]
+            return [RetryEntry.of(s.to_dict() or {}) for s in query.stream()]
 
-    def in_state(self, state: str, limit: int) -> list[JsonObject]:
+    def in_state(self, state: str, limit: int) -> list[RetryEntry]:
         """Entries of every mailbox in one state (a single-field index; none: one read)."""
         query = (
             self._db.collection(COLLECTION)
@@ -143,9 +143,9 @@ class RetryStore:
             .limit(limit)
         )
         with store_errors("read retries"):
-            return [s.to_dict() or {} for s in query.stream()]
+            return [RetryEntry.of(s.to_dict() or {}) for s in query.stream()]
 
-    def for_mailbox(self, mailbox: str, state: str) -> list[JsonObject]:
+    def for_mailbox(self, mailbox: str, state: str) -> list[RetryEntry]:
         """Entries of one mailbox in one state (e.g. ``parked``)."""
         query = (
             self._db.collection(COLLECTION)
@@ -153,7 +153,7 @@ class RetryStore:
             .where(filter=firestore.FieldFilter("state", "==", state))
         )
         with store_errors("read mailbox retries"):
-            return [s.to_dict() or {} for s in query.stream()]
+            return [RetryEntry.of(s.to_dict() or {}) for s in query.stream()]
 
     def count(self, mailbox: str, state: str) -> int:
         """How many entries of one mailbox are in one state (an aggregation: cheap)."""
@@ -165,13 +165,13 @@ class RetryStore:
         with store_errors("count mailbox retries"):
             return counting.count(query)
 
-    def parked(self, entries: list[JsonObject], now: datetime) -> None:
+    def parked(self, entries: list[RetryEntry], now: datetime) -> None:
         """Entries of a mailbox that is not connected: out of the due list until it is."""
         with store_errors("park retries"):
             for entry in entries:
                 self._entry_ref(entry).update({"state": "parked", "updated_at": now})
 
-    def requeued(self, entries: list[JsonObject], until: datetime) -> None:
+    def requeued(self, entries: list[RetryEntry], until: datetime) -> None:
         """Entries handed back to processing: pending, not due again before ``until``."""
         with store_errors("requeue retries"):
             for entry in entries:

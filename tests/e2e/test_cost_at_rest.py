@@ -36,6 +36,21 @@ def _sync_runs(folder: Path, start: float) -> int:
     return sum(1 for e in found if e["kind"] == "invoke" and e.get("fn") == "sync_mailbox")
 
 
+def _audited(folder: Path, since: float) -> bool:
+    """Whether an audit's report was written since ``since`` and no probe line has come in
+    for half a second (its process wrote the last of that run's operations)."""
+
+    def quiet() -> bool:
+        found = events(folder, since, time.time() + 1)
+        wrote = any(
+            e["kind"] == "write" and str(e.get("doc", "")).startswith(f"accounts/{MAILBOX}")
+            for e in found
+        )
+        return wrote and max(e["t"] for e in found) < time.time() - 0.5
+
+    return wait_until(quiet, 60, every=0.25)
+
+
 def _ran(folder: Path, start: float, runs: int) -> bool:
     """Whether the sync function ran ``runs`` times since ``start`` (the jobs were served)."""
     return wait_until(lambda: _sync_runs(folder, start) >= runs, 60)
@@ -53,14 +68,15 @@ def test_an_hour_at_rest_reads_a_handful_and_finds_lost_mail(
     assert d.scheduler("renew_watch", "audit").status_code == 200  # the first compares all
     assert wait_until(lambda: (d.account(MAILBOX).get("audit") or {}).get("full") is True, 120)
     assert _ran(folder, first, 1)
-    time.sleep(2)
+    assert _audited(folder, first)  # its operations are out of the measured hour
     start = time.time()
     for n in range(4):  # the hour: a safety net every 15 minutes, then the audit
         assert d.scheduler("renew_watch", "sync").status_code == 200
         assert _ran(folder, start, n + 1)
+    audit = time.time()
     assert d.scheduler("renew_watch", "audit").status_code == 200
     assert _ran(folder, start, 5)
-    time.sleep(2)  # the last probe lines
+    assert _audited(folder, audit)  # every probe line of the hour is in
     work = [
         e for e in events(folder, start, time.time()) if e["kind"] in ("read", "write")
     ]  # every function process: the fan-outs and the mailbox's sync runs

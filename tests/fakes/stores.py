@@ -13,7 +13,7 @@ from typing import Any
 from shared.batch_figures import FINAL, BatchSummary, StuckChunk
 from shared.errors import QuotaBusyError
 from shared.parsing import Lead
-from shared.records import Account, BatchEmail, Failure, Pending, State, Stored
+from shared.records import Account, BatchEmail, Failure, Pending, RetryEntry, State, Stored
 from shared.store.lead_records import dedup_keys
 from shared.store.locks import LockHeldError
 from shared.types import JsonObject
@@ -305,32 +305,34 @@ class Retries:
             if (mailbox, gmail_id, batch_id) in self.rows:
                 self.rows[(mailbox, gmail_id, batch_id)]["state"] = "resolved"
 
-    def _where(self, **match: object) -> list[JsonObject]:
-        return [r for r in self.rows.values() if all(r[k] == v for k, v in match.items())]
+    def _where(self, **match: object) -> list[RetryEntry]:
+        rows = [r for r in self.rows.values() if all(r[k] == v for k, v in match.items())]
+        return [RetryEntry.of(r) for r in rows]
 
-    def due(self, now: datetime, limit: int) -> list[JsonObject]:
-        due = [r for r in self._where(state="pending") if r["next_attempt_at"] <= now]
-        return sorted(due, key=lambda r: r["next_attempt_at"])[:limit]
+    def due(self, now: datetime, limit: int) -> list[RetryEntry]:
+        due = [e for e in self._where(state="pending") if (e.next_attempt_at or now) <= now]
+        return sorted(due, key=lambda e: e.next_attempt_at or now)[:limit]
 
-    def for_batch(self, batch_id: str, states: tuple[str, ...]) -> list[JsonObject]:
-        return [r for r in self._where(batch_id=batch_id) if r["state"] in states]
+    def for_batch(self, batch_id: str, states: tuple[str, ...]) -> list[RetryEntry]:
+        return [e for e in self._where(batch_id=batch_id) if e.state in states]
 
-    def in_state(self, state: str, limit: int) -> list[JsonObject]:
+    def in_state(self, state: str, limit: int) -> list[RetryEntry]:
         return self._where(state=state)[:limit]
 
-    def for_mailbox(self, mailbox: str, state: str) -> list[JsonObject]:
+    def for_mailbox(self, mailbox: str, state: str) -> list[RetryEntry]:
         return self._where(mailbox=mailbox, state=state)
 
     def count(self, mailbox: str, state: str) -> int:
         return len(self.for_mailbox(mailbox, state))
 
-    def parked(self, entries: list[JsonObject], now: datetime) -> None:
-        for entry in entries:
-            entry["state"] = "parked"
+    def parked(self, entries: list[RetryEntry], now: datetime) -> None:
+        for e in entries:
+            self.rows[(e.mailbox, e.message_id, e.batch_id)]["state"] = "parked"
 
-    def requeued(self, entries: list[JsonObject], until: datetime) -> None:
-        for entry in entries:
-            entry["state"], entry["next_attempt_at"] = "pending", until
+    def requeued(self, entries: list[RetryEntry], until: datetime) -> None:
+        for e in entries:
+            row = self.rows[(e.mailbox, e.message_id, e.batch_id)]
+            row["state"], row["next_attempt_at"] = "pending", until
 
 
 class Leases:

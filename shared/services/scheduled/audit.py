@@ -86,7 +86,7 @@ def _compare(
     for start in range(0, len(ids), READ_PAGE):
         recorded |= set(deps.leads.existing(mailbox, ids[start : start + READ_PAGE]))
     known = {
-        str(e["message_id"])
+        e.message_id
         for state in ("pending", "parked", "dead")
         for e in deps.retries.for_mailbox(mailbox, state)
     }

@@ -11,7 +11,7 @@ from shared.clock import utcnow
 from shared.events import TRIGGERS, ChunkJob, Trigger
 from shared.logs import get_logger
 from shared.ports import Configured, HoldsAccounts, HoldsBatches, HoldsRetries, Publishes
-from shared.types import JsonObject
+from shared.records import RetryEntry
 
 
 class Ports(Configured, Publishes, HoldsRetries, HoldsAccounts, HoldsBatches, Protocol):
@@ -26,15 +26,15 @@ STUCK_AFTER = timedelta(minutes=30)  # an unfinished batch this long without pro
 STUCK_PAGES = 10  # pages of open batches without progress one sweep looks at (50 each)
 
 
-def _requeue(deps: Ports, entries: list[JsonObject]) -> int:
+def _requeue(deps: Ports, entries: list[RetryEntry]) -> int:
     """Publish entries as chunks with their original chunk ids, so outcomes are overwritten."""
     groups: dict[tuple[str, str, str, Trigger], list[str]] = defaultdict(list)
     for entry in entries:
         # a failed re-parse is retried as a re-parse, not as processing (which would see the
         # email's record and call it a duplicate, leaving the old parse in place)
-        trigger: Trigger = "reparse" if entry.get("trigger") == "reparse" else "retry"
-        key = (entry["mailbox"], entry["batch_id"], entry["chunk_id"], trigger)
-        groups[key].append(entry["message_id"])
+        trigger: Trigger = "reparse" if entry.trigger == "reparse" else "retry"
+        key = (entry.mailbox, entry.batch_id, entry.chunk_id, trigger)
+        groups[key].append(entry.message_id)
     size = deps.settings.chunk_size
     jobs = [
         ChunkJob(
@@ -74,13 +74,13 @@ def retry_due(deps: Ports) -> int:
     connected = Connected(deps)  # only the mailboxes with work are read
     # parked entries of every mailbox at once (usually none: one read, not one per mailbox)
     parked_now = deps.retries.in_state("parked", SWEEP_LIMIT)
-    resumed = [e for e in parked_now if connected(e["mailbox"])]
+    resumed = [e for e in parked_now if connected(e.mailbox)]
     count, seen, parked = _requeue(deps, resumed), 0, 0
     for _ in range(SWEEP_PAGES):
         due = deps.retries.due(now, SWEEP_LIMIT)
-        stale = [e for e in due if not connected(e["mailbox"])]
+        stale = [e for e in due if not connected(e.mailbox)]
         deps.retries.parked(stale, now)
-        count += _requeue(deps, [e for e in due if connected(e["mailbox"])])
+        count += _requeue(deps, [e for e in due if connected(e.mailbox)])
         seen, parked = seen + len(due), parked + len(stale)
         if len(due) < SWEEP_LIMIT:
             break
