@@ -6,14 +6,14 @@ import base64
 import binascii
 import json
 from dataclasses import asdict, dataclass, field
-from typing import Literal, get_args
+from typing import get_args
 
 from shared.errors import MalformedPayloadError
 from shared.ids import is_doc_id, is_mailbox
 from shared.jsonio import PUSH_BODY_MAX, decode_json
 from shared.types import Json, JsonObject
+from shared.vocabulary import Trigger
 
-Trigger = Literal["push", "backfill", "manual", "retry", "scheduled", "reparse", "audit"]
 TRIGGERS: tuple[str, ...] = get_args(Trigger)
 
 

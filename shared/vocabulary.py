@@ -65,6 +65,9 @@ HealthReason = Literal[
 ]
 # What a batch is doing: ``waiting_retry`` when every email left waits in the retry list.
 BatchState = Literal["queued", "running", "waiting_retry", "completed", "completed_with_errors"]
+# Why a batch was queued: new mail a notification or the safety net found (the live lane),
+# or bulk work: a first backfill, a person's request, retries, a re-parse, the audit
+Trigger = Literal["push", "backfill", "manual", "retry", "scheduled", "reparse", "audit"]
 RetryState = Literal["pending", "parked", "dead", "resolved"]  # an email in the retry list
 # What became of an email (its record's outcome, or its place in a batch)
 Outcome = Literal["lead", "merged", "not_lead", "erased"]

@@ -14,7 +14,6 @@ from typing import Annotated, get_args
 
 import msgspec
 
-from shared.events import Trigger
 from shared.ids import DOC_ID_PATTERN
 from shared.types import Json
 from shared.vocabulary import (
@@ -29,6 +28,7 @@ from shared.vocabulary import (
     RetryState,
     ReviewReason,
     Source,
+    Trigger,
 )
 
 __all__ = [

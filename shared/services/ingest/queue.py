@@ -13,11 +13,12 @@ import hashlib
 
 from shared.clock import utcnow
 from shared.config import Settings
-from shared.events import LIVE_TRIGGERS, ChunkJob, Trigger
+from shared.events import LIVE_TRIGGERS, ChunkJob
 from shared.logs import get_logger
 from shared.ports import Queues
 from shared.records import Account, BatchEmail
 from shared.services.ingest.oversized import too_large
+from shared.vocabulary import Trigger
 
 log = get_logger("queue")
 

@@ -6,10 +6,11 @@ from __future__ import annotations
 from typing import Protocol
 
 from shared.errors import InvalidGrantError, LeadHarvestError
-from shared.events import SyncJob, Trigger
+from shared.events import SyncJob
 from shared.logs import get_logger
 from shared.ports import Configured, HoldsAccounts, Publishes, ReachesGmail
 from shared.services.mailbox.account_state import mark_needs_reauth
+from shared.vocabulary import Trigger
 
 
 class Ports(Configured, Publishes, HoldsAccounts, ReachesGmail, Protocol):

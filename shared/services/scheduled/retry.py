@@ -8,10 +8,11 @@ from datetime import timedelta
 from typing import Protocol, cast
 
 from shared.clock import utcnow
-from shared.events import TRIGGERS, ChunkJob, Trigger
+from shared.events import TRIGGERS, ChunkJob
 from shared.logs import get_logger
 from shared.ports import Configured, HoldsAccounts, HoldsBatches, HoldsRetries, Publishes
 from shared.records import RetryEntry
+from shared.vocabulary import Trigger
 
 
 class Ports(Configured, Publishes, HoldsRetries, HoldsAccounts, HoldsBatches, Protocol):
