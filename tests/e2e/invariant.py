@@ -8,7 +8,11 @@ from typing import Any
 
 from infra.local.driver import Driver, wait_until
 from shared.clock import utcnow
+from shared.services.scheduled.retry import IN_FLIGHT
 from shared.store.batches import BatchStore
+
+# A retry's backoff before its fifth attempt is at most 4 minutes: below IN_FLIGHT - SLACK.
+SLACK = timedelta(minutes=1)
 
 
 def mailbox_docs(d: Driver, collection: str, mailbox: str) -> list[Any]:
@@ -35,6 +39,10 @@ def sweep_until_settled(d: Driver, mailbox: str, expected: int, timeout: float =
             if (r.to_dict() or {}).get("state") in ("pending", "parked")
         ]
         for entry in retries:
+            # an entry the sweep sent is not due for IN_FLIGHT (10 min): its chunk is running,
+            # and making it due again would run the email twice at once
+            if (entry.to_dict() or {})["next_attempt_at"] > utcnow() + IN_FLIGHT - SLACK:
+                continue
             entry.reference.update({"next_attempt_at": utcnow() - timedelta(seconds=1)})
         if retries:
             d.scheduler("retry_failed")
