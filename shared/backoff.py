@@ -36,11 +36,15 @@ class Backoff:
         attempt: Callable[[], T],
         retry_on: tuple[type[BaseException], ...],
         sleep: Callable[[float], None] = time.sleep,
+        retry_if: Callable[[BaseException], bool] = lambda _exc: True,
     ) -> T:
-        """``attempt()`` until it succeeds or the attempts run out (the last error is raised)."""
+        """``attempt()`` until it succeeds or the attempts run out (the last error is raised);
+        an error of ``retry_on`` that ``retry_if`` refuses is raised at once."""
         for n in range(self.attempts - 1):
             try:
                 return attempt()
-            except retry_on:
+            except retry_on as exc:
+                if not retry_if(exc):
+                    raise
                 sleep(self.delay(n))
         return attempt()

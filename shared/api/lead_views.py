@@ -3,9 +3,6 @@ cursor of an inquiry page."""
 
 from __future__ import annotations
 
-import base64
-import binascii
-
 from shared.api.lead_outputs import (
     Classification,
     CreditScore,
@@ -17,6 +14,7 @@ from shared.errors import NotFoundError
 from shared.ids import is_doc_id
 from shared.store.lead_records import INQUIRY_FIELDS, message_key
 from shared.store.reviews import cleared
+from shared.tokens import pack, unpack
 from shared.types import JsonObject
 
 SHOWN_INQUIRIES = 100  # a lead's newest inquiries in its page (``inquiryCount`` has them all)
@@ -75,14 +73,14 @@ def inquiry(record: JsonObject, lead: JsonObject) -> JsonObject:
 def encode_cursor(record: JsonObject) -> str:
     """The opaque cursor after one inquiry: its record key, base64url."""
     key = message_key(str(record.get("mailbox")), str(record.get("message_id")))
-    return base64.urlsafe_b64encode(key.encode()).decode().rstrip("=")
+    return pack(key)
 
 
 def decode_cursor(cursor: str) -> str:
     """The record key an inquiry cursor names (404 when it names none)."""
     try:
-        key = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-    except (binascii.Error, UnicodeDecodeError) as exc:
+        key = unpack(cursor)
+    except ValueError as exc:
         raise NotFoundError("unknown cursor", details={"fields": {"cursor": "unknown"}}) from exc
     if not is_doc_id(key):
         raise NotFoundError("unknown cursor", details={"fields": {"cursor": "unknown"}})

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import base64
 import re
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Protocol, TypeVar
@@ -59,17 +58,18 @@ class GoogleGmail:
     def _run(self, request: Sdk, what: str) -> Sdk:
         """Execute; a rate limit without a time to wait for is tried again shortly (the
         pipeline may be using the mailbox's whole quota), a longer hold is raised."""
-        for n in range(SHORT_WAITS.attempts):
+
+        def once() -> Sdk:
             try:
                 return request.execute(num_retries=0)
             except Exception as exc:
-                error = map_error(exc, what)
-                if not isinstance(error, GmailRateLimitError) or error.retry_at is not None:
-                    raise error from exc
-                if n == SHORT_WAITS.attempts - 1:
-                    raise error from exc
-            time.sleep(SHORT_WAITS.delay(n))
-        raise AssertionError("unreachable")
+                raise map_error(exc, what) from exc
+
+        return SHORT_WAITS.call(
+            once,
+            (GmailRateLimitError,),
+            retry_if=lambda exc: isinstance(exc, GmailRateLimitError) and exc.retry_at is None,
+        )
 
     def profile(self) -> tuple[str, int]:
         """The mailbox address and its current history id."""

@@ -19,12 +19,12 @@ def mailbox_docs(d: Driver, collection: str, mailbox: str) -> list[Any]:
     return list(d.mailbox_query(collection, mailbox).stream())
 
 
-def answered(d: Driver, function: str) -> int:
-    """How many requests ``function`` answered with 200 so far (the Cloud Run front logs each
-    after the function answered): evidence that work was done, so a test that asserts nothing
-    happened waits for this instead of sleeping."""
+def answered(d: Driver, function: str, status: int = 200) -> int:
+    """How many requests to ``function`` the Cloud Run front answered with ``status`` so far
+    (it logs each): 200s are evidence that work was done, so a test that asserts nothing
+    happened waits for them instead of sleeping; 503s, deliveries no instance took."""
     log = (d.fns.stack.log_dir / "cloud-run-front.log").read_text()
-    mark = f'"function": "{function}", "method": "POST", "status": 200'
+    mark = f'"function": "{function}", "method": "POST", "status": {status}'
     return log.count(mark)
 
 

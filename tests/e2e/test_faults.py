@@ -10,7 +10,7 @@ import requests
 from infra.local.driver import Driver, wait_until
 from infra.local.mailgen import stream
 from shared.services.ingest.store_chunk import MAX_PARSE_BYTES
-from tests.e2e.invariant import check, mailbox_docs, sweep_until_settled
+from tests.e2e.invariant import answered, check, mailbox_docs, sweep_until_settled
 from tests.helpers import corpus_files
 
 LABEL = "Processed lead"
@@ -45,12 +45,6 @@ def _connected(d: Driver, mailbox: str, backfill: int, seed: int) -> set[str]:
     return ids
 
 
-def _refused(d: Driver, function: str) -> int:
-    """Deliveries the Cloud Run front could not hand to ``function`` (no instance answered)."""
-    log = (d.fns.stack.log_dir / "cloud-run-front.log").read_text()
-    return log.count(f'"function": "{function}", "method": "POST", "status": 503')
-
-
 def _processed(d: Driver, mailbox: str) -> int:
     return len(mailbox_docs(d, "messages", mailbox))
 
@@ -72,11 +66,11 @@ def test_process_killed_mid_batch_and_restarted(driver: Driver) -> None:
     d, mailbox = driver, "killed@example.com"
     ids = _connected(d, mailbox, 250, 5)
     assert wait_until(lambda: _processed(d, mailbox) >= 40, 60, every=0.2)
-    refused = _refused(d, "process_emails")
+    refused = answered(d, "process_emails", 503)
     d.fns.kill("process_emails")
     seen = _processed(d, mailbox)
     # deliveries meet the dead instance (Pub/Sub redelivers them) before it comes back
-    assert wait_until(lambda: _refused(d, "process_emails") > refused, 30, every=0.1)
+    assert wait_until(lambda: answered(d, "process_emails", 503) > refused, 30, every=0.1)
     d.fns.restart("process_emails")
     assert seen < 250
     assert wait_until(lambda: _processed(d, mailbox) >= 250, 180)

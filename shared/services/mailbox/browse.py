@@ -8,8 +8,6 @@ quota is not free soon enough, the page ends early and its token resumes where i
 
 from __future__ import annotations
 
-import base64
-import binascii
 import json
 import time
 from dataclasses import dataclass
@@ -19,6 +17,7 @@ from shared.errors import LeadHarvestError, QuotaBusyError, ValidationError
 from shared.gmail.gateway import Gmail
 from shared.ports import SharesQuota
 from shared.services.ingest.fetch import GET_UNITS
+from shared.tokens import pack, unpack
 from shared.types import JsonObject
 
 WAIT_S = 8.0  # how long a page may wait for quota in all
@@ -38,8 +37,7 @@ class Cursor:
 
     def encode(self) -> str:
         """The opaque token handed to the caller."""
-        data = json.dumps({"g": self.gmail_token or "", "o": self.offset}).encode()
-        return base64.urlsafe_b64encode(data).decode().rstrip("=")
+        return pack(json.dumps({"g": self.gmail_token or "", "o": self.offset}))
 
     @classmethod
     def decode(cls, token: str | None) -> Cursor:
@@ -47,9 +45,9 @@ class Cursor:
         if not token:
             return cls()
         try:
-            data = json.loads(base64.urlsafe_b64decode(token + "=" * (-len(token) % 4)))
+            data = json.loads(unpack(token))
             return cls(str(data["g"]) or None, int(data["o"]))
-        except (binascii.Error, ValueError, KeyError, TypeError) as exc:
+        except (ValueError, KeyError, TypeError) as exc:
             raise ValidationError("pageToken is not a token this API gave") from exc
 
 

@@ -46,3 +46,17 @@ def test_call_retries_then_raises_the_last_error() -> None:
     with pytest.raises(KeyError):  # other errors are not retried
         empty: dict[str, str] = {}
         policy.call(lambda: empty["x"], (TimeoutError,), sleep=waits.append)
+
+
+def test_an_error_the_caller_will_not_retry_is_raised_at_once() -> None:
+    calls: list[int] = []
+
+    def attempt() -> None:
+        calls.append(1)
+        raise ValueError("final" if len(calls) == 2 else "passing")
+
+    with pytest.raises(ValueError, match="final"):
+        Backoff(base_s=0, cap_s=0, attempts=5).call(
+            attempt, (ValueError,), sleep=lambda _s: None, retry_if=lambda e: "passing" in str(e)
+        )
+    assert len(calls) == 2
