@@ -5,7 +5,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 PYTEST := $(PY) -m pytest
-CORPUS ?= tests/fixtures/emails
+GOLDEN := tests/fixtures/emails
+SCORE ?= dev
 SCORER := tests/tools/score.py
 
 .PHONY: help doctor venv lock migrate corrections api-spec clients stack token bundle deploy deploy-check preflight checkov browser test test-unit test-integration test-e2e lint demo score-parse bench bench-parse bench-cost bench-memory clean
@@ -67,10 +68,14 @@ stack: $(STAMP)
 token: $(STAMP)
 	@$(PY) -m infra.local.dev_stack token
 
+# SCORE=dev|real|world|heldout…: one corpus of the golden files, gathered from their source
+# folders (the scorer reads one folder); SCORE=<a folder of .eml + .json>: that folder.
 score-parse: $(STAMP)
-	@mkdir -p build
-	$(PY) -m shared.parsing $(CORPUS)/dev/*.eml > build/parse-dev.jsonl
-	$(PY) $(SCORER) $(CORPUS)/dev build/parse-dev.jsonl
+	@rm -rf build/score && mkdir -p build/score
+	@if [ -d "$(SCORE)" ]; then ln -s "$(abspath $(SCORE))"/*.eml "$(abspath $(SCORE))"/*.json build/score/; \
+	else ln -s "$(CURDIR)/$(GOLDEN)"/*/"$(SCORE)"-*.eml "$(CURDIR)/$(GOLDEN)"/*/"$(SCORE)"-*.json build/score/; fi
+	$(PY) -m shared.parsing build/score/*.eml > build/parse-score.jsonl
+	$(PY) $(SCORER) build/score build/parse-score.jsonl
 
 bench-parse: $(STAMP)
 	$(PY) -m tests.bench.parse_bench

@@ -5,7 +5,7 @@ what it missed.
 Each candidate is ``<out>/correction-<hash>.eml`` and ``.json`` (the record the parser now
 gives with the person's word, in the golden-file format). The renter's name, email and phone
 are replaced everywhere (headers, text and HTML parts) by invented ones; attachments are
-dropped. Read the candidate before copying it into ``tests/fixtures/emails/``: a signature
+dropped. Read the candidate before copying it into ``tests/fixtures/emails/<source>/``: a signature
 or a quoted thread may name other people.
 
 Run against the emulator (``FIRESTORE_EMULATOR_HOST``) or a project with its credentials.

@@ -11,8 +11,8 @@ from urllib.parse import parse_qs, urlsplit
 import requests
 
 from infra.local.driver import deliver
+from tests.golden import golden_files
 
-CORPUS = Path(__file__).resolve().parent / "fixtures" / "emails"
 REDIRECT = "http://127.0.0.1:9/oauth/callback"
 __all__ = [
     "PRIVATE",
@@ -68,9 +68,9 @@ def refresh_token_for(url: str, address: str) -> str:
     return str(resp.json()["refresh_token"])
 
 
-def corpus_files(pattern: str = "*.eml") -> list[Path]:
-    """The dev corpus emails stored as fixtures."""
-    return sorted(CORPUS.rglob(pattern))
+def corpus_files() -> list[Path]:
+    """The dev corpus's golden emails, in file-name order (``dev-0000`` first)."""
+    return golden_files("dev")
 
 
 PRIVATE = b"""From: Clinic <results@clinic.example>

@@ -25,10 +25,10 @@ from infra.local.driver import Driver, wait_until
 from infra.local.functions_stack import Functions
 from infra.local.mailgen import stream
 from infra.local.stack import ROOT, local_stack
+from tests.golden import golden_files
 
 MAILBOX = "operator@example.com"
 LABEL = "Processed lead"
-CORPUS = ROOT / "tests" / "fixtures" / "emails" / "dev"
 NEW_EMAILS = 100
 
 
@@ -78,7 +78,7 @@ def run(driver: Driver) -> dict[str, object]:
     """Connect, backfill, deliver, re-check; returns the summary."""
     started = time.monotonic()
     driver.create_mailbox(MAILBOX, LABEL)
-    corpus = sorted(CORPUS.glob("*.eml"))
+    corpus = golden_files("dev")
     ids = {driver.deliver(MAILBOX, p.read_bytes(), [LABEL], notify=False): p for p in corpus}
     print(f"mailbox {MAILBOX} holds {len(corpus)} corpus emails under '{LABEL}'")
     answer = driver.connect(MAILBOX)

@@ -21,12 +21,12 @@ import requests
 from infra.local.driver import Driver, wait_until
 from infra.local.functions_stack import DEMO_USER, Functions
 from infra.local.stack import ROOT, local_stack
+from tests.golden import golden_files
 
 STATE = ROOT / "build" / "stack.json"
 TOKEN_HOURS = 12
 MAILBOX = "frontdesk@example.com"
 LABEL = "Processed lead"
-CORPUS = ROOT / "tests" / "fixtures" / "emails" / "dev"
 
 
 def frontend_env(frontend_url: str) -> dict[str, str]:
@@ -48,7 +48,7 @@ def mint(fake_url: str, user: str = DEMO_USER) -> str:
 def seed(driver: Driver) -> int:
     """A connected mailbox holding the corpus; returns how many emails were processed."""
     driver.create_mailbox(MAILBOX, LABEL)
-    corpus = sorted(CORPUS.glob("*.eml"))
+    corpus = golden_files("dev")
     for path in corpus:
         driver.deliver(MAILBOX, path.read_bytes(), [LABEL], notify=False)
     driver.connect(MAILBOX)

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from shared.parsing import parse_email
 from tests.bench.hostile import HOSTILE
+from tests.golden import golden_files
 
 ROOT = Path(__file__).resolve().parents[2]
 ROUNDS = 15
@@ -63,7 +64,7 @@ def main() -> None:
     """Print median emails/s, ms per email and peak memory; write build/bench-parse.json."""
     if hasattr(os, "sched_setaffinity"):
         os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
-    raws = [p.read_bytes() for p in sorted((ROOT / "tests" / "fixtures" / "emails").rglob("*.eml"))]
+    raws = [p.read_bytes() for p in golden_files()]
     for raw in raws:  # warm-up: imports, regex compilation
         parse_email(raw)
     rates = []

@@ -3,7 +3,6 @@ validated against the served OpenAPI document."""
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
@@ -14,16 +13,11 @@ import schemathesis
 from infra.local.driver import Driver, wait_until
 from infra.local.functions_stack import DEMO_USER
 from infra.local.mailgen import stream
+from tests.golden import golden
 from tests.helpers import consent_code
 
 MAILBOX = "e2e-api@example.com"
-VOICEMAIL = (
-    Path(__file__).resolve().parents[1]
-    / "fixtures"
-    / "emails"
-    / "world"
-    / "nonlead-google-voice-voicemail.eml"
-)
+VOICEMAIL = golden("world-nonlead-google-voice-voicemail")
 LABEL = "Processed lead"
 
 

@@ -20,9 +20,9 @@ from infra.local.mailgen import stream
 from infra.local.stack import ROOT
 from tests.e2e.generated import served
 from tests.e2e.invariant import batches_complete, check, mailbox_docs
+from tests.golden import golden
 
 LABEL = "Processed lead"
-WORLD = ROOT / "tests" / "fixtures" / "emails" / "world"
 
 
 class Api:
@@ -76,7 +76,7 @@ def test_a_correction_survives_reparse_and_is_exported(driver: Driver, tmp_path:
     d, mailbox = driver, "corrected@example.com"
     d.create_mailbox(mailbox, LABEL)
     ids = [d.deliver(mailbox, raw, [LABEL], notify=False) for raw, _ in stream(3, 92, mailbox)]
-    voicemail = (WORLD / "nonlead-google-voice-voicemail.eml").read_bytes()
+    voicemail = golden("world-nonlead-google-voice-voicemail").read_bytes()
     missed = d.deliver(mailbox, voicemail, [LABEL], notify=False)
     assert "gmail=connected" in d.connect(mailbox).headers["Location"]
     assert wait_until(lambda: len(_records(d, mailbox)) == 4, 90)

@@ -19,15 +19,15 @@ import requests
 from infra.local.driver import Driver, wait_until
 from infra.local.functions_stack import DEMO_USER
 from infra.local.mailgen import Renter, lead_email, renter
-from infra.local.stack import ROOT
 from tests.e2e.generated import Conformance, client, load
+from tests.golden import golden
 
 MAILBOX = "frontdesk@example.com"
 LABEL = "Processed lead"
 LAST = Renter("Quillon", "Zylstra", "2155550199", "quillon.z@example.net")  # last by name
 FREQUENT = Renter("Ines", "Okafor", "2675550123", "ines.okafor@example.net")
 FREQUENT_EMAILS = 105  # more inquiries than a lead's page shows (100)
-DOUBTFUL = ROOT / "tests" / "fixtures" / "emails" / "world" / "craigslist-relay.eml"
+DOUBTFUL = golden("world-craigslist-relay")
 LEADS = 15  # 13 renters, the frequent one, the doubtful one
 
 

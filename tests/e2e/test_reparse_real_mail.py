@@ -5,15 +5,14 @@ and a lead that needs review is listed, then cleared, through the API."""
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 from infra.local.driver import Driver, wait_until
 from shared.parsing import PARSER_VERSION
 from tests.e2e.test_api_http import Frontend
+from tests.golden import golden
 
 MAILBOX = "e2e-reparse@example.com"
 LABEL = "Processed lead"
-REAL = Path(__file__).resolve().parents[1] / "fixtures" / "emails" / "real"
 # one email of each family the earlier parser did not know (it gave each "not a lead")
 FILES = ("real-0010", "real-0000", "real-0003", "real-0001", "real-0014", "real-0042")
 
@@ -21,10 +20,7 @@ FILES = ("real-0010", "real-0000", "real-0003", "real-0001", "real-0014", "real-
 def test_reparse_all_turns_earlier_non_leads_into_leads(driver: Driver) -> None:
     d, f = driver, Frontend(driver)
     d.create_mailbox(MAILBOX, LABEL)
-    ids = {
-        d.deliver(MAILBOX, (REAL / f"{n}.eml").read_bytes(), [LABEL], notify=False): n
-        for n in FILES
-    }
+    ids = {d.deliver(MAILBOX, golden(n).read_bytes(), [LABEL], notify=False): n for n in FILES}
     assert "gmail=connected" in d.connect(MAILBOX).headers["Location"]
     ok = wait_until(lambda: len(d.records(MAILBOX, "outcome")) == len(FILES), 90)
     assert ok, (d.records(MAILBOX, "outcome"), f.call("GET", "/processing/history"))
@@ -46,13 +42,13 @@ def test_reparse_all_turns_earlier_non_leads_into_leads(driver: Driver) -> None:
 
     records = d.records(MAILBOX)
     for gmail_id, name in ids.items():
-        want = json.loads((REAL / f"{name}.json").read_text())["source"]
+        want = json.loads(golden(name).with_suffix(".json").read_text())["source"]
         rec = records[gmail_id]
         assert rec["outcome"] in ("lead", "merged"), name
         assert (rec["source"], rec["parser_version"]) == (want, PARSER_VERSION), name
     leads = f.call("GET", "/leads?limit=100")["leads"]
     assert sorted(x["source"] for x in leads) == sorted(
-        json.loads((REAL / f"{n}.json").read_text())["source"] for n in FILES
+        json.loads(golden(n).with_suffix(".json").read_text())["source"] for n in FILES
     )
 
     # the Avail notice is partial (no contact): it waits for review until someone clears it

@@ -13,7 +13,8 @@ from shared.errors import RetryableError
 from shared.events import ChunkJob, SyncJob
 from shared.services.ingest.process import process_chunk
 from shared.services.mailbox.sync import sync_mailbox
-from tests.helpers import CORPUS, PRIVATE, consent_code
+from tests.golden import golden
+from tests.helpers import PRIVATE, consent_code
 from tests.integration.pipeline.conftest import USER, Pipeline
 from tests.integration.pipeline.test_entry_auth import bad_tokens, client
 
@@ -242,7 +243,7 @@ def test_only_the_lead_label_is_read_and_only_needed_raw_kept(pipeline: Pipeline
     # an unrelated email inside the label is recorded without its raw body, and so is a lead
     # read whole (a re-parse fetches it again); a lead that needs review keeps it
     labelled = p.deliver(PRIVATE.replace(b"results-1", b"results-2"))
-    doubtful = p.deliver((CORPUS / "real" / "real-0019.eml").read_bytes())
+    doubtful = p.deliver(golden("real-0019").read_bytes())
     job = ChunkJob("manual-x", "c00000", p.mailbox, [labelled, doubtful], "manual")
     outcomes = process_chunk(p.deps, job)
     assert outcomes[labelled] == "not_lead" and outcomes[doubtful] in ("lead", "merged")

@@ -13,11 +13,11 @@ from infra.local.mailgen import stream
 from shared.events import SyncJob
 from shared.services.ingest.process import process_chunk
 from shared.services.mailbox.sync import sync_mailbox
+from tests.golden import golden
 from tests.integration.pipeline.conftest import Pipeline
 from tests.integration.pipeline.test_api import api, auth  # noqa: F401 - the fixture
 
-WORLD = Path(__file__).resolve().parents[2] / "fixtures" / "emails" / "world"
-VOICEMAIL = WORLD / "nonlead-google-voice-voicemail.eml"
+VOICEMAIL = golden("world-nonlead-google-voice-voicemail")
 
 
 def _run(p: Pipeline) -> None:

@@ -14,19 +14,19 @@ from hypothesis import strategies as st
 from shared.parsing import parse_email
 from shared.parsing.__main__ import main
 from shared.parsing.sources import OTHER, REGISTRY
+from tests.golden import golden
 
 ROOT = Path(__file__).resolve().parents[3]
-DEV = ROOT / "tests" / "fixtures" / "emails" / "dev"
 
 
 def test_cli_prints_one_object_per_file_in_order(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
     empty = tmp_path / "empty.eml"
     empty.write_bytes(b"")
     files = [
-        str(DEV / "dev-0004.eml"),
+        str(golden("dev-0004")),
         str(empty),
         str(tmp_path / "missing.eml"),
-        str(DEV / "dev-0008.eml"),
+        str(golden("dev-0008")),
     ]
     assert main(files) == 0
     lines = [json.loads(ln) for ln in capsys.readouterr().out.splitlines()]
@@ -63,7 +63,7 @@ def test_parsing_imports_no_google_client() -> None:
 
 
 def test_same_bytes_same_record() -> None:
-    raw = (DEV / "dev-0012.eml").read_bytes()
+    raw = golden("dev-0012").read_bytes()
     assert parse_email(raw).to_dict() == parse_email(raw).to_dict()
 
 
@@ -76,7 +76,7 @@ def test_arbitrary_bytes_never_raise(raw: bytes) -> None:
 @settings(max_examples=100, deadline=None)
 @given(st.integers(min_value=0, max_value=4000), st.binary(max_size=40))
 def test_truncated_or_corrupted_leads_never_raise(cut: int, noise: bytes) -> None:
-    raw = (DEV / "dev-0012.eml").read_bytes()
+    raw = golden("dev-0012").read_bytes()
     parse_email(raw[:cut] + noise + raw[cut + len(noise) :])
 
 

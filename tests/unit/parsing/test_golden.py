@@ -1,4 +1,5 @@
-"""Golden files: every ``tests/fixtures/emails/**/*.eml`` against the ``.json`` beside it."""
+"""Golden files: every ``tests/fixtures/emails/<source>/*.eml`` against the ``.json`` beside it,
+in the folder of the source it expects (the layout: ``tests/golden.py``)."""
 
 from __future__ import annotations
 
@@ -10,9 +11,10 @@ from typing import Any
 import pytest
 
 from shared.parsing import PARSER_VERSION, parse_email
+from shared.parsing.sources import OTHER, REGISTRY
+from tests.golden import CORPORA, EMAILS, NOT_A_LEAD, corpus_of, golden_files
 
-EMAILS = Path(__file__).resolve().parents[2] / "fixtures" / "emails"
-CASES = sorted(EMAILS.rglob("*.eml"))
+CASES = golden_files()
 EXACT = [
     "source",
     "first_name",
@@ -91,3 +93,14 @@ def test_corpus_is_present() -> None:
     assert len(CASES) >= 150
     templates = {json.loads(p.with_suffix(".json").read_text()).get("_template") for p in CASES}
     assert len(templates - {None}) >= 16, "a golden test for every template of the catalogue"
+
+
+def test_each_golden_file_sits_in_the_folder_of_its_source() -> None:
+    for path in CASES:
+        expected = json.loads(path.with_suffix(".json").read_text())
+        folder = expected["source"] if expected["is_lead"] else NOT_A_LEAD
+        assert path.parent.name == folder, path.name
+        assert corpus_of(path) in CORPORA, path.name
+    folders = {p.name for p in EMAILS.iterdir() if p.is_dir()}
+    assert folders == {p.name for p in REGISTRY} | {OTHER.name, NOT_A_LEAD}
+    assert len({p.name for p in CASES}) == len(CASES), "file names are unique across folders"

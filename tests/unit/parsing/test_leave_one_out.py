@@ -5,7 +5,6 @@ contact and the listing street right in at least 80 % of them (CATALOGUE.md has 
 from __future__ import annotations
 
 import json
-from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
@@ -13,8 +12,8 @@ import pytest
 
 from shared.parsing import parse_email
 from shared.parsing.sources import REGISTRY
+from tests.golden import NOT_A_LEAD, golden_files
 
-EMAILS = Path(__file__).resolve().parents[2] / "fixtures" / "emails"
 FAMILIES = {p.name for p in REGISTRY if len(p.templates) >= 2}
 
 
@@ -44,16 +43,7 @@ def _right(expected: dict[str, Any], got: dict[str, Any]) -> bool:
     return name and contact and street
 
 
-def _leads_by_family() -> dict[str, list[Path]]:
-    found: dict[str, list[Path]] = defaultdict(list)
-    for path in sorted(EMAILS.rglob("*.eml")):
-        expected = json.loads(path.with_suffix(".json").read_text())
-        if expected["is_lead"] and expected["source"] in FAMILIES:
-            found[expected["source"]].append(path)
-    return found
-
-
-BY_FAMILY = _leads_by_family()
+BY_FAMILY: dict[str, list[Path]] = {f: golden_files(source=f) for f in FAMILIES}  # folder = source
 
 
 @pytest.mark.parametrize("family", sorted(FAMILIES))
@@ -75,7 +65,7 @@ def test_generic_reader_alone_reads_the_family(family: str) -> None:
 
 
 def test_non_leads_stay_non_leads_without_templates() -> None:
-    for path in sorted(EMAILS.rglob("*.eml")):
-        expected = json.loads(path.with_suffix(".json").read_text())
-        if not expected["is_lead"] and path.parent.name == "world":
-            assert not parse_email(path.read_bytes(), templates=False).is_lead, path.name
+    paths = golden_files("world", NOT_A_LEAD)
+    assert len(paths) >= 5
+    for path in paths:
+        assert not parse_email(path.read_bytes(), templates=False).is_lead, path.name

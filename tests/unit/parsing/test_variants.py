@@ -13,14 +13,14 @@ import email.utils
 import html
 import quopri
 from collections.abc import Callable
-from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 from shared.parsing import parse_email
+from tests.golden import golden_files
 
-DEV = sorted((Path(__file__).resolve().parents[2] / "fixtures" / "emails" / "dev").glob("*.eml"))
+DEV = golden_files("dev")
 FIELDS = [
     "is_lead",
     "source",
