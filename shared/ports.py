@@ -23,11 +23,12 @@ if TYPE_CHECKING:
     from shared.records import (
         Account,
         BatchEmail,
+        EmailRecord,
         Failure,
+        Grant,
         Pending,
         RetryEntry,
         State,
-        Stored,
     )
     from shared.secrets import SecretStore
     from shared.vocabulary import Correction, Outcomes, RetryState
@@ -87,10 +88,10 @@ class BatchRepo(Protocol):
 class LeadRepo(Protocol):
     """Email records, leads and kept raw emails."""
 
-    def store(self, email: BatchEmail, lead: Lead, raw: bytes, now: datetime) -> Stored: ...
-    def reparse(self, email: BatchEmail, lead: Lead, raw: bytes, now: datetime) -> Stored: ...
+    def store(self, email: BatchEmail, lead: Lead, raw: bytes, now: datetime) -> EmailRecord: ...
+    def reparse(self, email: BatchEmail, lead: Lead, raw: bytes, now: datetime) -> EmailRecord: ...
     def raw(self, mailbox: str, gmail_id: str) -> bytes | None: ...
-    def existing(self, mailbox: str, ids: list[str]) -> dict[str, JsonObject]: ...
+    def existing(self, mailbox: str, ids: list[str]) -> dict[str, EmailRecord]: ...
     def correct(
         self, mailbox: str, gmail_id: str, owner: str, truth: Correction, now: datetime
     ) -> str: ...
@@ -149,7 +150,7 @@ class OAuthStateRepo(Protocol):
     def create(
         self, state: str, user: str, code_verifier: str, now: datetime, browser_hash: str = ""
     ) -> None: ...
-    def consume(self, state: str, now: datetime, browser_hash: str) -> JsonObject: ...
+    def consume(self, state: str, now: datetime, browser_hash: str) -> Grant: ...
 
 
 class PendingRepo(Protocol):

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from shared.types import JsonObject
-from shared.vocabulary import AccountState, Outcome, RetryState
+from shared.vocabulary import AccountState, Correction, Outcome, RetryState
 
 State = AccountState
 
@@ -43,6 +43,14 @@ class Failure:
 
 
 @dataclass(frozen=True)
+class Grant:
+    """A consumed OAuth state: who started the consent, and the PKCE verifier of its code."""
+
+    user: str
+    code_verifier: str
+
+
+@dataclass(frozen=True)
 class Pending:
     """A granted consent: who started it, which mailbox, where its token waits."""
 
@@ -53,12 +61,20 @@ class Pending:
 
 
 @dataclass(frozen=True)
-class Stored:
-    """What happened to one email."""
+class EmailRecord:
+    """What happened to one email of a mailbox: its idempotency record as the use cases see it."""
 
     outcome: Outcome
     lead_id: str | None
-    batch_id: str
+    batch_id: str  # the batch that recorded it (a later batch's copy is a duplicate)
+    correction: Correction | None = None  # what a person said it is, if anyone did
+
+    @classmethod
+    def of(cls, data: JsonObject) -> EmailRecord:
+        """The record of a stored document."""
+        return cls(
+            data["outcome"], data.get("lead_id"), data.get("batch_id", ""), data.get("correction")
+        )
 
 
 @dataclass(frozen=True)

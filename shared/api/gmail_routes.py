@@ -149,7 +149,7 @@ def messages(call: Call) -> Messages:
                 subject=_header(head, "Subject"),
                 date=_header(head, "Date"),
                 snippet=head.get("snippet"),
-                status=records.get(m["id"], {}).get("outcome"),
+                status=records[m["id"]].outcome if m["id"] in records else None,
             )
         )
     return Messages(messages=out, next_page_token=nxt)

@@ -26,7 +26,7 @@ from google.cloud import firestore
 
 from shared.errors import NotFoundError
 from shared.parsing.record import Lead
-from shared.records import BatchEmail, Stored
+from shared.records import BatchEmail, EmailRecord
 from shared.store import reviews
 from shared.store.errors import store_errors
 from shared.store.lead_records import (
@@ -79,7 +79,7 @@ class LeadStore:
     def _doc(self, collection: str, doc_id: str) -> Sdk:
         return self._db.collection(collection).document(doc_id)
 
-    def store(self, email: BatchEmail, lead: Lead, raw: bytes, now: datetime) -> Stored:
+    def store(self, email: BatchEmail, lead: Lead, raw: bytes, now: datetime) -> EmailRecord:
         """Record the email and, for a lead, upsert the renter's lead of its owner (once)."""
         mailbox, gmail_id = email.mailbox, email.gmail_id
         batch_id, owner = email.batch_id, email.owner
@@ -97,11 +97,11 @@ class LeadStore:
             "processed_at": now,
         }
 
-        def attempt() -> Stored:
+        def attempt() -> EmailRecord:
             rec = rec_ref.get()
             if rec.exists:
                 data = rec.to_dict() or {}
-                return Stored(data["outcome"], data.get("lead_id"), data.get("batch_id", ""))
+                return EmailRecord.of(data)
             batch = self._db.batch()
             outcome: Outcome = "not_lead"
             lead_id: str | None = None
@@ -112,7 +112,7 @@ class LeadStore:
             batch.create(rec_ref, {**inquiry, **record, "outcome": outcome, "lead_id": lead_id})
             self._keep_raw(batch, mailbox, gmail_id, lead, raw, now)
             batch.commit()
-            return Stored(outcome, lead_id, batch_id)
+            return EmailRecord(outcome, lead_id, batch_id)
 
         with store_errors("upsert lead"):
             return retry_on_conflict(attempt, "upsert lead")
@@ -172,23 +172,23 @@ class LeadStore:
             )
         return lead_id, "merged" if lead_snap is not None and lead_snap.exists else "lead"
 
-    def reparse(self, email: BatchEmail, lead: Lead, raw: bytes, now: datetime) -> Stored:
+    def reparse(self, email: BatchEmail, lead: Lead, raw: bytes, now: datetime) -> EmailRecord:
         """Apply a new parse of a processed email: its inquiry is rewritten on its lead; an
         email that now parses as a lead (after a parser fix) gets one. Leads are never moved."""
         mailbox, gmail_id = email.mailbox, email.gmail_id
         owner = email.owner
         rec_ref = self.record(mailbox, gmail_id)
 
-        def attempt() -> Stored:
+        def attempt() -> EmailRecord:
             rec = rec_ref.get()
             if not rec.exists:
                 return self.store(email, lead, raw, now)
             data = rec.to_dict() or {}
             outcome, lead_id = data["outcome"], data.get("lead_id")
             if outcome == "erased":  # the renter was erased: this email makes no lead again
-                return Stored(outcome, None, data.get("batch_id", ""))
+                return EmailRecord(outcome, None, data.get("batch_id", ""))
             if data.get("owner", owner) != owner:  # processed for the mailbox's former owner:
-                return Stored(outcome, lead_id, data.get("batch_id", ""))  # never touch theirs
+                return EmailRecord(outcome, lead_id, data.get("batch_id", ""))  # never touch theirs
             batch = self._db.batch()
             inquiry = inquiry_of(lead, mailbox, gmail_id) if lead.is_lead else {}
             if lead.is_lead and lead_id:
@@ -226,7 +226,7 @@ class LeadStore:
             )
             self._keep_raw(batch, mailbox, gmail_id, lead, raw, now)
             batch.commit()
-            return Stored(outcome, lead_id, data.get("batch_id", ""))
+            return EmailRecord(outcome, lead_id, data.get("batch_id", ""))
 
         with store_errors("reparse"):
             return retry_on_conflict(attempt, "reparse")
@@ -240,13 +240,15 @@ class LeadStore:
         value = (kept.to_dict() or {}).get("raw") if kept.exists else None
         return bytes(value) if value else None
 
-    def existing(self, mailbox: str, ids: list[str]) -> dict[str, JsonObject]:
+    def existing(self, mailbox: str, ids: list[str]) -> dict[str, EmailRecord]:
         """Idempotency records that already exist for these emails, by Gmail id."""
         refs = [self.record(mailbox, i) for i in ids]
         with store_errors("read records"):
             fields = ["outcome", "lead_id", "batch_id", "correction"]
             snaps = self._db.get_all(refs, field_paths=fields)
-            return {s.id.split(":", 1)[1]: s.to_dict() or {} for s in snaps if s.exists}
+            return {
+                s.id.split(":", 1)[1]: EmailRecord.of(s.to_dict() or {}) for s in snaps if s.exists
+            }
 
     def correct(
         self, mailbox: str, gmail_id: str, owner: str, truth: Correction, now: datetime

@@ -10,9 +10,9 @@ from google.cloud import firestore
 
 from shared.errors import ValidationError
 from shared.ids import is_doc_id
+from shared.records import Grant
 from shared.store.errors import store_errors
 from shared.store.optimistic import unchanged_since
-from shared.types import JsonObject
 
 COLLECTION = "oauth_states"
 TTL = timedelta(minutes=10)
@@ -40,7 +40,7 @@ class OAuthStates:
                 }
             )
 
-    def consume(self, state: str, now: datetime, browser_hash: str) -> JsonObject:
+    def consume(self, state: str, now: datetime, browser_hash: str) -> Grant:
         """Use a state once, from the browser that started it; raises
         :class:`ValidationError` (and changes nothing) if it is missing, used, expired or
         was started in another browser."""
@@ -65,4 +65,4 @@ class OAuthStates:
                     found = None
         if found is None:
             raise ValidationError("OAuth state is unknown, used or expired")
-        return found
+        return Grant(str(found["user"]), str(found["code_verifier"]))

@@ -49,6 +49,7 @@ class Deps:
     leases: stores.Leases = field(default_factory=stores.Leases)
     quota: stores.Quota = field(default_factory=stores.Quota)
     pending: stores.Pendings = field(default_factory=stores.Pendings)
+    oauth_states: stores.OAuthStates = field(default_factory=stores.OAuthStates)
     publisher: google.Publisher = field(default_factory=google.Publisher)
     secrets: google.Secrets = field(default_factory=google.Secrets)
     gmail: google.Gmail = field(default_factory=google.Gmail)

@@ -31,6 +31,7 @@ class Gmail:
     min_history_id: int = 0
     fail: dict[str, Callable[[int], LeadHarvestError | None]] = field(default_factory=dict)
     calls: dict[str, int] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)  # label id -> name, where they differ
     requests: list[list[str]] = field(default_factory=list)
     _ids: itertools.count[int] = field(default_factory=lambda: itertools.count(1))
 
@@ -50,8 +51,8 @@ class Gmail:
         return self.address, self.history_id
 
     def labels(self) -> list[JsonObject]:
-        names = sorted({name for m in self.messages.values() for name in m.labels})
-        return [{"id": n, "name": n, "type": "user"} for n in names]
+        ids = sorted({name for m in self.messages.values() for name in m.labels} | set(self.names))
+        return [{"id": i, "name": self.names.get(i, i), "type": "user"} for i in ids]
 
     def label(self, label_id: str) -> JsonObject:
         self._count("labels.get")

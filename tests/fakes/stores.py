@@ -11,9 +11,18 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from shared.batch_figures import FINAL, BatchSummary, StuckChunk
-from shared.errors import QuotaBusyError
+from shared.errors import NotFoundError, QuotaBusyError, ValidationError
 from shared.parsing import Lead
-from shared.records import Account, BatchEmail, Failure, Pending, RetryEntry, State, Stored
+from shared.records import (
+    Account,
+    BatchEmail,
+    EmailRecord,
+    Failure,
+    Grant,
+    Pending,
+    RetryEntry,
+    State,
+)
 from shared.store.lead_records import dedup_keys
 from shared.store.locks import LockHeldError
 from shared.types import JsonObject
@@ -206,17 +215,17 @@ class Leads:
         self.leads[lead_id] = {"owner": owner, "keys": keys, "inquiries": 1}
         return lead_id, "lead"
 
-    def store(self, email: BatchEmail, lead: Lead, raw: bytes, now: datetime) -> Stored:
+    def store(self, email: BatchEmail, lead: Lead, raw: bytes, now: datetime) -> EmailRecord:
         mailbox, gmail_id = email.mailbox, email.gmail_id
         batch_id, owner = email.batch_id, email.owner
         found = self.records.get((mailbox, gmail_id))
         if found:
-            return Stored(found["outcome"], found["lead_id"], found["batch_id"])
+            return EmailRecord.of(found)
         return self._write(mailbox, gmail_id, lead, raw, batch_id, owner)
 
     def _write(
         self, mailbox: str, gmail_id: str, lead: Lead, raw: bytes, batch_id: str, owner: str
-    ) -> Stored:
+    ) -> EmailRecord:
         lead_id, outcome = self._lead_for(lead, owner) if lead.is_lead else (None, "not_lead")
         self.records[(mailbox, gmail_id)] = {
             "outcome": outcome,
@@ -228,25 +237,32 @@ class Leads:
         }
         if raw:
             self.raws[(mailbox, gmail_id)] = raw
-        return Stored(outcome, lead_id, batch_id)  # type: ignore[arg-type]
+        return EmailRecord(outcome, lead_id, batch_id)  # type: ignore[arg-type]
 
-    def reparse(self, email: BatchEmail, lead: Lead, raw: bytes, now: datetime) -> Stored:
+    def reparse(self, email: BatchEmail, lead: Lead, raw: bytes, now: datetime) -> EmailRecord:
         mailbox, gmail_id = email.mailbox, email.gmail_id
         batch_id, owner = email.batch_id, email.owner
-        self.records.pop((mailbox, gmail_id), None)
-        return self._write(mailbox, gmail_id, lead, raw, batch_id, owner)
+        before = self.records.pop((mailbox, gmail_id), {})
+        stored = self._write(mailbox, gmail_id, lead, raw, batch_id, owner)
+        if "correction" in before:  # a person's word outlives every re-parse
+            self.records[(mailbox, gmail_id)]["correction"] = before["correction"]
+        return dataclasses.replace(stored, correction=before.get("correction"))
 
     def raw(self, mailbox: str, gmail_id: str) -> bytes | None:
         return self.raws.get((mailbox, gmail_id))
 
-    def existing(self, mailbox: str, ids: list[str]) -> dict[str, JsonObject]:
-        return {i: dict(self.records[(mailbox, i)]) for i in ids if (mailbox, i) in self.records}
+    def existing(self, mailbox: str, ids: list[str]) -> dict[str, EmailRecord]:
+        found = [(i, self.records.get((mailbox, i))) for i in ids]
+        return {i: EmailRecord.of(rec) for i, rec in found if rec is not None}
 
     def correct(
         self, mailbox: str, gmail_id: str, owner: str, truth: Correction, now: datetime
     ) -> str:
-        self.records[(mailbox, gmail_id)]["truth"] = truth
-        return gmail_id
+        rec = self.records.get((mailbox, gmail_id))
+        if rec is None or rec["owner"] != owner:
+            raise NotFoundError("no processed email with this id in this mailbox")
+        rec["correction"] = truth
+        return str(rec["outcome"])
 
     def hand_over(self, mailbox: str, owner: str) -> int:
         moved = [k for k, r in self.records.items() if k[0] == mailbox and r["owner"] != owner]
@@ -378,3 +394,25 @@ class Pendings:
 
     def take(self, pending_id: str, now: datetime) -> Pending | None:
         return self.rows.pop(pending_id, None)
+
+
+class OAuthStates:
+    """OAuth states: bound to a browser, used once, ten minutes long."""
+
+    def __init__(self) -> None:
+        self.rows: dict[str, dict[str, Any]] = {}
+
+    def create(
+        self, state: str, user: str, code_verifier: str, now: datetime, browser_hash: str = ""
+    ) -> None:
+        self.rows[state] = {"grant": Grant(user, code_verifier), "browser": browser_hash}
+        self.rows[state] |= {"until": now + timedelta(minutes=10), "used": False}
+
+    def consume(self, state: str, now: datetime, browser_hash: str) -> Grant:
+        row = self.rows.get(state)
+        if row is not None and row["browser"] != browser_hash:
+            raise ValidationError("this consent was not started in this browser")
+        if row is None or row["used"] or row["until"] <= now:
+            raise ValidationError("OAuth state is unknown, used or expired")
+        row["used"] = True
+        return Grant(row["grant"].user, row["grant"].code_verifier)

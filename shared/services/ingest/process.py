@@ -123,7 +123,7 @@ def process_chunk(deps: Ports, job: ChunkJob) -> Outcomes:
         return reparsed
     outcomes: Outcomes = {}
     for gmail_id, rec in deps.leads.existing(job.mailbox, job.ids).items():
-        outcomes[gmail_id] = rec["outcome"] if rec.get("batch_id") == job.batch_id else "duplicate"
+        outcomes[gmail_id] = rec.outcome if rec.batch_id == job.batch_id else "duplicate"
     todo = [i for i in dict.fromkeys(job.ids) if i not in outcomes]
     failures: dict[str, LeadHarvestError] = {}
     timings: dict[str, float] = {}

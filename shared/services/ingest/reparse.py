@@ -50,7 +50,8 @@ def reparse_chunk(deps: Ports, job: ChunkJob) -> Outcomes:
     corrected = deps.leads.existing(job.mailbox, list(dict.fromkeys(job.ids)))
     for gmail_id in dict.fromkeys(job.ids):
         result = raws.get(gmail_id)
-        as_lead = corrected.get(gmail_id, {}).get("correction") == "lead"
+        record = corrected.get(gmail_id)
+        as_lead = record is not None and record.correction == "lead"
         try:
             if not isinstance(result, bytes):
                 raise result or ParseError("raw email is not stored and cannot be fetched")

@@ -149,11 +149,11 @@ def complete(
     if not code or len(code) > 2048:
         raise ValidationError("missing authorization code")
     grant = deps.oauth_states.consume(state, utcnow(), browser_hash(browser_key))
-    creds = exchange(deps, code, redirect_uri, grant["code_verifier"])
+    creds = exchange(deps, code, redirect_uri, grant.code_verifier)
     mailbox, _ = patiently(deps.gmail_with(creds).profile)
     pending_id = pysecrets.token_urlsafe(24)
     secret_name = deps.secrets.put(f"pending:{pending_id}", creds.refresh_token)
-    pending = Pending(pending_id, str(grant["user"]).lower(), mailbox, secret_name)
+    pending = Pending(pending_id, grant.user.lower(), mailbox, secret_name)
     deps.pending.create(pending, utcnow())
     log.info("consent granted, waiting for confirmation", extra={"fields": {"mailbox": mailbox}})
     return pending

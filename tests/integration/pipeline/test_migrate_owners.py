@@ -95,7 +95,7 @@ def test_migration_moves_everything_to_owners_and_is_idempotent(pipeline: Pipeli
     raw, _ = stream(2, 31, p.mailbox, repeat_share=0.0)[0]
     gid = p.deliver(raw)
     process_chunk(p.deps, ChunkJob("manual-m", "c00000", p.mailbox, [gid], "manual"))
-    assert p.deps.leads.existing(p.mailbox, [gid])[gid]["outcome"] == "merged"
+    assert p.deps.leads.existing(p.mailbox, [gid])[gid].outcome == "merged"
     assert len(list(db.collection("leads").stream())) == 2
 
 

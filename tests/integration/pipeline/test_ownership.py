@@ -103,7 +103,7 @@ def test_an_erased_renter_leaves_nothing(pipeline: Pipeline, api: Any) -> None: 
     ]
     gid = p.deliver(mail[0][0])  # a later email of the renter (a new Gmail message)
     _backfill(p)
-    assert p.deps.leads.existing(p.mailbox, [gid])[gid]["outcome"] == "lead"
+    assert p.deps.leads.existing(p.mailbox, [gid])[gid].outcome == "lead"
     fresh = [
         d.id
         for d in p.deps.db.collection("leads").stream()

@@ -349,7 +349,7 @@ def test_an_email_over_the_fetch_bound_is_recorded_without_being_read(pipeline: 
     outcomes = process_chunk(p.deps, job)
     assert outcomes[ids[0]] == "not_lead" and {outcomes[i] for i in ids[1:]} <= {"lead", "merged"}
     record = p.deps.leads.existing(p.mailbox, [ids[0]])[ids[0]]
-    assert record["batch_id"] == job.batch_id
+    assert record.batch_id == job.batch_id
     stats = requests.get(f"{p.fake.url}/_fake/stats", timeout=5).json()
     assert stats["read.raw"] == 2  # the two small ones only
     assert sum(p.deps.batches.summary(job.batch_id).counts.values()) == 3  # type: ignore[union-attr]

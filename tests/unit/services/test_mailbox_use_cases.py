@@ -11,6 +11,7 @@ from shared.errors import (
     InvalidGrantError,
     LeadHarvestError,
     MailboxBlockedError,
+    NotFoundError,
 )
 from shared.events import ChunkJob, SyncJob
 from shared.records import Failure
@@ -23,6 +24,7 @@ from shared.services.mailbox.health import mailbox_health
 from shared.services.mailbox.sync import sync_mailbox
 from shared.services.scheduled.audit import audit_mailbox
 from tests.fakes.deps import LABEL, MAILBOX, OWNER, Deps, account
+from tests.golden import golden
 from tests.unit.services.conftest import NOT_A_LEAD, leads
 
 NOW = datetime.now(UTC)
@@ -292,3 +294,23 @@ def test_a_reparse_of_mail_gone_from_gmail_fails_as_a_reparse(deps: Deps) -> Non
     }
     [entry] = deps.retries.rows.values()
     assert entry["trigger"] == "reparse"
+
+
+def test_a_person_s_correction_is_the_truth_at_every_reparse(deps: Deps) -> None:
+    voicemail = golden("world-nonlead-google-voice-voicemail").read_bytes()
+    [gid] = [deps.gmail.add(voicemail, LABEL)]
+    _processed(deps, [gid])
+    assert deps.leads.existing(MAILBOX, [gid])[gid].outcome == "not_lead"
+    with pytest.raises(NotFoundError):
+        deps.leads.correct(MAILBOX, gid, "someone-else", "lead", NOW)  # not their email
+    assert deps.leads.existing(MAILBOX, [gid])[gid].correction is None
+    uncorrected = ChunkJob("rp0", "c00000", MAILBOX, [gid], "reparse")
+    assert reparse_chunk(deps, uncorrected) == {gid: "not_lead"}
+    deps.leads.correct(MAILBOX, gid, OWNER, "lead", NOW)
+    job = ChunkJob("rp1", "c00000", MAILBOX, [gid], "reparse")
+    assert reparse_chunk(deps, job) == {gid: "lead"}
+    first = deps.leads.existing(MAILBOX, [gid])[gid]
+    assert (first.correction, first.batch_id, first.lead_id is not None) == ("lead", "rp1", True)
+    reparse_chunk(deps, ChunkJob("rp2", "c00000", MAILBOX, [gid], "reparse"))
+    again = deps.leads.existing(MAILBOX, [gid])[gid]
+    assert (again.correction, again.batch_id, again.lead_id) == ("lead", "rp2", first.lead_id)
