@@ -152,6 +152,11 @@ class Settings:
     local_secrets_dir: str
     secret_manager_endpoint: str
 
+    @property
+    def gmail_topic_path(self) -> str:
+        """Full name of the topic Gmail publishes change notifications to."""
+        return f"projects/{self.google_cloud_project}/topics/{self.topic_gmail}"
+
     def require(self, name: str) -> str:
         """A string setting that must be non-empty, else :class:`ConfigError`."""
         value = getattr(self, name.lower(), None)

@@ -28,7 +28,7 @@ INVOKERS: dict[str, Invoker] = {
     "process_emails": Invoker.PUSH,
     "process_live": Invoker.PUSH,
     "retry_failed": Invoker.SCHEDULER,
-    "renew_watch": Invoker.SCHEDULER,
+    "scheduled_tasks": Invoker.SCHEDULER,
 }
 
 

@@ -12,6 +12,28 @@ from shared.vocabulary import AccountState, Correction, Outcome, RetryState
 State = AccountState
 
 
+@dataclass(frozen=True)
+class AuditReport:
+    """A mailbox's last audit, kept on its account (``services/scheduled/audit.py``)."""
+
+    label_total: int = 0  # the lead label's messagesTotal
+    recorded: int = 0  # email records of the mailbox
+    in_flight: int = 0  # emails of open batches without a final outcome
+    unlisted: int = 0  # label messages messages.list does not show (Trash, Spam), last measured
+    missing: int = 0
+    queued: int = 0
+    batch_id: str | None = None  # the batch that queued the missing ones
+    full: bool = False  # compared id by id this time
+    full_at: datetime | None = None  # the last compare id by id
+    at: datetime | None = None
+
+    @classmethod
+    def of(cls, data: JsonObject) -> AuditReport:
+        """The report of a stored map (fields it does not know are ignored)."""
+        known = cls.__dataclass_fields__
+        return cls(**{k: v for k, v in data.items() if k in known})
+
+
 @dataclass
 class Account:
     """One connected mailbox. Never holds a token: only the secret's name."""
@@ -28,7 +50,7 @@ class Account:
     reason: str | None = None
     connected_at: datetime | None = None  # which connection: cached credentials are per one
     gmail_retry_at: datetime | None = None  # Gmail's Retry-After for the whole mailbox
-    audit: JsonObject | None = None  # the last audit: label_total, recorded, missing, queued, at
+    audit: AuditReport | None = None  # the last audit
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ from typing import Any
 from infra.deploy_check.alert_rules import alert_problems
 from infra.deploy_check.terraform import ROOT, TF
 from shared.config import FROM_SECRETS, PRODUCTION_DEFAULTS, SETTINGS
-from shared.services.scheduled.renew import TASKS
+from shared.services.scheduled.tasks import TASKS
 from shared.store.indexes import INDEXES, TTL_FIELDS
 
 SECRET_LIKE = re.compile(

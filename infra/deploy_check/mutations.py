@@ -3,6 +3,7 @@ make its rule report a problem (``python -m infra.deploy_check --mutations`` sho
 
 from __future__ import annotations
 
+import re
 import shutil
 import tempfile
 from collections.abc import Callable
@@ -194,15 +195,17 @@ MUTATIONS = (
 
 
 def mutated(mutation: Mutation, into: Path) -> Path:
-    """A copy of the Terraform with the mutation's edits applied (each must match)."""
+    """A copy of the Terraform with the mutation's edits applied (each must match; a run of
+    spaces matches any run, so ``terraform fmt`` realigning a block breaks no mutation)."""
     folder = into / "terraform"
     shutil.copytree(TF, folder, ignore=shutil.ignore_patterns(".terraform*", "*.tfstate*"))
     for name, old, new in mutation.edits:
         path = folder / name
-        text = path.read_text()
-        if old not in text:
+        pattern = re.sub(r"(?:\\ )+", " +", re.escape(old))
+        text, found = re.subn(pattern, new.replace("\\", "\\\\"), path.read_text())
+        if not found:
             raise ValueError(f"{mutation.name}: {old!r} not found in {name}")
-        path.write_text(text.replace(old, new))
+        path.write_text(text)
     return folder
 
 

@@ -93,7 +93,7 @@ def run(driver: Driver) -> dict[str, object]:
     total = len(corpus) + NEW_EMAILS
     watch("processed", lambda: _processed(driver), total, 180)
     before = driver.outcomes(MAILBOX)
-    driver.scheduler("renew_watch")  # re-registers the watch and re-runs the sync
+    driver.scheduler("scheduled_tasks")  # re-registers the watch and re-runs the sync
     _redeliver_notification(driver)
     time.sleep(6)
     after = driver.outcomes(MAILBOX)

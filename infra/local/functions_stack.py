@@ -24,7 +24,7 @@ from infra.local.emulators import free_port, spawn, wait_http
 from infra.local.stack import ROOT, LocalStack
 from shared.invokers import INVOKERS, Invoker
 
-HTTP_FUNCTIONS = ("api", "oauth", "gmail_webhook", "retry_failed", "renew_watch")
+HTTP_FUNCTIONS = ("api", "oauth", "gmail_webhook", "retry_failed", "scheduled_tasks")
 EVENT_FUNCTIONS = {
     "sync_mailbox": "mailbox-sync",
     "process_emails": "email-batches",
@@ -84,7 +84,7 @@ class Functions:
             "PUSH_SERVICE_ACCOUNT": PUSH_SA,
             "EVENT_AUDIENCES": ",".join(self.url(name) for name in EVENT_FUNCTIONS),
             "SCHEDULER_SERVICE_ACCOUNT": SCHEDULER_SA,
-            "SCHEDULER_AUDIENCE": f"{self.url('retry_failed')},{self.url('renew_watch')}",
+            "SCHEDULER_AUDIENCE": f"{self.url('retry_failed')},{self.url('scheduled_tasks')}",
             "API_AUDIENCE": "fake-client",
             "ALLOWED_USERS": DEMO_USER,
             "OAUTH_REDIRECT_URI": f"{self.url('oauth')}/callback",

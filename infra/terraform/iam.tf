@@ -31,7 +31,7 @@ resource "google_service_account" "push" {
 
 resource "google_service_account" "scheduler" {
   account_id   = "leadharvest-scheduler"
-  display_name = "Cloud Scheduler calls to retry_failed and renew_watch (OIDC)"
+  display_name = "Cloud Scheduler calls to retry_failed and scheduled_tasks (OIDC)"
   depends_on   = [google_project_service.apis]
 }
 
@@ -72,16 +72,16 @@ locals {
   # oauth and api (POST /gmail/token) connect mailboxes: create the secret, add a version,
   # destroy the replaced ones; api (disconnect) deletes it; readers refresh access tokens.
   token_grants = {
-    oauth_creator         = { fn = "oauth", role = "creator", conditioned = false }
-    oauth_writer          = { fn = "oauth", role = "writer", conditioned = true }
-    api_creator           = { fn = "api", role = "creator", conditioned = false }
-    api_writer            = { fn = "api", role = "writer", conditioned = true }
-    api_remover           = { fn = "api", role = "remover", conditioned = true }
-    api_reader            = { fn = "api", role = "reader", conditioned = true }
-    sync_mailbox_reader   = { fn = "sync_mailbox", role = "reader", conditioned = true }
-    process_emails_reader = { fn = "process_emails", role = "reader", conditioned = true }
-    process_live_reader   = { fn = "process_live", role = "reader", conditioned = true }
-    renew_watch_reader    = { fn = "renew_watch", role = "reader", conditioned = true }
+    oauth_creator          = { fn = "oauth", role = "creator", conditioned = false }
+    oauth_writer           = { fn = "oauth", role = "writer", conditioned = true }
+    api_creator            = { fn = "api", role = "creator", conditioned = false }
+    api_writer             = { fn = "api", role = "writer", conditioned = true }
+    api_remover            = { fn = "api", role = "remover", conditioned = true }
+    api_reader             = { fn = "api", role = "reader", conditioned = true }
+    sync_mailbox_reader    = { fn = "sync_mailbox", role = "reader", conditioned = true }
+    process_emails_reader  = { fn = "process_emails", role = "reader", conditioned = true }
+    process_live_reader    = { fn = "process_live", role = "reader", conditioned = true }
+    scheduled_tasks_reader = { fn = "scheduled_tasks", role = "reader", conditioned = true }
   }
 }
 

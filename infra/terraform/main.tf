@@ -11,7 +11,7 @@ locals {
     batch = "email-batches"
     live  = "email-live"
   }
-  functions_http  = ["api", "oauth", "gmail_webhook", "retry_failed", "renew_watch"]
+  functions_http  = ["api", "oauth", "gmail_webhook", "retry_failed", "scheduled_tasks"]
   functions_event = { sync_mailbox = "sync", process_emails = "batch", process_live = "live" }
   function_names  = concat(local.functions_http, keys(local.functions_event))
 
@@ -19,14 +19,14 @@ locals {
   # compares them). "public" functions verify signed tokens themselves; the others are behind
   # Cloud Run's IAM and get tokens with the signature removed.
   invokers = {
-    api            = "public"
-    oauth          = "public"
-    gmail_webhook  = "push"
-    sync_mailbox   = "push"
-    process_emails = "push"
-    process_live   = "push"
-    retry_failed   = "scheduler"
-    renew_watch    = "scheduler"
+    api             = "public"
+    oauth           = "public"
+    gmail_webhook   = "push"
+    sync_mailbox    = "push"
+    process_emails  = "push"
+    process_live    = "push"
+    retry_failed    = "scheduler"
+    scheduled_tasks = "scheduler"
   }
 
   # Functions only Pub/Sub push or Cloud Scheduler call take internal-only ingress (Cloud
@@ -38,28 +38,28 @@ locals {
   # Request timeout of each function (seconds). A push subscription's ack deadline is at least
   # its target's timeout, or Pub/Sub redelivers work that is still running.
   timeouts = {
-    api            = 60
-    oauth          = 60
-    gmail_webhook  = 60
-    retry_failed   = 300
-    renew_watch    = 300
-    sync_mailbox   = 540
-    process_emails = 540
-    process_live   = 120
+    api             = 60
+    oauth           = 60
+    gmail_webhook   = 60
+    retry_failed    = 300
+    scheduled_tasks = 300
+    sync_mailbox    = 540
+    process_emails  = 540
+    process_live    = 120
   }
 
   # How each function scales (docs/architecture.md "Lanes and scale"): requests one instance serves at once
   # (the work waits on Gmail and Firestore, so one vCPU serves many), instance bounds, size.
   # process_live keeps one warm instance so a new lead never waits for a cold start.
   runtime = {
-    api            = { concurrency = 20, min = 0, max = 10, cpu = "1", memory = "512Mi" }
-    oauth          = { concurrency = 20, min = 0, max = 5, cpu = "1", memory = "512Mi" }
-    gmail_webhook  = { concurrency = 40, min = 0, max = 10, cpu = "1", memory = "256Mi" }
-    retry_failed   = { concurrency = 1, min = 0, max = 1, cpu = "1", memory = "512Mi" }
-    renew_watch    = { concurrency = 1, min = 0, max = 1, cpu = "1", memory = "512Mi" }
-    sync_mailbox   = { concurrency = 16, min = 0, max = 20, cpu = "1", memory = "512Mi" }
-    process_emails = { concurrency = 16, min = 0, max = var.bulk_max_instances, cpu = "1", memory = "1Gi" }
-    process_live   = { concurrency = 16, min = 1, max = 20, cpu = "1", memory = "1Gi" }
+    api             = { concurrency = 20, min = 0, max = 10, cpu = "1", memory = "512Mi" }
+    oauth           = { concurrency = 20, min = 0, max = 5, cpu = "1", memory = "512Mi" }
+    gmail_webhook   = { concurrency = 40, min = 0, max = 10, cpu = "1", memory = "256Mi" }
+    retry_failed    = { concurrency = 1, min = 0, max = 1, cpu = "1", memory = "512Mi" }
+    scheduled_tasks = { concurrency = 1, min = 0, max = 1, cpu = "1", memory = "512Mi" }
+    sync_mailbox    = { concurrency = 16, min = 0, max = 20, cpu = "1", memory = "512Mi" }
+    process_emails  = { concurrency = 16, min = 0, max = var.bulk_max_instances, cpu = "1", memory = "1Gi" }
+    process_live    = { concurrency = 16, min = 1, max = 20, cpu = "1", memory = "1Gi" }
   }
 
   # Memory of a processing instance: it holds at most FETCH_BUDGET_BYTES of raw email (each
@@ -104,7 +104,7 @@ locals {
     EVENT_AUDIENCES           = join(",", [for name in keys(local.functions_event) : local.function_url[name]])
     PUSH_SERVICE_ACCOUNT      = google_service_account.push.email
     SCHEDULER_SERVICE_ACCOUNT = google_service_account.scheduler.email
-    SCHEDULER_AUDIENCE        = "${local.function_url.retry_failed},${local.function_url.renew_watch}"
+    SCHEDULER_AUDIENCE        = "${local.function_url.retry_failed},${local.function_url.scheduled_tasks}"
     API_AUDIENCE              = var.oauth_client_id
     ALLOWED_USERS             = var.allowed_users
     ALLOWED_DOMAINS           = var.allowed_domains

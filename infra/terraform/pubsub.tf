@@ -126,12 +126,12 @@ resource "google_pubsub_subscription_iam_member" "gmail_push_subscriber" {
   member       = local.pubsub_agent
 }
 
-# Who may publish where: the webhook and renew_watch queue syncs; oauth queues the backfill;
+# Who may publish where: the webhook and scheduled_tasks queue syncs; oauth queues the backfill;
 # sync_mailbox and retry_failed queue chunks.
 locals {
   publishers = {
     hook_to_sync   = { fn = "gmail_webhook", topic = "sync" }
-    renew_to_sync  = { fn = "renew_watch", topic = "sync" }
+    tasks_to_sync  = { fn = "scheduled_tasks", topic = "sync" }
     oauth_to_sync  = { fn = "oauth", topic = "sync" }
     sync_to_batch  = { fn = "sync_mailbox", topic = "batch" }
     sync_to_live   = { fn = "sync_mailbox", topic = "live" }

@@ -1,13 +1,13 @@
 # Cloud Scheduler, every job with OIDC: the retry sweep every few minutes, and the scheduled
-# tasks of renew_watch, chosen by the body's "task": watch renewal (daily), the safety-net
+# tasks of scheduled_tasks, chosen by the body's "task": watch renewal (daily), the safety-net
 # sync (every safety_net_minutes) and the audit (every audit_minutes).
 
 locals {
   schedules = {
     retry_failed = { function = "retry_failed", schedule = var.retry_schedule, task = "" }
-    renew_watch  = { function = "renew_watch", schedule = var.renew_schedule, task = "renew" }
-    safety_net   = { function = "renew_watch", schedule = local.cron_every[var.safety_net_minutes], task = "sync" }
-    audit        = { function = "renew_watch", schedule = local.cron_every[var.audit_minutes], task = "audit" }
+    renew_watch  = { function = "scheduled_tasks", schedule = var.renew_schedule, task = "renew" }
+    safety_net   = { function = "scheduled_tasks", schedule = local.cron_every[var.safety_net_minutes], task = "sync" }
+    audit        = { function = "scheduled_tasks", schedule = local.cron_every[var.audit_minutes], task = "audit" }
   }
   # every N minutes as cron: within an hour "*/N", whole hours "0 */H"
   cron_every = merge(

@@ -55,13 +55,17 @@ NO_MAILBOX = GmailStatus(
 
 def _status(call: Call, a: Account) -> GmailStatus:
     health, reasons = mailbox_health(call.deps, a)
-    audit = a.audit or {}
-    report = Audit(
-        label_total=int(audit.get("label_total") or 0),
-        recorded=int(audit.get("recorded") or 0),
-        missing=int(audit.get("missing") or 0),
-        queued=int(audit.get("queued") or 0),
-        at=audit.get("at"),
+    audit = a.audit
+    report = (
+        None
+        if audit is None
+        else Audit(
+            label_total=audit.label_total,
+            recorded=audit.recorded,
+            missing=audit.missing,
+            queued=audit.queued,
+            at=audit.at,
+        )
     )
     return GmailStatus(
         connected=a.state == "connected",
@@ -73,7 +77,7 @@ def _status(call: Call, a: Account) -> GmailStatus:
         reason=a.reason,
         health=health,
         reasons=reasons,
-        audit=report if audit else None,
+        audit=report,
     )
 
 

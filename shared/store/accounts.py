@@ -7,7 +7,7 @@ from datetime import datetime
 
 from google.cloud import firestore
 
-from shared.records import Account, State
+from shared.records import Account, AuditReport, State
 from shared.store.errors import store_errors
 from shared.store.optimistic import retry_on_conflict, unchanged_since
 from shared.types import JsonObject, Sdk
@@ -18,7 +18,10 @@ COLLECTION = "accounts"
 def _account(data: JsonObject | None) -> Account:
     """An account from its stored document (fields it does not know are ignored)."""
     fields = Account.__dataclass_fields__
-    return Account(**{k: v for k, v in (data or {}).items() if k in fields})
+    known = {k: v for k, v in (data or {}).items() if k in fields}
+    if isinstance(known.get("audit"), dict):
+        known["audit"] = AuditReport.of(known["audit"])
+    return Account(**known)
 
 
 class AccountStore:
@@ -42,6 +45,10 @@ class AccountStore:
         """Create or replace the account document."""
         with store_errors("save account"):
             self._ref(account.mailbox).set(asdict(account))
+
+    def record_audit(self, mailbox: str, report: AuditReport) -> None:
+        """Keep ``report`` as the mailbox's last audit."""
+        self.update(mailbox, audit=asdict(report))
 
     def update(self, mailbox: str, **fields: Sdk) -> None:
         """Merge fields into the account."""

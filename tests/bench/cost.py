@@ -31,7 +31,7 @@ from tests.bench.pipeline_bench import events, fake_stats, probed
 
 LABEL = "Processed lead"
 PRICES = json.loads((Path(__file__).with_name("prices.json")).read_text())
-TASK_TIMEOUT_S = 300  # renew_watch's and retry_failed's timeout (infra/terraform/main.tf)
+TASK_TIMEOUT_S = 300  # scheduled_tasks's and retry_failed's timeout (infra/terraform/main.tf)
 MEMORY_GIB = 0.5  # per instance, for the memory part of the CPU bill
 SOLO = "solo@example.com"  # a landlord with one mailbox (the others are the demo user's)
 
@@ -136,11 +136,13 @@ def at_rest(d: Driver, folder: Path, boxes: list[str]) -> tuple[dict[str, float]
             times[f"retry_sweep_{i}"] = timed(d, "retry_failed", None, lambda: True)
             if i % 3 == 0:
                 when = time.time()
-                times[f"safety_net_{i // 3}"] = timed(d, "renew_watch", "sync", synced_after(when))
-        times["audit"] = timed(d, "renew_watch", "audit", synced_after(time.time()))
+                times[f"safety_net_{i // 3}"] = timed(
+                    d, "scheduled_tasks", "sync", synced_after(when)
+                )
+        times["audit"] = timed(d, "scheduled_tasks", "audit", synced_after(time.time()))
 
     rest = scaled(counted(d, folder, hour), 1 / connected)
-    times["renew_daily"] = timed(d, "renew_watch", "renew", lambda: True)
+    times["renew_daily"] = timed(d, "scheduled_tasks", "renew", lambda: True)
     return rest, times
 
 

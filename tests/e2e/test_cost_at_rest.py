@@ -65,16 +65,16 @@ def test_an_hour_at_rest_reads_a_handful_and_finds_lost_mail(
     assert "gmail=connected" in d.connect(MAILBOX).headers["Location"]
     assert wait_until(lambda: sum(d.outcomes(MAILBOX).values()) >= EMAILS, 600, every=2.0)
     first = time.time()
-    assert d.scheduler("renew_watch", "audit").status_code == 200  # the first compares all
+    assert d.scheduler("scheduled_tasks", "audit").status_code == 200  # the first compares all
     assert wait_until(lambda: (d.account(MAILBOX).get("audit") or {}).get("full") is True, 120)
     assert _ran(folder, first, 1)
     assert _audited(folder, first)  # its operations are out of the measured hour
     start = time.time()
     for n in range(4):  # the hour: a safety net every 15 minutes, then the audit
-        assert d.scheduler("renew_watch", "sync").status_code == 200
+        assert d.scheduler("scheduled_tasks", "sync").status_code == 200
         assert _ran(folder, start, n + 1)
     audit = time.time()
-    assert d.scheduler("renew_watch", "audit").status_code == 200
+    assert d.scheduler("scheduled_tasks", "audit").status_code == 200
     assert _ran(folder, start, 5)
     assert _audited(folder, audit)  # every probe line of the hour is in
     work = [
@@ -89,6 +89,6 @@ def test_an_hour_at_rest_reads_a_handful_and_finds_lost_mail(
     db = d.db()
     for gid in ids[:3]:  # three records lost: the next audit's counts differ, it compares
         db.collection("messages").document(f"{MAILBOX}:{gid}").delete()
-    assert d.scheduler("renew_watch", "audit").status_code == 200
+    assert d.scheduler("scheduled_tasks", "audit").status_code == 200
     assert wait_until(lambda: (d.account(MAILBOX).get("audit") or {}).get("missing") == 3, 120)
     assert wait_until(lambda: len(mailbox_docs(d, "messages", MAILBOX)) == EMAILS, 120)

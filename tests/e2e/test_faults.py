@@ -100,7 +100,7 @@ def test_dropped_notifications_are_recovered_by_the_safety_net(driver: Driver) -
     assert dropped == 12, (before, after)
     assert after.get("notifications.sent", 0) == before.get("notifications.sent", 0)
     assert _processed(d, mailbox) == 0
-    assert d.scheduler("renew_watch").status_code == 200
+    assert d.scheduler("scheduled_tasks").status_code == 200
     assert wait_until(lambda: _processed(d, mailbox) >= 12, 60)
     check(d, mailbox, ids)
 

@@ -40,17 +40,17 @@ def test_silent_loss_is_found_by_the_audit(driver: Driver) -> None:
     lost = {d.deliver(mailbox, raw, [LABEL], notify=False) for raw, _ in stream(6, 82, mailbox)}
     requests.post(f"{d.fake}/_fake/mailboxes/{mailbox}/wipe-history", timeout=10)
     syncs, batches = answered(d, "sync_mailbox"), len(mailbox_docs(d, "batches", mailbox))
-    assert d.scheduler("renew_watch", "sync").status_code == 200  # the safety net sees nothing
+    assert d.scheduler("scheduled_tasks", "sync").status_code == 200  # the safety net sees nothing
     assert wait_until(lambda: answered(d, "sync_mailbox") > syncs, 30)  # it ran, and queued
     assert len(mailbox_docs(d, "batches", mailbox)) == batches  # no batch: nothing to process
     assert _processed(d, mailbox) == 10
-    assert d.scheduler("renew_watch", "audit").json()["audits"] >= 1
+    assert d.scheduler("scheduled_tasks", "audit").json()["audits"] >= 1
     assert wait_until(lambda: (d.account(mailbox).get("audit") or {}).get("missing") == 6, 60)
     status = _status(d, mailbox)
     assert status["audit"]["missing"] == 6 and "audit_missing" in status["reasons"]
     assert wait_until(lambda: _processed(d, mailbox) == 16, 60)  # queued by the audit
     at = d.account(mailbox)["audit"]["at"]
-    d.scheduler("renew_watch", "audit")
+    d.scheduler("scheduled_tasks", "audit")
     assert wait_until(lambda: d.account(mailbox)["audit"]["at"] != at, 60)
     assert d.account(mailbox)["audit"]["missing"] == 0
     status = _status(d, mailbox)

@@ -15,6 +15,7 @@ from shared.errors import NotFoundError, QuotaBusyError, ValidationError
 from shared.parsing import Lead
 from shared.records import (
     Account,
+    AuditReport,
     BatchEmail,
     EmailRecord,
     Failure,
@@ -41,6 +42,9 @@ class Accounts:
 
     def save(self, account: Account) -> None:
         self.rows[account.mailbox] = dataclasses.replace(account)
+
+    def record_audit(self, mailbox: str, report: AuditReport) -> None:
+        self.rows[mailbox].audit = report
 
     def update(self, mailbox: str, **fields: Any) -> None:
         for name, value in fields.items():

@@ -11,7 +11,6 @@ from shared.gmail.gateway import normalise_label
 from shared.logs import get_logger
 from shared.records import Account
 from shared.services.mailbox.connect import Ports, exchange, patiently
-from shared.services.scheduled.renew import gmail_topic
 from shared.services.scheduled.retry import unpark
 from shared.types import JsonObject, Sdk
 
@@ -75,7 +74,7 @@ def bind(deps: Ports, user: str, creds: Sdk) -> str:
         )
     label = _find_label(patiently(gmail.labels), deps.settings.lead_label)
     secret_name = deps.secrets.put(mailbox, creds.refresh_token)
-    history_id, expiry = patiently(lambda: gmail.watch(gmail_topic(deps), label["id"]))
+    history_id, expiry = patiently(lambda: gmail.watch(deps.settings.gmail_topic_path, label["id"]))
     cursor = previous.history_id if previous and previous.history_id else history_id
     deps.accounts.save(
         Account(

@@ -36,7 +36,7 @@ def mailbox_health(deps: Ports, account: Account) -> tuple[Health, list[HealthRe
         stale = timedelta(minutes=2 * deps.settings.safety_net_minutes)
         if account.last_sync_at is None or now - account.last_sync_at > stale:
             reasons.append("sync_stale")
-    if (account.audit or {}).get("missing"):
+    if account.audit is not None and account.audit.missing:
         reasons.append("audit_missing")
     if deps.retries.count(account.mailbox, "dead"):
         reasons.append("dead_emails")

@@ -117,7 +117,7 @@ def sync_mailbox(deps: Ports, job: SyncJob) -> int:
                 gmail.profile()
                 mark_reachable(deps, account)
             if job.trigger == "audit":  # under the lease: no sync queues meanwhile
-                return int(audit_mailbox(deps, account, gmail)["queued"])
+                return audit_mailbox(deps, account, gmail).queued
             if job.trigger == "backfill":  # a new owner makes its own leads from this mail
                 deps.leads.hand_over(account.mailbox, account.owner)
             seen: set[str] = set()

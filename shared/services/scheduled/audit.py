@@ -15,17 +15,17 @@ on the account.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import timedelta
-from typing import Protocol
+from typing import Any, Protocol
 
 from shared.clock import utcnow
 from shared.gmail.gateway import Gmail
 from shared.logs import get_logger
 from shared.ports import CountsRecords, HoldsAccounts, HoldsLeads, HoldsRetries, Queues
-from shared.records import Account
+from shared.records import Account, AuditReport
 from shared.services.ingest.oversized import oversized_ids
 from shared.services.ingest.queue import queue_batch
-from shared.types import JsonObject
 
 
 class Ports(Queues, HoldsAccounts, HoldsLeads, CountsRecords, HoldsRetries, Protocol):
@@ -38,37 +38,24 @@ READ_PAGE = 500  # records read at once
 FULL_EVERY = timedelta(hours=24)  # a compare id by id at least this often
 
 
-def audit_mailbox(deps: Ports, account: Account, gmail: Gmail) -> JsonObject:
+def audit_mailbox(deps: Ports, account: Account, gmail: Gmail) -> AuditReport:
     """Count, compare when the counts say so (or a day has passed), queue what is missing;
     returns the report."""
     mailbox, now = account.mailbox, utcnow()
-    last = account.audit or {}
+    last = account.audit or AuditReport()
     total = int(gmail.label(account.label_id).get("messagesTotal") or 0)
     recorded = deps.lead_queries.recorded_count(mailbox, account.owner)
     in_flight, open_batches = deps.batches.in_flight(mailbox)
     dead = deps.retries.count(mailbox, "dead")
-    unlisted = int(last.get("unlisted") or 0)
-    last_full = last.get("full_at")
-    due = last_full is None or now - last_full >= FULL_EVERY
-    report: JsonObject = {
-        "label_total": total,
-        "recorded": recorded,
-        "in_flight": in_flight,
-        "unlisted": unlisted,
-        "missing": 0,
-        "queued": 0,
-        "batch_id": None,
-        "full": False,
-        "full_at": last_full,
-        "at": now,
-    }
-    if due or total - unlisted > recorded + in_flight + dead:
+    due = last.full_at is None or now - last.full_at >= FULL_EVERY
+    report = AuditReport(total, recorded, in_flight, last.unlisted, full_at=last.full_at, at=now)
+    if due or total - last.unlisted > recorded + in_flight + dead:
         found = _compare(deps, account, gmail, open_batches, total)
-        report |= found | {"full": True, "full_at": now}
-    deps.accounts.update(mailbox, audit=report)
-    fields = {"mailbox": mailbox, "audit_missing": report["missing"], "label_total": total}
-    fields["compared"] = report["full"]
-    if report["missing"]:
+        report = replace(report, **found, full=True, full_at=now)
+    deps.accounts.record_audit(mailbox, report)
+    fields = {"mailbox": mailbox, "audit_missing": report.missing, "label_total": total}
+    fields["compared"] = report.full
+    if report.missing:
         log.warning("mailbox audited", extra={"fields": fields})
     else:
         log.info("mailbox audited", extra={"fields": fields})
@@ -77,7 +64,7 @@ def audit_mailbox(deps: Ports, account: Account, gmail: Gmail) -> JsonObject:
 
 def _compare(
     deps: Ports, account: Account, gmail: Gmail, open_batches: set[str], total: int
-) -> JsonObject:
+) -> dict[str, Any]:
     """Every id of the label against the records; queue those neither recorded, in an open
     batch, nor in the retry list (``total``: the label's count, for what the list hides)."""
     mailbox = account.mailbox

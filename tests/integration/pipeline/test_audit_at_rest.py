@@ -5,6 +5,8 @@ missing; during a backfill it queues nothing that is in flight."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
+
 from shared.events import SyncJob
 from shared.services.ingest.process import process_chunk
 from shared.services.mailbox.health import mailbox_health
@@ -16,7 +18,9 @@ from tests.integration.pipeline.test_gmail_word import _account, _connected, _dr
 
 def _audit(p: Pipeline) -> dict[str, object]:
     sync_mailbox(p.deps, SyncJob(p.mailbox, "audit"))
-    return dict(_account(p).audit or {})
+    report = _account(p).audit
+    assert report is not None
+    return asdict(report)
 
 
 def test_an_hour_at_rest_reads_a_handful_and_still_finds_lost_mail(pipeline: Pipeline) -> None:

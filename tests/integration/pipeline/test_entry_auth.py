@@ -165,7 +165,7 @@ def test_public_functions_refuse_signature_removed_tokens(pipeline: Pipeline) ->
     assert client("api").get("/gmail/status", headers=signed).status_code == 200
 
 
-@pytest.mark.parametrize("name", ["retry_failed", "renew_watch"])
+@pytest.mark.parametrize("name", ["retry_failed", "scheduled_tasks"])
 def test_scheduler_endpoints_reject_bad_tokens(pipeline: Pipeline, name: str) -> None:
     audience = "https://hooks.test/retry" if name == "retry_failed" else "https://hooks.test/renew"
     fn = client(name)
@@ -180,7 +180,7 @@ def test_scheduler_endpoints_reject_bad_tokens(pipeline: Pipeline, name: str) ->
 def test_the_scheduled_tasks_are_chosen_by_the_body_and_bounded(pipeline: Pipeline) -> None:
     pipeline.connect()
     pipeline.pull("TOPIC_SYNC")
-    fn = client("renew_watch")
+    fn = client("scheduled_tasks")
     auth = {"Authorization": f"Bearer {pipeline.token('https://hooks.test/renew', SCHED_SA)}"}
     assert fn.post("/", json={"task": "sync"}, headers=auth).get_json() == {"synced": 1}
     assert fn.post("/", json={"task": "audit"}, headers=auth).get_json() == {"audits": 1}

@@ -68,7 +68,7 @@ def _headers() -> st.SearchStrategy[dict[str, str]]:
     )
 
 
-@pytest.mark.parametrize("name", ["gmail_webhook", "retry_failed", "renew_watch", "oauth"])
+@pytest.mark.parametrize("name", ["gmail_webhook", "retry_failed", "scheduled_tasks", "oauth"])
 def test_entry_points_never_fail_on_arbitrary_input(
     pipeline: Pipeline, name: str, caplog: pytest.LogCaptureFixture
 ) -> None:
@@ -76,7 +76,7 @@ def test_entry_points_never_fail_on_arbitrary_input(
     good = {
         "gmail_webhook": pipeline.token("https://hooks.test/gmail", PUSH_SA),
         "retry_failed": pipeline.token("https://hooks.test/retry", SCHED_SA),
-        "renew_watch": pipeline.token("https://hooks.test/renew", SCHED_SA),
+        "scheduled_tasks": pipeline.token("https://hooks.test/renew", SCHED_SA),
         "oauth": pipeline.token("fake-client", USER),
     }[name]
     statuses: list[int] = []

@@ -17,8 +17,8 @@ from shared.events import SyncJob
 from shared.records import Account
 from shared.services.ingest.process import process_chunk
 from shared.services.mailbox.sync import sync_mailbox
-from shared.services.scheduled.renew import audit_all, safety_net
 from shared.services.scheduled.retry import STUCK_AFTER, retry_due
+from shared.services.scheduled.tasks import audit_all, safety_net
 from tests.integration.pipeline.conftest import Pipeline
 from tests.integration.pipeline.test_api import auth
 from tests.integration.pipeline.test_entry_auth import client
@@ -104,15 +104,17 @@ def test_the_audit_finds_mail_no_sync_saw(pipeline: Pipeline) -> None:
     assert audit_all(p.deps) == {"audits": 1}
     [job] = [SyncJob(**m) for m in p.pull("TOPIC_SYNC") if m["trigger"] == "audit"]
     assert sync_mailbox(p.deps, job) == 3
-    report = _account(p).audit or {}
-    assert (report["label_total"], report["recorded"], report["missing"]) == (5, 2, 3)
+    report = _account(p).audit
+    assert report is not None
+    assert (report.label_total, report.recorded, report.missing) == (5, 2, 3)
     outcomes = _drain(p)
     assert sorted(outcomes) == sorted(lost) and set(outcomes.values()) <= {"lead", "merged"}
-    batch = p.deps.batches.summary(str(report["batch_id"]))
+    batch = p.deps.batches.summary(str(report.batch_id))
     assert batch is not None and batch.trigger == "audit" and batch.status == "completed"
     sync_mailbox(p.deps, job)
-    again = _account(p).audit or {}
-    assert (again["missing"], again["queued"], again["recorded"]) == (0, 0, 5)
+    again = _account(p).audit
+    assert again is not None
+    assert (again.missing, again.queued, again.recorded) == (0, 0, 5)
 
 
 def test_a_batch_stuck_without_progress_is_sent_again(pipeline: Pipeline) -> None:

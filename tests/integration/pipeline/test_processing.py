@@ -19,8 +19,8 @@ from shared.records import Failure
 from shared.services.ingest.process import process_chunk
 from shared.services.ingest.store_chunk import MAX_PARSE_BYTES
 from shared.services.mailbox.sync import sync_mailbox
-from shared.services.scheduled.renew import renew_watches
 from shared.services.scheduled.retry import retry_due
+from shared.services.scheduled.tasks import renew_watches
 from shared.store.locks import LockHeldError
 from tests.helpers import corpus_files
 from tests.integration.pipeline.conftest import Pipeline

@@ -20,7 +20,7 @@ def test_each_bundle_holds_main_shared_requirements_and_imports_alone(tmp_path: 
         "process_emails",
         "process_live",
         "retry_failed",
-        "renew_watch",
+        "scheduled_tasks",
     }
     for folder in folders:
         assert (folder / "main.py").is_file() and (folder / "requirements.txt").is_file()

@@ -3,9 +3,12 @@
 from __future__ import annotations
 
 import copy
+import re
 import shutil
 import subprocess
+from typing import Any
 
+import hcl2
 import pytest
 
 from infra.deploy_check.code_rules import all_problems, doc_problems, secret_problems
@@ -33,7 +36,7 @@ def test_terraform_matches_the_code() -> None:
 @pytest.mark.parametrize(
     ("where", "change"),
     [
-        ("function", lambda tf: tf["locals"]["functions_http"].remove("renew_watch")),
+        ("function", lambda tf: tf["locals"]["functions_http"].remove("scheduled_tasks")),
         ("event function", lambda tf: tf["locals"]["functions_event"].pop("process_emails")),
         ("topic", lambda tf: tf["locals"]["topics"].pop("batch")),
         ("env var", lambda tf: tf["locals"]["environment"].pop("PUSH_AUDIENCE")),
@@ -86,3 +89,53 @@ def test_every_variable_is_documented_for_a_first_deploy() -> None:
         "variable new_knob is not in docs/deploy.md",
         "required variable new_knob is not in terraform.tfvars.example",
     ]
+
+
+def _instances(tf: dict[str, Any]) -> set[str]:
+    """Every resource and module instance address the configuration's ``for_each`` makes."""
+    local = {**tf["locals"]}
+    local["function_names"] = [*local["functions_http"], *local["functions_event"]]  # concat()
+    blocks = {f"{t}.{n}": b for t, named in tf["resource"].items() for n, b in named.items()}
+    blocks |= {f"module.{n}": b for n, b in tf["module"].items()}
+    out = set()
+    for address, body in blocks.items():
+        each = str(body.get("for_each", ""))
+        if not each:
+            continue
+        if "setproduct(local.function_names, local.function_project_roles)" in each:
+            keys = {
+                f"{fn} {r}"
+                for fn in local["function_names"]
+                for r in local["function_project_roles"]
+            }
+        elif match := re.fullmatch(r"\$\{(?:toset\()?local\.(\w+)\)?\}", each):
+            keys = set(local[match.group(1)])
+        else:
+            keys = set(re.findall(r'"([^"]+)"', each))  # a literal list
+        out |= {f'{address}["{key}"]' for key in keys}
+    return out
+
+
+def _moves() -> list[tuple[str, str]]:
+    moves = []
+    for path in sorted(TF.glob("*.tf")):
+        with path.open() as handle:
+            for block in hcl2.load(handle).get("moved", []):
+                moves.append((block["from"][2:-1], block["to"][2:-1]))  # without ${ }
+    return moves
+
+
+def test_every_rename_moves_every_instance_of_the_old_name() -> None:
+    configured, moves = _instances(load()), _moves()
+    assert moves, "moved.tf holds the renames"
+    renamed = {
+        re.sub(r'.*\["(.+)"\]', r"\1", new)
+        for _, new in moves
+        if new.startswith("module.function[")
+    }
+    for old, new in moves:
+        assert new in configured, f"{new}: the target of a move is not configured"
+        assert old not in configured, f"{old}: moved away but still configured"
+    keyed_by_new = {a for a in configured for fn in renamed if re.search(rf'\["{fn}(["_ ])', a)}
+    assert keyed_by_new <= {new for _, new in moves}, "an instance of a renamed function"
+    assert len(keyed_by_new) >= 8  # the function, its account, roles, secrets, invoker

@@ -14,7 +14,7 @@ from shared.errors import (
     NotFoundError,
 )
 from shared.events import ChunkJob, SyncJob
-from shared.records import Failure
+from shared.records import AuditReport, Failure
 from shared.services.ingest.process import process_chunk
 from shared.services.ingest.reparse import reparse_chunk
 from shared.services.mailbox import disconnect as disconnect_module
@@ -138,9 +138,9 @@ def _processed(deps: Deps, ids: list[str]) -> None:
 def test_an_audit_whose_counts_agree_compares_nothing_until_a_day_passed(deps: Deps) -> None:
     ids = leads(deps, 4)
     _processed(deps, ids)
-    deps.accounts.update(MAILBOX, audit={"full_at": NOW, "unlisted": 0})
+    deps.accounts.record_audit(MAILBOX, AuditReport(full_at=NOW))
     report = audit_mailbox(deps, deps.accounts.get(MAILBOX), deps.gmail)  # type: ignore[arg-type]
-    assert (report["full"], report["missing"], report["recorded"]) == (False, 0, 4)
+    assert (report.full, report.missing, report.recorded) == (False, 0, 4)
     assert "messages.list" not in deps.gmail.calls
 
 
@@ -148,7 +148,7 @@ def test_an_audit_queues_mail_without_a_record(deps: Deps) -> None:
     ids = leads(deps, 5)
     _processed(deps, ids[:3])
     report = audit_mailbox(deps, deps.accounts.get(MAILBOX), deps.gmail)  # type: ignore[arg-type]
-    assert (report["missing"], report["queued"]) == (2, 2)
+    assert (report.missing, report.queued) == (2, 2)
     [job] = deps.publisher.chunks()
     assert job.ids == ids[3:] and job.trigger == "audit"
     assert deps.accounts.rows[MAILBOX].audit == report
@@ -159,7 +159,7 @@ def test_mail_waiting_in_the_retry_list_or_an_open_batch_is_not_missing(deps: De
     deps.retries.fail(MAILBOX, "b1", "c00000", Failure(ids[0], "X", "y"), NOW, owner=OWNER)
     deps.batches.create("open", MAILBOX, "push", {"c00000": [ids[1]]}, NOW, OWNER)
     report = audit_mailbox(deps, deps.accounts.get(MAILBOX), deps.gmail)  # type: ignore[arg-type]
-    assert report["missing"] == 1
+    assert report.missing == 1
     assert deps.publisher.chunks()[0].ids == [ids[2]]
 
 
@@ -167,7 +167,7 @@ def test_the_first_audit_compares_everything(deps: Deps) -> None:
     ids = leads(deps, 2)
     _processed(deps, ids)
     report = audit_mailbox(deps, deps.accounts.get(MAILBOX), deps.gmail)  # type: ignore[arg-type]
-    assert report["full"] is True and report["missing"] == 0 and deps.publisher.jobs == []
+    assert report.full is True and report.missing == 0 and deps.publisher.jobs == []
 
 
 # --- health ---------------------------------------------------------------------------
@@ -187,7 +187,7 @@ def _healthy(**fields: object) -> dict[str, object]:
         ({"watch_expiration": NOW - timedelta(hours=1)}, "broken", ["watch_expired"]),
         ({"watch_expiration": NOW + timedelta(hours=3)}, "degraded", ["watch_expiring"]),
         ({"last_sync_at": NOW - timedelta(hours=2)}, "broken", ["sync_stale"]),
-        ({"audit": {"missing": 3}}, "degraded", ["audit_missing"]),
+        ({"audit": AuditReport(missing=3)}, "degraded", ["audit_missing"]),
     ],
 )
 def test_health_says_what_is_wrong(

@@ -28,19 +28,15 @@ def _queue_syncs(deps: Ports, mailboxes: list[str], trigger: Trigger) -> int:
     return len(jobs)
 
 
-def gmail_topic(deps: Ports) -> str:
-    """Full name of the topic Gmail publishes notifications to."""
-    s = deps.settings
-    return f"projects/{s.google_cloud_project}/topics/{s.topic_gmail}"
-
-
 def renew_watches(deps: Ports) -> dict[str, int]:
     """Renew each watch; returns counts of renewed, needs_reauth and failed mailboxes."""
     counts = {"renewed": 0, "needs_reauth": 0, "failed": 0}
     renewed = []
     for account in deps.accounts.connected():
         try:
-            _, expiry = deps.gmail_for(account).watch(gmail_topic(deps), account.label_id)
+            _, expiry = deps.gmail_for(account).watch(
+                deps.settings.gmail_topic_path, account.label_id
+            )
         except InvalidGrantError as exc:
             mark_needs_reauth(deps, account, str(exc))
             counts["needs_reauth"] += 1

@@ -1,4 +1,4 @@
-"""renew_watch (HTTP, Cloud Scheduler with OIDC): the scheduled tasks, chosen by the JSON
+"""scheduled_tasks (HTTP, Cloud Scheduler with OIDC): the scheduled tasks, chosen by the JSON
 body's ``task``: ``renew`` (the default; daily watch renewal), ``sync`` (the safety-net sync)
 or ``audit``."""
 
@@ -9,13 +9,13 @@ from shared.bootstrap import deps
 from shared.errors import ValidationError
 from shared.http import Reply, guarded, iam_token, reply, verify_scheduler
 from shared.jsonio import decode_json
-from shared.services.scheduled.renew import TASKS
+from shared.services.scheduled.tasks import TASKS
 
 BODY_MAX = 1024
 
 
 @functions_framework.http
-def renew_watch(request: flask.Request) -> Reply:
+def scheduled_tasks(request: flask.Request) -> Reply:
     """Run one scheduled task; answers its counts."""
 
     def act() -> Reply:
@@ -29,4 +29,4 @@ def renew_watch(request: flask.Request) -> Reply:
             raise ValidationError("unknown task", details={"fields": fields})
         return reply(task(deps()))
 
-    return guarded("renew_watch", request.headers, act)
+    return guarded("scheduled_tasks", request.headers, act)
