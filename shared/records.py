@@ -3,13 +3,24 @@ ports and the tests' in-memory fakes can name them)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import datetime
+from typing import TYPE_CHECKING, TypeVar
 
 from shared.types import JsonObject
 from shared.vocabulary import AccountState, Correction, Outcome, RetryState
 
+if TYPE_CHECKING:
+    from _typeshed import DataclassInstance
+
 State = AccountState
+R = TypeVar("R", bound="DataclassInstance")
+
+
+def from_stored(record: type[R], data: JsonObject) -> R:
+    """A record of a stored document or map (the fields it does not know are ignored)."""
+    known = {f.name for f in fields(record)}
+    return record(**{k: v for k, v in data.items() if k in known})
 
 
 @dataclass(frozen=True)
@@ -26,12 +37,6 @@ class AuditReport:
     full: bool = False  # compared id by id this time
     full_at: datetime | None = None  # the last compare id by id
     at: datetime | None = None
-
-    @classmethod
-    def of(cls, data: JsonObject) -> AuditReport:
-        """The report of a stored map (fields it does not know are ignored)."""
-        known = cls.__dataclass_fields__
-        return cls(**{k: v for k, v in data.items() if k in known})
 
 
 @dataclass
@@ -87,16 +92,9 @@ class EmailRecord:
     """What happened to one email of a mailbox: its idempotency record as the use cases see it."""
 
     outcome: Outcome
-    lead_id: str | None
-    batch_id: str  # the batch that recorded it (a later batch's copy is a duplicate)
+    lead_id: str | None = None
+    batch_id: str = ""  # the batch that recorded it (a later batch's copy is a duplicate)
     correction: Correction | None = None  # what a person said it is, if anyone did
-
-    @classmethod
-    def of(cls, data: JsonObject) -> EmailRecord:
-        """The record of a stored document."""
-        return cls(
-            data["outcome"], data.get("lead_id"), data.get("batch_id", ""), data.get("correction")
-        )
 
 
 @dataclass(frozen=True)
@@ -124,9 +122,3 @@ class RetryEntry:
     error_class: str | None = None
     error: str | None = None
     next_attempt_at: datetime | None = None
-
-    @classmethod
-    def of(cls, data: JsonObject) -> RetryEntry:
-        """The entry of a stored document (fields it does not know are ignored)."""
-        known = cls.__dataclass_fields__
-        return cls(**{k: v for k, v in data.items() if k in known})

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from infra.deploy_check.terraform import ROOT, load
+from infra.deploy_check.terraform import ROOT, function_names, load
 from shared.types import JsonObject
 
 Grant = tuple[str, str, str]  # function, role, what it is granted on
@@ -25,7 +25,7 @@ def guide_grants(guide: str, functions: list[str]) -> set[Grant]:
 def terraform_grants(tf: JsonObject) -> set[Grant]:
     """What ``iam.tf`` and ``pubsub.tf`` grant each function's account."""
     loc = tf["locals"]
-    functions = list(loc["functions_http"]) + list(loc["functions_event"])
+    functions = function_names(tf)
     out: set[Grant] = set()
     project_roles = re.findall(r"roles/[\w.]+", str(loc.get("function_project_roles", "")))
     resources = tf["resource"]
@@ -56,9 +56,7 @@ def terraform_grants(tf: JsonObject) -> set[Grant]:
 
 def permission_problems(tf: JsonObject, guide: str) -> list[str]:
     """Grants the deploy guide lists that Terraform lacks, and the other way round."""
-    loc = tf["locals"]
-    functions = list(loc["functions_http"]) + list(loc["functions_event"])
-    documented, granted = guide_grants(guide, functions), terraform_grants(tf)
+    documented, granted = guide_grants(guide, function_names(tf)), terraform_grants(tf)
     return [
         f"docs/deploy.md lists {g} but Terraform does not grant it"
         for g in sorted(documented - granted)

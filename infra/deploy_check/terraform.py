@@ -48,6 +48,11 @@ def load(folder: Path = TF) -> dict[str, Any]:
     return out
 
 
+def function_names(tf: dict[str, Any]) -> list[str]:
+    """``local.function_names`` evaluated: the HTTP functions, then the event functions."""
+    return [*tf["locals"]["functions_http"], *tf["locals"]["functions_event"]]
+
+
 def nodes(tf: dict[str, Any]) -> dict[str, Any]:
     """Every resource, data source and module by its Terraform address."""
     out = {f"{t}.{n}": body for t, named in tf["resource"].items() for n, body in named.items()}

@@ -24,6 +24,7 @@ from shared.api.routing import ApiPorts, Call, Route, build_map
 from shared.errors import InvalidGrantError
 from shared.http import RequestHeaders, verify_user
 from shared.http_errors import envelope, to_http
+from shared.services.mailbox.account_state import mark_needs_reauth
 from shared.types import JsonObject
 
 Reply = tuple[bytes | Iterator[bytes], int, dict[str, str]]
@@ -84,8 +85,6 @@ def _dispatch(deps: ApiPorts, request: Request) -> tuple[Route, Call, object]:
         return route, call, route.handler(call)
     except InvalidGrantError as exc:  # health says so at once, not at the next sync
         if call.chosen is not None and call.chosen.state == "connected":
-            from shared.services.mailbox.account_state import mark_needs_reauth  # noqa: PLC0415 - Gmail's SDK
-
             mark_needs_reauth(deps, call.chosen, str(exc))
         raise
 

@@ -171,7 +171,7 @@ def process_batch(call: Call) -> BatchAccepted:
     else:
         query = body.q if body.q is not UNSET else None
         ids = list(reversed(gmail.list_ids(account.label_id, query, body.limit)))
-    big = oversized_ids(gmail, call.deps.settings, account.label_id) if ids else set()
+    big = oversized_ids(gmail, call.deps.settings, account.label_id, ids)
     batch_id = queue_batch(call.deps, account, "manual", account.history_id, ids, big)
     if batch_id is None:
         raise NotFoundError("no emails of the lead label matched")

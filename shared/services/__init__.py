@@ -1,1 +1,3 @@
-"""Use cases the functions call: sync, process, retry, renew, connect, webhook, api."""
+"""Use cases the entry points call, grouped by what they serve: ``ingest`` (queue, fetch,
+process, re-parse), ``mailbox`` (connect, sync, state, health, disconnect) and ``scheduled``
+(retry sweep, scheduled tasks, audit)."""

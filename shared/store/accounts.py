@@ -7,7 +7,7 @@ from datetime import datetime
 
 from google.cloud import firestore
 
-from shared.records import Account, AuditReport, State
+from shared.records import Account, AuditReport, State, from_stored
 from shared.store.errors import store_errors
 from shared.store.optimistic import retry_on_conflict, unchanged_since
 from shared.types import JsonObject, Sdk
@@ -16,12 +16,11 @@ COLLECTION = "accounts"
 
 
 def _account(data: JsonObject | None) -> Account:
-    """An account from its stored document (fields it does not know are ignored)."""
-    fields = Account.__dataclass_fields__
-    known = {k: v for k, v in (data or {}).items() if k in fields}
-    if isinstance(known.get("audit"), dict):
-        known["audit"] = AuditReport.of(known["audit"])
-    return Account(**known)
+    """An account from its stored document (its last audit a record too)."""
+    stored = dict(data or {})
+    if isinstance(stored.get("audit"), dict):
+        stored["audit"] = from_stored(AuditReport, stored["audit"])
+    return from_stored(Account, stored)
 
 
 class AccountStore:

@@ -20,13 +20,14 @@ merges); a redelivered email finds its record and changes nothing.
 
 from __future__ import annotations
 
+import dataclasses
 from datetime import datetime, timedelta
 
 from google.cloud import firestore
 
 from shared.errors import NotFoundError
 from shared.parsing.record import Lead
-from shared.records import BatchEmail, EmailRecord
+from shared.records import BatchEmail, EmailRecord, from_stored
 from shared.store import reviews
 from shared.store.errors import store_errors
 from shared.store.lead_records import (
@@ -101,7 +102,7 @@ class LeadStore:
             rec = rec_ref.get()
             if rec.exists:
                 data = rec.to_dict() or {}
-                return EmailRecord.of(data)
+                return from_stored(EmailRecord, data)
             batch = self._db.batch()
             outcome: Outcome = "not_lead"
             lead_id: str | None = None
@@ -244,10 +245,12 @@ class LeadStore:
         """Idempotency records that already exist for these emails, by Gmail id."""
         refs = [self.record(mailbox, i) for i in ids]
         with store_errors("read records"):
-            fields = ["outcome", "lead_id", "batch_id", "correction"]
-            snaps = self._db.get_all(refs, field_paths=fields)
+            wanted = [f.name for f in dataclasses.fields(EmailRecord)]  # what the record holds
+            snaps = self._db.get_all(refs, field_paths=wanted)
             return {
-                s.id.split(":", 1)[1]: EmailRecord.of(s.to_dict() or {}) for s in snaps if s.exists
+                s.id.split(":", 1)[1]: from_stored(EmailRecord, s.to_dict() or {})
+                for s in snaps
+                if s.exists
             }
 
     def correct(

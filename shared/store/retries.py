@@ -15,7 +15,7 @@ from datetime import datetime, timedelta
 from google.cloud import firestore
 
 from shared.backoff import Backoff
-from shared.records import Failure, RetryEntry
+from shared.records import Failure, RetryEntry, from_stored
 from shared.store import counting
 from shared.store.errors import store_errors
 from shared.store.lead_records import message_key
@@ -123,7 +123,7 @@ class RetryStore:
             .limit(limit)
         )
         with store_errors("find due retries"):
-            return [RetryEntry.of(s.to_dict() or {}) for s in query.stream()]
+            return [from_stored(RetryEntry, s.to_dict() or {}) for s in query.stream()]
 
     def for_batch(self, batch_id: str, states: tuple[str, ...]) -> list[RetryEntry]:
         """Entries of one batch in the given states."""
@@ -133,7 +133,7 @@ class RetryStore:
             .where(filter=firestore.FieldFilter("state", "in", list(states)))
         )
         with store_errors("read batch retries"):
-            return [RetryEntry.of(s.to_dict() or {}) for s in query.stream()]
+            return [from_stored(RetryEntry, s.to_dict() or {}) for s in query.stream()]
 
     def in_state(self, state: str, limit: int) -> list[RetryEntry]:
         """Entries of every mailbox in one state (a single-field index; none: one read)."""
@@ -143,7 +143,7 @@ class RetryStore:
             .limit(limit)
         )
         with store_errors("read retries"):
-            return [RetryEntry.of(s.to_dict() or {}) for s in query.stream()]
+            return [from_stored(RetryEntry, s.to_dict() or {}) for s in query.stream()]
 
     def for_mailbox(self, mailbox: str, state: str) -> list[RetryEntry]:
         """Entries of one mailbox in one state (e.g. ``parked``)."""
@@ -153,7 +153,7 @@ class RetryStore:
             .where(filter=firestore.FieldFilter("state", "==", state))
         )
         with store_errors("read mailbox retries"):
-            return [RetryEntry.of(s.to_dict() or {}) for s in query.stream()]
+            return [from_stored(RetryEntry, s.to_dict() or {}) for s in query.stream()]
 
     def count(self, mailbox: str, state: str) -> int:
         """How many entries of one mailbox are in one state (an aggregation: cheap)."""

@@ -23,6 +23,7 @@ from shared.records import (
     Pending,
     RetryEntry,
     State,
+    from_stored,
 )
 from shared.store.lead_records import dedup_keys
 from shared.store.locks import LockHeldError
@@ -224,7 +225,7 @@ class Leads:
         batch_id, owner = email.batch_id, email.owner
         found = self.records.get((mailbox, gmail_id))
         if found:
-            return EmailRecord.of(found)
+            return from_stored(EmailRecord, found)
         return self._write(mailbox, gmail_id, lead, raw, batch_id, owner)
 
     def _write(
@@ -250,14 +251,14 @@ class Leads:
         stored = self._write(mailbox, gmail_id, lead, raw, batch_id, owner)
         if "correction" in before:  # a person's word outlives every re-parse
             self.records[(mailbox, gmail_id)]["correction"] = before["correction"]
-        return dataclasses.replace(stored, correction=before.get("correction"))
+        return stored
 
     def raw(self, mailbox: str, gmail_id: str) -> bytes | None:
         return self.raws.get((mailbox, gmail_id))
 
     def existing(self, mailbox: str, ids: list[str]) -> dict[str, EmailRecord]:
         found = [(i, self.records.get((mailbox, i))) for i in ids]
-        return {i: EmailRecord.of(rec) for i, rec in found if rec is not None}
+        return {i: from_stored(EmailRecord, rec) for i, rec in found if rec is not None}
 
     def correct(
         self, mailbox: str, gmail_id: str, owner: str, truth: Correction, now: datetime
@@ -327,7 +328,7 @@ class Retries:
 
     def _where(self, **match: object) -> list[RetryEntry]:
         rows = [r for r in self.rows.values() if all(r[k] == v for k, v in match.items())]
-        return [RetryEntry.of(r) for r in rows]
+        return [from_stored(RetryEntry, r) for r in rows]
 
     def due(self, now: datetime, limit: int) -> list[RetryEntry]:
         due = [e for e in self._where(state="pending") if (e.next_attempt_at or now) <= now]

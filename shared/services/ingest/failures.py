@@ -14,6 +14,7 @@ from shared.services.mailbox.gmail_access import latest_retry_at
 from shared.vocabulary import ChunkOutcome, Outcomes, RetryState
 
 log = get_logger("process")
+UNDONE: frozenset[ChunkOutcome] = frozenset({"failed", "dead", "parked"})  # in the retry list
 # A failed email's place in its chunk, by the state its retry entry is left in
 OUTCOME_OF: dict[RetryState, ChunkOutcome] = {
     "pending": "failed",
@@ -56,7 +57,7 @@ def record_failures(
 def resolve_done(deps: Ports, job: ChunkJob, outcomes: Outcomes, now: datetime) -> None:
     """Resolve the retry entries (in ``job``'s batch) of the emails that now have a final
     outcome other than a failure."""
-    done = [i for i, o in outcomes.items() if o not in ("failed", "dead", "parked")]
+    done = [i for i, o in outcomes.items() if o not in UNDONE]
     deps.retries.resolve(job.mailbox, job.batch_id, done, now)
 
 

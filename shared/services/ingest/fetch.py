@@ -40,6 +40,11 @@ class Ports(Configured, HoldsAccounts, SharesQuota, BoundsFetches, Protocol):
     """What fetching uses of the composition root."""
 
 
+def gets_per_block(deps: SharesQuota) -> int:
+    """How many ``messages.get`` one quota block pays for: the parts of one batch request."""
+    return max(1, deps.quota.block_units // GET_UNITS)
+
+
 @dataclass
 class Fetcher:
     """Gmail calls for one chunk of one mailbox, paced by the shared limiter."""
@@ -61,7 +66,7 @@ class Fetcher:
         """``call`` Gmail for a quota block of ids at a time; ``use`` each answer (it records
         every email's failure, or clears it); ask again for what failed for a passing
         reason. Returns the failures left."""
-        per_request = max(1, self.deps.quota.block_units // GET_UNITS)
+        per_request = gets_per_block(self.deps)
         failures: dict[str, LeadHarvestError] = {}
         for round_no in range(FETCH_ROUNDS):
             for start in range(0, len(ids), per_request):

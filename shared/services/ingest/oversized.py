@@ -12,9 +12,11 @@ from shared.parsing import Lead
 OVERSIZED_MAX = 1_000  # ids one search returns (two list pages)
 
 
-def oversized_ids(gmail: Gmail, settings: Settings, label_id: str) -> set[str]:
-    """Ids in the label over the size the pipeline fetches."""
-    return gmail.oversized_ids(label_id, settings.email_max_bytes, OVERSIZED_MAX)
+def oversized_ids(gmail: Gmail, settings: Settings, label_id: str, ids: list[str]) -> set[str]:
+    """Those of ``ids`` in the label over the size the pipeline fetches (no search for none)."""
+    if not ids:
+        return set()
+    return gmail.oversized_ids(label_id, settings.email_max_bytes, OVERSIZED_MAX) & set(ids)
 
 
 def too_large(max_bytes: int) -> Lead:

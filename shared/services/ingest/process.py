@@ -36,7 +36,7 @@ from shared.ports import (
     SharesQuota,
 )
 from shared.records import BatchEmail
-from shared.services.ingest.failures import record_failures, resolve_done
+from shared.services.ingest.failures import UNDONE, record_failures, resolve_done
 from shared.services.ingest.fetch import Fetcher
 from shared.services.ingest.reparse import reparse_chunk
 from shared.services.ingest.store_chunk import store_fetched
@@ -159,7 +159,7 @@ def process_chunk(deps: Ports, job: ChunkJob) -> Outcomes:
                 "batch_id": job.batch_id,
                 "chunk_id": job.chunk_id,
                 "emails": len(job.ids),
-                "failed": sum(1 for o in outcomes.values() if o in ("failed", "dead", "parked")),
+                "failed": sum(1 for o in outcomes.values() if o in UNDONE),
                 **timings,
             }
         },

@@ -16,7 +16,7 @@ from typing import Protocol
 from shared.errors import LeadHarvestError, QuotaBusyError, ValidationError
 from shared.gmail.gateway import Gmail
 from shared.ports import SharesQuota
-from shared.services.ingest.fetch import GET_UNITS
+from shared.services.ingest.fetch import GET_UNITS, gets_per_block
 from shared.tokens import pack, unpack
 from shared.types import JsonObject
 
@@ -69,7 +69,7 @@ def browse(
     listed = list(page.get("messages", []))[cursor.offset :]
     out: list[Listed] = []
     deadline = time.monotonic() + WAIT_S
-    per_request = max(1, deps.quota.block_units // GET_UNITS)
+    per_request = gets_per_block(deps)
     while len(out) < len(listed) and time.monotonic() < deadline:
         part = listed[len(out) : len(out) + per_request]
         try:

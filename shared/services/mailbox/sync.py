@@ -77,7 +77,7 @@ def _round(
         ids = list(reversed(gmail.list_ids(account.label_id)))
     ids = [i for i in ids if i not in seen]
     seen.update(ids)
-    big = oversized_ids(gmail, deps.settings, account.label_id) if ids else set()
+    big = oversized_ids(gmail, deps.settings, account.label_id, ids)
     queue_batch(deps, account, job.trigger, start, ids, big)
     account.history_id = max(account.history_id, latest)
     return len(ids)

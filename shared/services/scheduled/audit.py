@@ -80,7 +80,7 @@ def _compare(
     left = [i for i in ids if i not in recorded and i not in known]
     planned = deps.batches.planned_ids(open_batches) if left and open_batches else set()
     missing = [i for i in reversed(left) if i not in planned]  # oldest first
-    big = oversized_ids(gmail, deps.settings, account.label_id) if missing else set()
+    big = oversized_ids(gmail, deps.settings, account.label_id, missing)
     batch = queue_batch(deps, account, "audit", int(utcnow().timestamp()), missing, big)
     return {
         "recorded": len(recorded),

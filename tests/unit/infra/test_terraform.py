@@ -12,7 +12,7 @@ import hcl2
 import pytest
 
 from infra.deploy_check.code_rules import all_problems, doc_problems, secret_problems
-from infra.deploy_check.terraform import ROOT, TF, load
+from infra.deploy_check.terraform import ROOT, TF, function_names, load
 
 
 def test_terraform_fmt_is_clean() -> None:
@@ -94,7 +94,7 @@ def test_every_variable_is_documented_for_a_first_deploy() -> None:
 def _instances(tf: dict[str, Any]) -> set[str]:
     """Every resource and module instance address the configuration's ``for_each`` makes."""
     local = {**tf["locals"]}
-    local["function_names"] = [*local["functions_http"], *local["functions_event"]]  # concat()
+    local["function_names"] = function_names(tf)  # a concat() HCL leaves unevaluated
     blocks = {f"{t}.{n}": b for t, named in tf["resource"].items() for n, b in named.items()}
     blocks |= {f"module.{n}": b for n, b in tf["module"].items()}
     out = set()
