@@ -123,6 +123,16 @@ class MailboxBlockedError(PermanentError):
     code = "blocked"
 
 
+class ClientRejectedError(MailboxBlockedError):
+    """Google refused the deployment's own OAuth client (``invalid_client``,
+    ``unauthorized_client``: its id or secret is wrong, or was rotated): a configuration
+    error, not Gmail's nor the mailbox's. The mailbox's work waits (``blocked`` with a reason
+    starting ``REASON``, health ``misconfigured``) until a sync works again."""
+
+    code = "misconfigured"
+    REASON = "misconfigured:"
+
+
 class UnauthenticatedError(PermanentError):
     """Missing, malformed, expired or forged credentials."""
 

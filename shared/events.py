@@ -48,6 +48,7 @@ class ChunkJob:
 
 
 MAX_WINDOW = 64
+MAX_HISTORY_ID = 2**63 - 1  # Gmail's history ids are uint64 text; Firestore keeps int64
 LIVE_TRIGGERS = ("push", "scheduled")  # emails a sync found: the live lane
 
 
@@ -86,8 +87,8 @@ def gmail_notification(envelope: Json) -> GmailNotification:
         history_id = int(history)  # type: ignore[arg-type]
     except (TypeError, ValueError) as exc:
         raise MalformedPayloadError("historyId missing or invalid") from exc
-    if history_id <= 0:
-        raise MalformedPayloadError("historyId must be positive")
+    if not 0 < history_id <= MAX_HISTORY_ID:
+        raise MalformedPayloadError("historyId must be positive and fit 64 bits")
     return GmailNotification(mailbox=mailbox.lower(), history_id=history_id)
 
 
@@ -104,6 +105,9 @@ def sync_job(data: JsonObject) -> SyncJob:
         raise MalformedPayloadError("sync job is missing fields") from exc
     if job.trigger not in TRIGGERS or not is_mailbox(job.mailbox):
         raise MalformedPayloadError("sync job has an invalid trigger or mailbox")
+    history = job.history_id
+    if history is not None and (type(history) is not int or not 0 < history <= MAX_HISTORY_ID):
+        raise MalformedPayloadError("sync job has an invalid history id")
     return job
 
 

@@ -17,6 +17,9 @@ ReviewReason = Literal[
     "no_property",
     "partial",
     "doubtful",
+    # not a lead the parser can name: no lead evidence and no known non-lead shape, or mail
+    # it could not read (its ``limits_hit`` says which bound); a person decides
+    "unrecognised",
 ]
 Intent = Literal["question", "tour_request", "application", "message"]  # what a renter asks for
 # Why an email was read as a lead (or not) when no site template matched it.
@@ -56,6 +59,7 @@ HealthReason = Literal[
     "not_connected",  # broken: disconnected or being disconnected
     "needs_reauth",  # broken: the user must connect again
     "blocked",  # broken: a Workspace policy or permission stops access
+    "misconfigured",  # broken: Google refused the deployment's OAuth client (the operator's)
     "watch_expired",  # broken: no push notifications (only the safety net syncs)
     "sync_stale",  # broken: no sync for two safety-net periods
     "watch_expiring",  # degraded: the watch ends within a day
@@ -82,7 +86,7 @@ Outcomes = dict[str, ChunkOutcome]  # by Gmail id
 LeadSort = Literal["updated", "lastInquiry", "created", "name"]
 
 BROKEN_REASONS = frozenset(
-    {"not_connected", "needs_reauth", "blocked", "watch_expired", "sync_stale"}
+    {"not_connected", "needs_reauth", "blocked", "misconfigured", "watch_expired", "sync_stale"}
 )
 
 SOURCES: tuple[str, ...] = get_args(Source)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,6 +12,7 @@ import requests
 
 from infra.local.emulators import Emulators
 from infra.local.fake_google.server import FakeGoogle
+from infra.local.fake_google.state import Faults
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "tests" / "fixtures"
@@ -58,20 +60,6 @@ def fake_google_server() -> Iterator[FakeGoogle]:
 def fake_google(fake_google_server: FakeGoogle) -> Iterator[FakeGoogle]:
     """The fake Google with faults off and stats cleared for each test."""
     url = fake_google_server.url
-    requests.post(
-        f"{url}/_fake/faults",
-        json={
-            "rate_429": 0,
-            "rate_500": 0,
-            "slow_rate": 0,
-            "drop_notifications": 0,
-            "enforce_quota": True,
-            "max_concurrent": 25,
-            "latency_ms": 0,
-            "daily_limit": False,
-            "fail_ids": [],
-        },
-        timeout=5,
-    )
+    requests.post(f"{url}/_fake/faults", json=dataclasses.asdict(Faults()), timeout=5)
     requests.post(f"{url}/_fake/stats/reset", timeout=5)
     yield fake_google_server

@@ -3,9 +3,9 @@
 import flask
 import functions_framework
 
-from shared.api.app import Reply, Request, serve
+from shared.api.app import BODY_MAX, Reply, Request, serve
 from shared.bootstrap import deps
-from shared.http import request_context
+from shared.http import bounded_body, request_context
 
 
 @functions_framework.http
@@ -19,6 +19,6 @@ def api(request: flask.Request) -> Reply:
                 request.path,
                 request.headers,
                 request.args.to_dict(),
-                request.get_data(),
+                bounded_body(request, BODY_MAX),  # None: over the bound, never read
             ),
         )

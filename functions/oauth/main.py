@@ -18,7 +18,7 @@ import functions_framework
 
 from shared.bootstrap import deps
 from shared.errors import LeadHarvestError
-from shared.http import Reply, guarded, reply, verify_user
+from shared.http import Reply, guarded, oversized, reply, too_large, verify_user
 from shared.http_errors import envelope
 from shared.services.mailbox.connect import complete, consent_url
 
@@ -26,6 +26,7 @@ COOKIE = "lh_consent"
 COOKIE_ATTRS = "Path=/; HttpOnly; Secure; SameSite=Lax"
 GONE = f"{COOKIE}=; Max-Age=0; {COOKIE_ATTRS}"
 GOOGLE_ERRORS = frozenset({"access_denied", "invalid_scope", "consent_required"})
+FORM_MAX = 16 * 1024  # the /start form carries one ID token (about 1.5 KB)
 
 
 def _back(query: dict[str, str], cookie: str | None = None) -> Reply:
@@ -69,7 +70,9 @@ def _callback(request: flask.Request) -> Reply:
 
 @functions_framework.http
 def oauth(request: flask.Request) -> Reply:
-    """Route by path suffix."""
+    """Route by path suffix; a body over ``FORM_MAX`` is refused before it is read."""
+    if oversized(request, FORM_MAX):  # browsers send a form's length: refused unread
+        return too_large(FORM_MAX)
     path = request.path.rstrip("/")
     if path.endswith("/callback"):
         return guarded("oauth", request.headers, lambda: _callback(request))

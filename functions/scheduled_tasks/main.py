@@ -7,7 +7,7 @@ import functions_framework
 
 from shared.bootstrap import deps
 from shared.errors import ValidationError
-from shared.http import Reply, guarded, iam_token, reply, verify_scheduler
+from shared.http import Reply, bounded_body, guarded, iam_token, reply, too_large, verify_scheduler
 from shared.jsonio import decode_json
 from shared.services.scheduled.tasks import TASKS
 
@@ -18,9 +18,12 @@ BODY_MAX = 1024
 def scheduled_tasks(request: flask.Request) -> Reply:
     """Run one scheduled task; answers its counts."""
 
+    raw = bounded_body(request, BODY_MAX)
+    if raw is None:
+        return too_large(BODY_MAX)
+
     def act() -> Reply:
         verify_scheduler(deps(), iam_token(request.headers))
-        raw = request.stream.read(BODY_MAX + 1)  # never more than the bound
         body = decode_json(raw, BODY_MAX) if raw.strip() else {}
         name = body.get("task", "renew") if isinstance(body, dict) else None
         task = TASKS.get(name) if isinstance(name, str) else None

@@ -67,11 +67,11 @@ class Request:
     path: str
     headers: RequestHeaders
     args: Mapping[str, str]
-    raw: bytes
+    raw: bytes | None  # None: the body is over ``BODY_MAX`` and was not read
 
 
 def _dispatch(deps: ApiPorts, request: Request) -> tuple[Route, Call, object]:
-    if len(request.raw) > BODY_MAX:
+    if request.raw is None or len(request.raw) > BODY_MAX:  # before the caller's token
         raise RequestEntityTooLarge(f"request bodies are at most {BODY_MAX} bytes")
     endpoint, params = URLS.bind("api").match(request.path, method=request.method)
     route = ROUTES[endpoint]
@@ -80,7 +80,7 @@ def _dispatch(deps: ApiPorts, request: Request) -> tuple[Route, Call, object]:
     call.headers = {"If-Match": request.headers.get("If-Match") or ""}
     call.query = decode_query(route.query or Query, request.args)
     if route.body:
-        call.body = decode_body(route.body, request.raw)
+        call.body = decode_body(route.body, request.raw)  # bytes: checked above
     try:
         return route, call, route.handler(call)
     except InvalidGrantError as exc:  # health says so at once, not at the next sync

@@ -10,6 +10,7 @@ import msgspec
 
 from shared.api.inputs import Body, Query
 from shared.errors import ValidationError
+from shared.jsonio import JSON_ERRORS
 from shared.types import Json, JsonObject
 
 _AT = re.compile(r" - at `\$\.?(\w*)")
@@ -58,8 +59,8 @@ def decode_body(kinds: tuple[type[Body], ...], raw: bytes) -> Body:
     """The JSON body as the one model it matches; 400 naming the fields otherwise."""
     try:
         data = _integral(msgspec.json.decode(raw)) if raw else None
-    except (msgspec.DecodeError, RecursionError) as exc:
-        raise ValidationError("request body is not JSON, or nested too deep") from exc
+    except JSON_ERRORS as exc:
+        raise ValidationError("request body is not UTF-8 JSON, or nested too deep") from exc
     if not isinstance(data, dict):
         raise ValidationError("request body must be a JSON object", details={"fields": {}})
     # the model sharing the most names with the body explains the error best

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import re
 from datetime import UTC, datetime, time, timedelta
@@ -13,6 +14,7 @@ from google.auth.exceptions import RefreshError, TransportError
 from googleapiclient.errors import HttpError
 
 from shared.errors import (
+    ClientRejectedError,
     ConfigError,
     GmailRateLimitError,
     GmailUnavailableError,
@@ -41,6 +43,8 @@ BLOCKED_REASONS = {
 }
 # The project itself cannot call Gmail (the API is not enabled): fix the deployment.
 CONFIG_REASONS = ("accessNotConfigured", "SERVICE_DISABLED")
+# The token endpoint refuses the deployment's OAuth client itself (RFC 6749 section 5.2).
+CLIENT_ERRORS = ("invalid_client", "unauthorized_client")
 RETRY_AFTER_TEXT = re.compile(r"Retry after (\d{4}-\d\d-\d\dT[\d:.]+Z)")
 MAX_RETRY_AFTER = timedelta(hours=24)
 
@@ -63,22 +67,32 @@ def _reasons(error: JsonObject) -> set[str]:
     return found
 
 
+RETRY_AFTER_SECONDS = re.compile(r"[0-9]{1,12}")  # ASCII digits only: not "²", "1e12", 5,000
+
+
+def retry_after_header(value: str, now: datetime) -> datetime | None:
+    """An HTTP ``Retry-After`` (RFC 9110: delay-seconds or an HTTP-date) read defensively:
+    a bounded count of ASCII digits, or a date; anything else is ignored (None)."""
+    value = value.strip()[:64]
+    if RETRY_AFTER_SECONDS.fullmatch(value):
+        return now + min(timedelta(seconds=int(value)), MAX_RETRY_AFTER)
+    try:
+        when = parsedate_to_datetime(value) if value else None
+    except (TypeError, ValueError, IndexError, OverflowError):
+        return None
+    return when if when is not None and when.tzinfo is not None else None
+
+
 def retry_at(exc: HttpError, now: datetime) -> datetime | None:
     """When Gmail said to try again: the ``Retry-After`` header (seconds or an HTTP date) or
     the "Retry after 2026-01-21T12:57:51.196Z" of a rate-limit message; at most a day."""
-    header = str(exc.resp.get("retry-after", "") if exc.resp else "").strip()
-    when: datetime | None = None
-    if header.isdigit():
-        when = now + timedelta(seconds=int(header))
-    elif header:
-        try:
-            when = parsedate_to_datetime(header)
-        except (TypeError, ValueError):
-            when = None
+    header = str(exc.resp.get("retry-after", "") if exc.resp else "")
+    when = retry_after_header(header, now)
     if when is None:
-        match = RETRY_AFTER_TEXT.search(str(_error(exc).get("message", "")) + str(exc))
+        match = RETRY_AFTER_TEXT.search(str(_error(exc).get("message", ""))[:2_000])
         if match:
-            when = datetime.fromisoformat(match.group(1).replace("Z", "+00:00"))
+            with contextlib.suppress(ValueError):
+                when = datetime.fromisoformat(match.group(1).replace("Z", "+00:00"))
     if when is None or when.tzinfo is None or when <= now:
         return None
     return min(when, now + MAX_RETRY_AFTER)
@@ -99,6 +113,12 @@ def map_error(exc: Exception, what: str) -> LeadHarvestError:
     if isinstance(exc, RefreshError):
         if "invalid_grant" in str(exc):
             return InvalidGrantError("the mailbox's refresh token was revoked or expired")
+        refused = next((c for c in CLIENT_ERRORS if c in str(exc)), None)
+        if refused is not None:
+            return ClientRejectedError(
+                f"{ClientRejectedError.REASON} Google refused the OAuth client ({refused}): "
+                "check OAUTH_CLIENT_ID and its secret"
+            )
         return GmailUnavailableError(f"{what}: token refresh failed")
     if isinstance(exc, HttpError):
         status = int(exc.resp.status)

@@ -1,6 +1,9 @@
 """The raw bytes cut before the standard library's email package parses them: its costs grow
 with the size, the nesting, the number of parts and (quadratically) a parameter header's
-unclosed quotes and ``;``."""
+unclosed quotes and ``;``.
+
+The email package breaks lines at ``\r\n``, ``\n`` and a bare ``\r`` alike, so every line
+ending is made ``\n`` first: the cuts below then see exactly the lines the parser sees."""
 
 from __future__ import annotations
 
@@ -29,6 +32,7 @@ def bounded(raw: bytes) -> tuple[bytes, tuple[str, ...]]:
     and its ``MAX_MULTIPARTS``-th multipart container (what comes before parses as usual).
     """
     hits: list[str] = []
+    raw = one_line_ending(raw)
     if len(raw) > MAX_RAW_BYTES:
         raw = raw[:MAX_RAW_BYTES]
         hits.append("size")
@@ -53,6 +57,13 @@ def bounded(raw: bytes) -> tuple[bytes, tuple[str, ...]]:
                 hits.append(name)
                 break
     return raw, tuple(hits)
+
+
+def one_line_ending(raw: bytes) -> bytes:
+    """Every line ending (``\r\n``, bare ``\r``) as ``\n``, the email package's own reading."""
+    if b"\r" not in raw:
+        return raw
+    return raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
 
 
 def _cut_param_headers(raw: bytes) -> tuple[bytes, bool]:

@@ -27,3 +27,7 @@ MAX_LINES = 3_000
 """Body lines read by the source parsers."""
 MAX_LINE_CHARS = 4_000
 """A line longer than this is cut (regular expressions run on bounded lines only)."""
+EARLIEST_YEAR, LATEST_YEAR = 1990, 2100
+"""Every date the parser reads (the Date header, a forwarded block's date, move-in, tour
+days) outside these years is ignored: no lead mail is older, and a later date cannot even be
+stored as a timestamp once converted to UTC."""

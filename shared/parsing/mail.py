@@ -15,6 +15,8 @@ from email.utils import getaddresses, parsedate_to_datetime
 from shared.parsing.bounds import bounded
 from shared.parsing.html_text import html_to_text
 from shared.parsing.limits import (
+    EARLIEST_YEAR,
+    LATEST_YEAR,
     MAX_HEADER_CHARS,
     MAX_TEXT_CHARS,
 )
@@ -128,11 +130,6 @@ def read_mail(raw: bytes) -> Mail:
     )
 
 
-EARLIEST, LATEST = 1990, 2100
-"""An email's date outside these years is ignored (``doubtful``): no lead mail is older,
-and a later date cannot even be stored as a timestamp once converted to UTC."""
-
-
 def _date(value: str) -> tuple[datetime | None, bool]:
     """The Date header as an aware datetime, and whether a date was there but not sane."""
     if not value:
@@ -141,6 +138,6 @@ def _date(value: str) -> tuple[datetime | None, bool]:
         parsed = parsedate_to_datetime(value)
     except (TypeError, ValueError, IndexError, OverflowError):
         return None, True
-    if not EARLIEST <= parsed.year <= LATEST:
+    if not EARLIEST_YEAR <= parsed.year <= LATEST_YEAR:  # ignored, ``doubtful``
         return None, True
     return (parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC)), False

@@ -97,8 +97,17 @@ def parse_email(
 
     Returns:
         A :class:`Lead`; ``is_lead`` is False only for mail that shows no inquiry or has
-        a recognised non-lead shape; ``classified_by`` says why.
+        a recognised non-lead shape; ``classified_by`` says why. Mail the parser cannot
+        read (a nesting past the interpreter's recursion limit, a fault of the parser's
+        own) is ``unrecognised`` with ``limits_hit: ["parser"]``: it never raises.
     """
+    try:
+        return _parse(raw, tz, templates, as_lead)
+    except Exception as exc:  # noqa: BLE001 - one email's content never stops the pipeline
+        return Lead.unreadable("parser", f"the parser could not read it: {type(exc).__name__}")
+
+
+def _parse(raw: bytes, tz: str, templates: bool, as_lead: bool) -> Lead:
     mail = _view(raw, tz)
     family, platform = detect(mail), platform_sender(mail)
     site = site_of(mail.from_addr) if family is not None or platform else None
@@ -136,7 +145,18 @@ def _read(
     return finish(reading.lead, mail, source, extra)
 
 
+READ_WHOLE = frozenset({"date"})  # bounds that cut nothing of what the parser reads
+
+
 def _not_lead(mail: LeadMail, why: Classification) -> Lead:
+    """A non-lead; when a bound cut the mail and no named shape explains it, the lead may
+    lie past the cut: ``unrecognised``, for a person to decide."""
+    cut = bool(set(mail.limits_hit) - READ_WHOLE) and why.shape in (None, "personal")
     return Lead(
-        is_lead=False, inquiry_at=mail.sent_at, limits_hit=mail.limits_hit, classified_by=why
+        is_lead=False,
+        inquiry_at=mail.sent_at,
+        limits_hit=mail.limits_hit,
+        classified_by=why,
+        needs_review=cut,
+        review_reasons=["unrecognised"] if cut else [],
     )

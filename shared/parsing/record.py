@@ -126,6 +126,23 @@ class Lead:
     error: str | None = None
     limits_hit: tuple[str, ...] = ()
 
+    @classmethod
+    def unreadable(cls, bound: str, error: str) -> Lead:
+        """Mail the parser could not read (a bound it hit, or its own failure): not a lead
+        it can name, so ``unrecognised`` for a person to decide, never a silent non-lead.
+
+        Args:
+            bound: The bound or fault, recorded in ``limits_hit`` (``email_bytes``,
+                ``parser``...).
+            error: What happened, without any of the email's content.
+        """
+        return cls(
+            needs_review=True,
+            review_reasons=["unrecognised"],
+            limits_hit=(bound,),
+            error=error,
+        )
+
     def to_dict(self) -> JsonObject:
         """Return the JSON-ready record (dates as ISO strings, amounts as numbers)."""
         out = asdict(self)

@@ -91,6 +91,19 @@ def inquiry_of(lead: Lead, mailbox: str, gmail_id: str) -> JsonObject:
     return out
 
 
+def unrecognised_fields(lead: Lead, *, cleared: bool = False) -> JsonObject:
+    """What a non-lead's record keeps of its review: ``unrecognised`` mail (``limits_hit``
+    says which bound, if one) is for a person to decide. ``cleared``: a re-parse that now
+    names it writes the fields empty."""
+    if lead.is_lead or not (lead.needs_review or cleared):
+        return {}
+    return {
+        "needs_review": lead.needs_review,
+        "review_reasons": list(lead.review_reasons),
+        "limits_hit": list(lead.limits_hit),
+    }
+
+
 def _is_newest(existing: JsonObject, inquiry: JsonObject) -> bool:
     last = existing.get("last_inquiry") or {}
     if not last or last.get("message_id") == inquiry["message_id"]:

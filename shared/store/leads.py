@@ -38,6 +38,7 @@ from shared.store.lead_records import (
     message_key,
     new_lead_id,
     same_person,
+    unrecognised_fields,
 )
 from shared.store.optimistic import put, retry_on_conflict, unchanged_since
 from shared.store.ownership import erase, hand_over
@@ -64,9 +65,9 @@ class LeadStore:
         everything in its record; a re-parse fetches it from Gmail again (5 quota units), so
         it costs no write here. Kept in its own document, which Firestore's TTL deletes
         after the retention period."""
-        doubtful = lead.needs_review if lead.is_lead else lead.source not in (None, "other")
+        doubtful = lead.needs_review or (not lead.is_lead and lead.source not in (None, "other"))
         doubtful = doubtful or lead.classified_by.corrected  # a corrected email is exported
-        if not doubtful or len(raw) >= RAW_MAX:
+        if not doubtful or not raw or len(raw) >= RAW_MAX:
             return
         doc = {"mailbox": mailbox, "gmail_id": gmail_id, "raw": raw, "stored_at": now}
         if self._retention is not None:
@@ -96,6 +97,7 @@ class LeadStore:
             "parser_version": lead.parser_version,
             "inquiry_at": lead.inquiry_at,
             "processed_at": now,
+            **unrecognised_fields(lead),
         }
 
         def attempt() -> EmailRecord:
@@ -192,6 +194,7 @@ class LeadStore:
                 return EmailRecord(outcome, lead_id, data.get("batch_id", ""))  # never touch theirs
             batch = self._db.batch()
             inquiry = inquiry_of(lead, mailbox, gmail_id) if lead.is_lead else {}
+            inquiry = inquiry or unrecognised_fields(lead, cleared=True)
             if lead.is_lead and lead_id:
                 lead_ref = self._doc(LEADS, lead_id)
                 snap = lead_ref.get()

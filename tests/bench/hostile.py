@@ -136,11 +136,39 @@ def year_9999() -> bytes:
     return raw.replace(b"Tue, 03 Mar 2026 12:34:56 -0500", b"Fri, 31 Dec 9999 23:59:59 -0500")
 
 
+def forwarded_year_9999() -> bytes:
+    """A forwarded lead whose block, move-in date and tour day are in the year 9999."""
+    body = (
+        "---------- Forwarded message ---------\n"
+        "From: Ann Lee <ann@example.com>\nDate: Fri, Dec 31, 9999 at 11:59 PM\n"
+        "Subject: Apartment at 12 Oak St\n\n"
+        "Hi, is the apartment at 12 Oak St still available? Move-in: 12/31/9999.\n"
+        "I would like to request a tour on December 30, 9999 at 10 AM.\n\nAnn Lee\n"
+    )
+    return _mail(body, sender="Owner <owner@example.com>", subject="Fwd: Apartment at 12 Oak St")
+
+
 def bidi_names() -> bytes:
     """A lead whose names and phone carry bidi and other control characters."""
     sender = "=?utf-8?b?" + base64.b64encode("Ann\u202e Lee\u2066".encode()).decode() + "?="
     body = "Hi, is the apartment at 12 Oak St available? Call me at 215-555-0143\u200f.\n\nAnn\n"
     return _mail(body, sender=f"{sender} <ann@example.com>")
+
+
+def bare_cr_param_quote() -> bytes:
+    """320 KB: one bare CR line ending before a Content-Type with an unclosed quote and
+    100,000 ``;`` (the email package breaks lines at a bare CR; a cut that only looked after
+    ``\n`` let the quadratic parameter parser run)."""
+    head = "From: Ann Lee <ann@example.com>\r\nTo: owner@example.com\r\nSubject: params\r"
+    ctype = 'Content-Type: text/plain; charset="utf-8' + "; a" * 106_000
+    return f"{head}{ctype}\r\n\r\nIs 12 Oak St available?\r\n".encode()
+
+
+def rfc822_nest() -> bytes:
+    """``message/rfc822`` parts nested 2,000 deep, bare-CR line endings (the email package
+    recursed past the interpreter's limit)."""
+    nest = "Content-Type: message/rfc822\r\rFrom: x@example.com\rSubject: s\r" * 2_000
+    return f"From: a@example.com\rSubject: deep\r{nest}Content-Type: text/plain\r\rhi\r".encode()
 
 
 HOSTILE: dict[str, Callable[[], bytes]] = {
@@ -163,6 +191,27 @@ HOSTILE: dict[str, Callable[[], bytes]] = {
         huge_tag_attributes,
         parts_without_type,
         year_9999,
+        forwarded_year_9999,
         bidi_names,
+        bare_cr_param_quote,
+        rfc822_nest,
     )
 }
+
+LINE_ENDINGS = {"crlf": b"\r\n", "lf": b"\n", "cr": b"\r"}
+
+
+def with_line_ending(raw: bytes, ending: bytes) -> bytes:
+    """``raw`` with every line ending (CRLF, LF or bare CR) made ``ending``."""
+    return raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n").replace(b"\n", ending)
+
+
+def variant(name: str) -> bytes:
+    """A hostile email by ``<builder>`` or ``<builder>@<crlf|lf|cr>`` (its line endings)."""
+    builder, _, ending = name.partition("@")
+    raw = HOSTILE[builder]()
+    return with_line_ending(raw, LINE_ENDINGS[ending]) if ending else raw
+
+
+VARIANTS = tuple(f"{name}@{ending}" for name in HOSTILE for ending in LINE_ENDINGS)
+"""Every hostile email in every line ending the email package reads as one."""

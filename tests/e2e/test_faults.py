@@ -9,7 +9,7 @@ import requests
 
 from infra.local.driver import Driver, wait_until
 from infra.local.mailgen import stream
-from shared.services.ingest.store_chunk import MAX_PARSE_BYTES
+from shared.config import load
 from tests.e2e.invariant import answered, check, mailbox_docs, sweep_until_settled
 from tests.helpers import corpus_files
 
@@ -127,10 +127,10 @@ def test_revoked_token_mid_batch_parks_work_until_reconnect(driver: Driver) -> N
 
 def test_poison_email_is_retried_then_dead_the_rest_unaffected(driver: Driver) -> None:
     """An email Gmail always fails is tried five times, then dead; an email over the fetch
-    bound is recorded as not a lead without ever being read; the rest are unaffected."""
+    bound is recorded ``unrecognised`` without ever being read; the rest are unaffected."""
     d, mailbox = driver, "poison@example.com"
     ids = _connected(d, mailbox, 0, 11)
-    huge = corpus_files()[3].read_bytes() + b"\n" + b"y" * (MAX_PARSE_BYTES + 1)
+    huge = corpus_files()[3].read_bytes() + b"\n" + b"y" * (load({}).email_max_bytes + 1)
     oversized = d.deliver(mailbox, huge, [LABEL], notify=False)
     poison = d.deliver(mailbox, corpus_files()[2].read_bytes(), [LABEL], notify=False)
     d.faults(fail_ids=[poison])
@@ -145,5 +145,9 @@ def test_poison_email_is_retried_then_dead_the_rest_unaffected(driver: Driver) -
     ]
     assert entry["state"] == "dead" and entry["error_class"] == "GmailUnavailableError"
     assert entry["attempts"] == 5
-    assert d.records(mailbox, "outcome")[oversized] == {"outcome": "not_lead"}
+    assert d.records(mailbox, "outcome", "review_reasons", "limits_hit")[oversized] == {
+        "outcome": "not_lead",
+        "review_reasons": ["unrecognised"],
+        "limits_hit": ["email_bytes"],
+    }
     check(d, mailbox, ids, dead={poison})

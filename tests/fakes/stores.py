@@ -239,6 +239,7 @@ class Leads:
             "owner": owner,
             "parser_version": lead.parser_version,
             "limits_hit": list(lead.limits_hit),
+            "review_reasons": list(lead.review_reasons),
         }
         if raw:
             self.raws[(mailbox, gmail_id)] = raw

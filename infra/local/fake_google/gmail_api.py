@@ -164,10 +164,11 @@ class GmailApi:
             msg = box.messages.get(ids[0])
             if msg is None:
                 return 404, gmail_error(404)
-            if msg.id in self.state.faults.fail_ids:  # a poison email: Gmail always fails it
-                self.state.count("errors.500")
-                return 500, gmail_error(500)
             fmt = args.get("format", ["full"])[0]
+            if msg.id in self.state.faults.fail_ids and fmt in ("raw", "full"):
+                status = self.state.faults.fail_status  # a poison email: its content fails
+                self.state.count(f"errors.{status}")
+                return status, gmail_error(status)
             self.state.count(f"read.{fmt}")  # which parts of the mail were read
             return 200, message_resource(msg, fmt, args.get("metadataHeaders", []))
         if name == "history.list":

@@ -23,6 +23,30 @@ def _invalid_grant() -> tuple[Response, int]:
     ), 400
 
 
+CLIENT_ERRORS = {  # Google's words (RefreshError texts reported on real deployments)
+    "invalid_client": (401, "The OAuth client was not found."),
+    "unauthorized_client": (400, "Unauthorized"),
+}
+
+
+def _client_refused(name: str) -> tuple[Response, int]:
+    status, description = CLIENT_ERRORS[name]
+    return jsonify(error=name, error_description=description), status
+
+
+def _verifier_matches(challenge: str | None, verifier: str) -> bool:
+    """PKCE (RFC 7636, S256): the verifier hashes to the code's challenge, if it had one."""
+    if not challenge:
+        return True
+    digest = hashlib.sha256(verifier.encode()).digest()
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode() == challenge
+
+
+def _with_earlier(state: FakeState, scope: str) -> str:
+    """The scopes a token response lists: this consent's and those granted before."""
+    return " ".join(dict.fromkeys([*scope.split(), *state.faults.granted_before]))
+
+
 def granted(state: FakeState, requested: str) -> str | None:
     """The scopes the consent screen grants: all, none (the user cancelled: None), or all
     but Gmail's (granular consent lets the user untick it)."""
@@ -88,17 +112,20 @@ def oauth_blueprint(state: FakeState, key: SigningKey, base_url: str) -> Bluepri
         form = request.form
         with state.lock:
             state.count("oauth.token")
+            if state.faults.token_error in CLIENT_ERRORS:
+                return _client_refused(state.faults.token_error)
             if form.get("grant_type") == "authorization_code":
                 grant = state.codes.pop(form.get("code", ""), None)
                 if grant is None or grant["redirect_uri"] != form.get("redirect_uri"):
                     return _invalid_grant()
-                if grant["challenge"]:
-                    digest = hashlib.sha256(form.get("code_verifier", "").encode()).digest()
-                    if base64.urlsafe_b64encode(digest).rstrip(b"=").decode() != grant["challenge"]:
-                        return _invalid_grant()
+                if not _verifier_matches(grant["challenge"], form.get("code_verifier", "")):
+                    return _invalid_grant()
                 refresh = state.new_token("1//refresh")
                 state.refresh_tokens[refresh] = grant["user"]
-                return jsonify(_tokens(grant["user"], grant["scope"], refresh))
+                scope = " ".join(
+                    dict.fromkeys([*grant["scope"].split(), *state.faults.granted_before])
+                )
+                return jsonify(_tokens(grant["user"], scope, refresh))
             if form.get("grant_type") == "refresh_token":
                 user = _refreshable(state, form.get("refresh_token", ""))
                 if user is None:

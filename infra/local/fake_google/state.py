@@ -83,7 +83,14 @@ class Faults:
     max_concurrent: int = 25
     latency_ms: int = 0  # how long a request (a whole batch) holds its concurrency slots
     daily_limit: bool = False  # every call answers 403 dailyLimitExceeded
-    fail_ids: list[str] = field(default_factory=list)  # messages.get of these always 500
+    fail_ids: list[str] = field(default_factory=list)  # their raw or full get always fails
+    # the token endpoint refuses the OAuth client: "invalid_client" (401) or
+    # "unauthorized_client" (400), as Google does after a client secret is rotated
+    token_error: str = ""
+    # scopes the user granted this client earlier: Google lists them in the token response
+    # too (``openid``, userinfo), beyond the ones this consent asked for
+    granted_before: list[str] = field(default_factory=list)
+    fail_status: int = 500  # how: 500 backendError (passing), 400 invalidArgument (the email's)
 
 
 @dataclass

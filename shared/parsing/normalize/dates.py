@@ -6,6 +6,8 @@ import re
 from datetime import date, datetime
 from zoneinfo import ZoneInfo
 
+from shared.parsing.limits import EARLIEST_YEAR, LATEST_YEAR
+
 MONTHS = {
     m: i
     for i, names in enumerate(
@@ -37,6 +39,9 @@ _FWD_TIME24 = re.compile(r"\b(\d{1,2}):(\d{2})(?::(\d{2}))?\b")
 
 
 def _safe(y: int, m: int, d: int) -> date | None:
+    """The date, or None where it does not exist or lies outside the years read."""
+    if not EARLIEST_YEAR <= y <= LATEST_YEAR:
+        return None
     try:
         return date(y, m, d)
     except ValueError:

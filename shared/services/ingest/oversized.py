@@ -1,13 +1,13 @@
 """Emails too large to fetch. Before a batch is queued, Gmail's size search (``larger:``,
 on the message size it reports as ``sizeEstimate``) names the label's emails over
-``EMAIL_MAX_BYTES``; they are recorded as not leads with the limit named, so no process ever
-holds one, and their chunks find them recorded. Lead notifications are under 200 KB."""
+``EMAIL_MAX_BYTES``; they are recorded ``unrecognised`` with the limit named (a person is
+shown them, ``store_chunk.too_large``), so no process ever holds one, and their chunks find
+them recorded. Lead notifications are under 200 KB."""
 
 from __future__ import annotations
 
 from shared.config import Settings
 from shared.gmail.gateway import Gmail
-from shared.parsing import Lead
 
 OVERSIZED_MAX = 1_000  # ids one search returns (two list pages)
 
@@ -17,8 +17,3 @@ def oversized_ids(gmail: Gmail, settings: Settings, label_id: str, ids: list[str
     if not ids:
         return set()
     return gmail.oversized_ids(label_id, settings.email_max_bytes, OVERSIZED_MAX) & set(ids)
-
-
-def too_large(max_bytes: int) -> Lead:
-    """The record of an email that was not fetched for its size."""
-    return Lead(limits_hit=("email_bytes",), error=f"over {max_bytes} bytes: not fetched")

@@ -97,12 +97,11 @@ def _fetch(
     outside: list[str] = []
     if job.trigger == "manual":
         todo, outside = _in_label(fetcher, account.label_id, todo)
-    tz = deps.settings.mailbox_tz
 
     def use(
         answers: dict[str, bytes | LeadHarvestError], failures: dict[str, LeadHarvestError]
     ) -> None:
-        store_fetched(answers, tz, save, failures)
+        store_fetched(answers, deps.settings, save, failures)
 
     return fetcher.rounds(todo, fetcher.gmail.get_raw_many, use), outside, fetcher.timings
 

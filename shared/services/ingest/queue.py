@@ -17,7 +17,7 @@ from shared.events import LIVE_TRIGGERS, ChunkJob
 from shared.logs import get_logger
 from shared.ports import Queues
 from shared.records import Account, BatchEmail
-from shared.services.ingest.oversized import too_large
+from shared.services.ingest.store_chunk import too_large
 from shared.vocabulary import Trigger
 
 log = get_logger("queue")

@@ -10,30 +10,33 @@ from __future__ import annotations
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
+from shared.config import Settings
 from shared.errors import LeadHarvestError, PermanentError, RetryableError
+from shared.logs import get_logger
 from shared.parsing import Lead, parse_email
 from shared.store.lead_records import dedup_keys
 
-MAX_PARSE_BYTES = 5 * 1024 * 1024
 STORE_THREADS = 8
+log = get_logger(__name__)
 
 
-class ParseError(PermanentError):
-    """The parser could not handle this email."""
+def too_large(max_bytes: int) -> Lead:
+    """The record of an email over ``EMAIL_MAX_BYTES``: unread, for a person to look at."""
+    return Lead.unreadable("email_bytes", f"over {max_bytes} bytes: not read")
 
-    code = "parse_failed"
 
-
-def parse(raw: bytes, tz: str, *, as_lead: bool = False) -> Lead:
-    """Parse one email for the pipeline; oversized or crashing input raises ParseError.
+def parse(raw: bytes, settings: Settings, *, as_lead: bool = False) -> Lead:
+    """Parse one email for the pipeline; never raises. Mail over ``EMAIL_MAX_BYTES`` or
+    that the parser cannot read is ``unrecognised`` (``limits_hit`` names why), which a
+    person is shown: one email's content is never a failure that retries or dies.
 
     ``as_lead``: a person corrected this email to a lead (see ``parse_email``)."""
-    if len(raw) > MAX_PARSE_BYTES:
-        raise ParseError(f"email of {len(raw)} bytes is over the {MAX_PARSE_BYTES} byte limit")
-    try:
-        return parse_email(raw, tz, as_lead=as_lead)
-    except Exception as exc:
-        raise ParseError(f"parser raised {type(exc).__name__}") from exc
+    if len(raw) > settings.email_max_bytes:
+        return too_large(settings.email_max_bytes)
+    lead = parse_email(raw, settings.mailbox_tz, as_lead=as_lead)
+    if "parser" in lead.limits_hit:  # counted by a log-based metric: its rate alerts
+        log.warning("email unreadable by the parser", extra={"fields": {"error": lead.error}})
+    return lead
 
 
 def renter_groups(leads: dict[str, Lead]) -> list[list[str]]:
@@ -60,7 +63,7 @@ def renter_groups(leads: dict[str, Lead]) -> list[list[str]]:
 
 def store_fetched(
     fetched: dict[str, bytes | LeadHarvestError],
-    tz: str,
+    settings: Settings,
     save: Callable[[str, Lead, bytes], None],
     failures: dict[str, LeadHarvestError],
 ) -> list[str]:
@@ -73,10 +76,7 @@ def store_fetched(
                 again.append(gmail_id)
             continue
         failures.pop(gmail_id, None)
-        try:
-            leads[gmail_id], raws[gmail_id] = parse(result, tz), result
-        except ParseError as exc:
-            failures[gmail_id] = exc
+        leads[gmail_id], raws[gmail_id] = parse(result, settings), result
 
     def store_group(ids: list[str]) -> None:
         for gmail_id in ids:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
+from shared.errors import ClientRejectedError
 from shared.logs import get_logger
 from shared.ports import HoldsAccounts, ReachesGmail
 from shared.records import Account
@@ -29,7 +30,11 @@ def mark_needs_reauth(deps: Reauthorises, account: Account, reason: str) -> None
 def mark_blocked(deps: HoldsAccounts, account: Account, reason: str) -> None:
     """A Workspace policy or permission stops access: the mailbox is ``blocked`` (its work
     parked) until a sync works again."""
-    if deps.accounts.flag_if_same_connection(account, state="blocked", reason=reason):
+    if not deps.accounts.flag_if_same_connection(account, state="blocked", reason=reason):
+        return
+    if reason.startswith(ClientRejectedError.REASON):  # the operator's to fix: it alerts
+        log.error("oauth client refused by google", extra={"fields": {"reason": reason}})
+    else:
         log.warning("mailbox blocked", extra={"fields": {"mailbox": account.mailbox}})
 
 

@@ -117,8 +117,8 @@ def exchange(deps: Ports, code: str, redirect_uri: str | None, verifier: str | N
         flow.autogenerate_code_verifier = False  # a code client's code has no PKCE verifier of ours
     try:
         flow.fetch_token(code=code)
-    except Warning as exc:  # oauthlib: the granted scopes are not the requested ones
-        raise ScopeMissingError("Gmail access was not granted; nothing was connected") from exc
+    except Warning as exc:  # oauthlib: the granted scopes are not exactly the requested ones
+        _accept_changed_scopes(flow, exc)
     except OAuth2Error as exc:
         # The code is well formed but Google refuses it: a refused credential, not bad input.
         raise ForbiddenError(f"authorization code rejected ({exc.error})") from exc
@@ -132,6 +132,16 @@ def exchange(deps: Ports, code: str, redirect_uri: str | None, verifier: str | N
     if not creds.refresh_token:
         raise ValidationError("Google returned no refresh token")
     return creds
+
+
+def _accept_changed_scopes(flow: Flow, changed: Warning) -> None:
+    """oauthlib refuses any token whose scopes differ from those asked for; Google adds the
+    scopes the user granted this client before (``openid``, userinfo). Any superset of the
+    needed scopes is accepted (its token kept on the session); fewer is ``ScopeMissingError``."""
+    token, scopes = getattr(changed, "token", None), getattr(changed, "new_scope", None)
+    if not isinstance(token, dict) or not set(SCOPES) <= set(scopes or ()):
+        raise ScopeMissingError("Gmail access was not granted; nothing was connected")
+    flow.oauth2session.token = token
 
 
 def complete(

@@ -7,6 +7,7 @@ from datetime import timedelta
 from typing import Protocol
 
 from shared.clock import utcnow
+from shared.errors import ClientRejectedError
 from shared.ports import Configured, HoldsBatches, HoldsRetries
 from shared.records import Account
 from shared.vocabulary import BROKEN_REASONS, Health, HealthReason
@@ -23,7 +24,9 @@ def mailbox_health(deps: Ports, account: Account) -> tuple[Health, list[HealthRe
     """The mailbox's health and every reason it is not ``ok``."""
     now = utcnow()
     reasons: list[HealthReason] = []
-    if account.state in ("needs_reauth", "blocked"):
+    if account.state == "blocked" and (account.reason or "").startswith(ClientRejectedError.REASON):
+        reasons.append("misconfigured")
+    elif account.state in ("needs_reauth", "blocked"):
         reasons.append(account.state)
     elif account.state != "connected":
         reasons.append("not_connected")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import dataclasses
 import json
 import uuid
 from collections.abc import Iterator
@@ -20,7 +19,6 @@ from infra.local.emulators import Emulators
 from infra.local.fake_google.server import FakeGoogle
 from shared import bootstrap, config, events
 from shared.bootstrap import Deps
-from shared.services.ingest.store_chunk import MAX_PARSE_BYTES
 from shared.services.mailbox import sync
 from shared.services.mailbox.bind import confirm
 from shared.services.mailbox.connect import complete, consent_url
@@ -100,12 +98,6 @@ class Pipeline:
         query = parse_qs(urlsplit(location).query)
         pending = complete(self.deps, query["code"][0], query["state"][0], BROWSER)
         return confirm(self.deps, user, pending.id)
-
-    def fetch_over_the_parse_limit(self) -> None:
-        """Fetch emails up to twice the parser's limit, so one over it is a permanent
-        failure of its own (a poison email) instead of a record made before fetching."""
-        bound = 2 * MAX_PARSE_BYTES
-        self.deps.settings = dataclasses.replace(self.deps.settings, email_max_bytes=bound)
 
     def faults(self, **faults: Any) -> None:
         requests.post(f"{self.fake.url}/_fake/faults", json=faults, timeout=5)

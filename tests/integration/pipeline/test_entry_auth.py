@@ -456,3 +456,39 @@ def test_pubsub_functions_run_only_for_pubsub_push(pipeline: Pipeline, name: str
     assert pipeline.deps.accounts.get(pipeline.mailbox) == before
     good = {"Authorization": f"Bearer {pipeline.token(audience, PUSH_SA)}"}
     assert fn.post("/", json=envelope(job), headers=good).status_code == 200
+
+
+def test_scopes_granted_before_beside_gmails_still_connect(pipeline: Pipeline) -> None:
+    """Google lists scopes the user granted this client earlier in the token response;
+    oauthlib then raised its scope Warning and the callback refused a full consent."""
+    pipeline.faults(granted_before=["openid", "https://www.googleapis.com/auth/userinfo.email"])
+    fn = client("oauth")
+    owner = pipeline.token("fake-client", "owner@example.com")
+    url, cookie = _started(fn, owner)
+    back = browser_with(cookie).get(_consented(pipeline, url, pipeline.mailbox))
+    assert back.status_code == 303 and "gmail=pending" in back.headers["Location"]
+    confirmed = client("api").post(
+        f"/gmail/connections/{_pending_id(back)}", headers={"Authorization": f"Bearer {owner}"}
+    )
+    assert confirmed.status_code == 200
+    account = pipeline.deps.accounts.get(pipeline.mailbox)
+    assert account is not None and account.state == "connected"
+
+
+def test_a_push_without_attributes_is_processed(pipeline: Pipeline) -> None:
+    """Pub/Sub's push omits ``attributes`` when a message has none (ours have none), and
+    sends both spellings of the id and time."""
+    pipeline.connect()
+    pipeline.pull("TOPIC_SYNC")
+    pipeline.pull("TOPIC_BATCHES")
+    pipeline.deliver(b"From: a@example.com\r\nSubject: hi\r\n\r\nhello\r\n")
+    job = {"mailbox": pipeline.mailbox, "trigger": "backfill", "full": True}
+    body = envelope(job)
+    body["message"] |= {"message_id": "1", "publishTime": "2026-12-07T10:00:00.000Z"}
+    body["message"]["publish_time"] = body["message"]["publishTime"]
+    assert "attributes" not in body["message"]
+    fn = create_app("sync_mailbox", str(ROOT / "functions/sync_mailbox/main.py"), "cloudevent")
+    good = {"Authorization": f"Bearer {pipeline.token('https://hooks.test/sync', PUSH_SA)}"}
+    assert fn.test_client().post("/", json=body, headers=good).status_code == 200
+    [chunk] = pipeline.chunk_jobs()
+    assert len(chunk.ids) == 1  # the sync ran: its backfill queued the email

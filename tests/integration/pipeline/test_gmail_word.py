@@ -94,6 +94,30 @@ def test_a_workspace_policy_blocks_the_mailbox_until_a_sync_works(
     assert set(_drain(p).values()) <= {"lead", "merged"}
 
 
+@pytest.mark.parametrize("refusal", ["invalid_client", "unauthorized_client"])
+def test_a_refused_oauth_client_is_misconfigured_and_nothing_dies(
+    pipeline: Pipeline, refusal: str
+) -> None:
+    """After a client secret rotation Google refuses the deployment's OAuth client: it was
+    "Gmail unavailable", retried until every email died, blaming Gmail."""
+    p = pipeline
+    ids = _connected(p, 3)
+    p.deps.forget_gmail(_account(p))  # the next call refreshes its access token
+    p.faults(token_error=refusal)
+    assert set(_drain(p).values()) == {"parked"}
+    account = _account(p)
+    assert account.state == "blocked" and str(account.reason).startswith("misconfigured:")
+    assert refusal in str(account.reason)
+    status = client("api").get("/gmail/status", headers=auth(p)).get_json()
+    assert (status["health"], status["reasons"]) == ("broken", ["misconfigured"])
+    assert p.deps.retries.count(p.mailbox, "dead") == 0
+    p.faults(token_error="")  # the operator fixed the secret: the next sync finds it so
+    sync_mailbox(p.deps, SyncJob(p.mailbox, "scheduled"))
+    assert _account(p).state == "connected"
+    assert retry_due(p.deps) == len(ids)
+    assert set(_drain(p).values()) <= {"lead", "merged"}
+
+
 def test_the_audit_finds_mail_no_sync_saw(pipeline: Pipeline) -> None:
     p = pipeline
     _connected(p, 2)

@@ -39,8 +39,14 @@ def test_webhook_with_a_hostile_address_is_acknowledged(pipeline: Pipeline, addr
     assert pipeline.pull("TOPIC_SYNC") == []
 
 
-@pytest.mark.parametrize("body", [DEEP, DEEP_SMALL, json.dumps(push_of(DEEP_SMALL)).encode()])
-def test_deep_json_is_malformed_not_a_crash(pipeline: Pipeline, body: bytes) -> None:
+@pytest.mark.parametrize(
+    ("body", "hook_status"),
+    [(DEEP, 413), (DEEP_SMALL, 200), (json.dumps(push_of(DEEP_SMALL)).encode(), 200)],
+)
+def test_deep_json_is_malformed_not_a_crash(
+    pipeline: Pipeline, body: bytes, hook_status: int
+) -> None:
+    """The webhook refuses a body over its 64 KiB unread; a smaller deep one is malformed."""
     token = pipeline.token("https://hooks.test/gmail", PUSH_SA)
     hook = client("gmail_webhook").post(
         "/",
@@ -48,13 +54,15 @@ def test_deep_json_is_malformed_not_a_crash(pipeline: Pipeline, body: bytes) -> 
         content_type="application/json",
         headers={"Authorization": f"Bearer {token}"},
     )
-    assert hook.status_code == 200 and hook.get_json() == {"status": "malformed"}
+    assert hook.status_code == hook_status
+    if hook_status == 200:
+        assert hook.get_json() == {"status": "malformed"}
     user = {"Authorization": f"Bearer {pipeline.token('fake-client', USER)}"}
     pipeline.connect()
     api = client("api").post(
         "/gmail/process-batch", data=body, content_type="application/json", headers=user
     )
-    assert api.status_code in (400, 413), api.get_data()[:200]
+    assert api.status_code == 400, api.get_data()[:200]
     assert pipeline.pull("TOPIC_BATCHES") == []
 
 
@@ -79,3 +87,49 @@ def test_reserved_ids_in_the_api_are_404(
     resp = client("api").open(path, method=method, json=body, headers=user)
     assert resp.status_code == 404, (path, resp.get_data()[:200])
     assert resp.get_json()["error"]["code"] == "not_found"
+
+
+BAD_UTF8 = {
+    "surrogate": b'{"ids": ["\xed\xa0\x80"]}',
+    "overlong": b'{"ids": ["\xc0\xaf"]}',
+    "five bytes": b'{"ids": ["\xf8\x88\x80\x80\x80"]}',
+    "huge integer": b'{"ids": [1' + b"0" * 5_000 + b"]}",
+}
+
+
+@pytest.mark.parametrize("body", BAD_UTF8.values(), ids=list(BAD_UTF8))
+def test_invalid_utf8_or_numbers_out_of_range_are_400_in_every_body(
+    pipeline: Pipeline, body: bytes, caplog: pytest.LogCaptureFixture
+) -> None:
+    """msgspec raises UnicodeDecodeError and ValidationError for these, not DecodeError:
+    they were 500s with an ERROR line the alert counts."""
+    pipeline.connect()
+    user = {"Authorization": f"Bearer {pipeline.token('fake-client', USER)}"}
+    api = client("api").post(
+        "/gmail/process-batch", data=body, content_type="application/json", headers=user
+    )
+    assert api.status_code == 400 and api.get_json()["error"]["code"] == "invalid_argument"
+    token = pipeline.token("https://hooks.test/gmail", PUSH_SA)
+    hook = client("gmail_webhook").post(
+        "/", json=push_of(body), headers={"Authorization": f"Bearer {token}"}
+    )
+    assert hook.status_code == 200 and hook.get_json() == {"status": "malformed"}
+    assert [r for r in caplog.records if r.levelname == "ERROR"] == []
+
+
+@pytest.mark.parametrize(
+    ("name", "path", "limit"),
+    [
+        ("api", "/gmail/process-batch", 256 * 1024),
+        ("gmail_webhook", "/", 64 * 1024),
+        ("scheduled_tasks", "/", 1024),
+        ("oauth", "/start", 16 * 1024),
+    ],
+)
+def test_a_body_over_its_bound_is_413_before_the_caller_is_checked(
+    pipeline: Pipeline, name: str, path: str, limit: int
+) -> None:
+    """No token at all: the size is refused first, and the answer is the error envelope."""
+    resp = client(name).post(path, data=b"x" * (limit + 1), content_type="application/json")
+    assert resp.status_code == 413
+    assert resp.get_json()["error"]["code"] == "payload_too_large"

@@ -17,7 +17,6 @@ from shared.gmail.errors import quota_day_end
 from shared.gmail.gateway import GoogleGmail
 from shared.records import Failure
 from shared.services.ingest.process import process_chunk
-from shared.services.ingest.store_chunk import MAX_PARSE_BYTES
 from shared.services.mailbox.sync import sync_mailbox
 from shared.services.scheduled.retry import retry_due
 from shared.services.scheduled.tasks import renew_watches
@@ -128,13 +127,13 @@ def test_gmail_faults_go_to_the_retry_list_and_the_sweep_completes(pipeline: Pip
 
 
 def poisoned_chunk(p: Pipeline, seed: int) -> tuple[list[str], ChunkJob]:
-    """A connected mailbox's new mail: one email too big to parse, then three leads, as
-    one chunk (its ids and its job)."""
+    """A connected mailbox's new mail: one email Gmail refuses for itself (400
+    invalidArgument on every get), then three leads, as one chunk (its ids and its job)."""
     p.connect()
     p.pull("TOPIC_BATCHES")
-    p.fetch_over_the_parse_limit()  # so the huge email is fetched and fails to parse
-    huge = corpus_files()[3].read_bytes() + b"\n" + b"x" * (MAX_PARSE_BYTES + 10)
-    ids = [p.deliver(huge)] + [p.deliver(raw) for raw, _ in stream(3, seed, p.mailbox)]
+    poison = p.deliver(corpus_files()[3].read_bytes())
+    p.faults(fail_ids=[poison], fail_status=400)
+    ids = [poison] + [p.deliver(raw) for raw, _ in stream(3, seed, p.mailbox)]
     sync_mailbox(p.deps, SyncJob(p.mailbox, "push"))
     return ids, p.chunk_jobs()[0]
 
@@ -142,7 +141,7 @@ def poisoned_chunk(p: Pipeline, seed: int) -> tuple[list[str], ChunkJob]:
 def test_poison_email_is_retried_then_dead_and_the_rest_succeed(pipeline: Pipeline) -> None:
     p = pipeline
     ids, job = poisoned_chunk(p, 5)
-    assert sorted(job.ids) == sorted(ids)  # the huge email and the three leads, one chunk
+    assert sorted(job.ids) == sorted(ids)  # the poison email and the three leads, one chunk
     for attempt in range(1, 4):
         result = process_chunk(p.deps, job)
         assert result[ids[0]] == ("dead" if attempt == 3 else "failed")
@@ -154,7 +153,7 @@ def test_poison_email_is_retried_then_dead_and_the_rest_succeed(pipeline: Pipeli
         .to_dict()
     )
     assert entry is not None and entry["state"] == "dead" and entry["attempts"] == 3
-    assert entry["error_class"] == "ParseError"
+    assert entry["error_class"] == "PermanentError"
     summary = p.deps.batches.summary(job.batch_id)
     assert summary is not None and (summary.dead, summary.succeeded) == (1, 3)
     assert summary.status == "completed_with_errors"

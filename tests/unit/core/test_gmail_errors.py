@@ -7,10 +7,16 @@ from datetime import UTC, datetime, timedelta
 
 import httplib2
 import pytest
+from google.auth.exceptions import RefreshError
 from googleapiclient.errors import HttpError
 
 from infra.local.fake_google.quota import concurrency_error, daily_limit_error
-from shared.errors import ConfigError, GmailRateLimitError, MailboxBlockedError
+from shared.errors import (
+    ClientRejectedError,
+    ConfigError,
+    GmailRateLimitError,
+    MailboxBlockedError,
+)
 from shared.gmail.errors import QUOTA_DAY_ZONE, map_error, quota_day_end
 
 NOW = datetime.now(UTC)
@@ -105,3 +111,27 @@ def test_daily_limit_holds_until_midnight_pacific() -> None:
 )
 def test_quota_day_end_is_the_next_pacific_midnight(now: datetime, reset: datetime) -> None:
     assert quota_day_end(now) == reset
+
+
+@pytest.mark.parametrize("header", ["1e12", "9" * 5_000, "²", "-5", "12.5", "soon", " "])
+def test_a_retry_after_that_is_neither_seconds_nor_a_date_is_ignored(header: str) -> None:
+    """RFC 9110: delay-seconds (ASCII digits) or an HTTP-date; these raised before."""
+    error = map_error(
+        _http_error(429, "rateLimitExceeded", "Too many", **{"retry-after": header}), "x"
+    )
+    assert isinstance(error, GmailRateLimitError) and error.retry_at is None
+
+
+@pytest.mark.parametrize(
+    ("text", "refusal"),
+    [
+        ("invalid_client: The OAuth client was not found.", "invalid_client"),
+        ("unauthorized_client: Unauthorized", "unauthorized_client"),
+    ],
+)
+def test_a_refused_oauth_client_is_a_configuration_error_not_gmails(
+    text: str, refusal: str
+) -> None:
+    error = map_error(RefreshError(text, {"error": refusal}), "messages.get")
+    assert isinstance(error, ClientRejectedError)
+    assert error.message.startswith(ClientRejectedError.REASON) and refusal in error.message

@@ -10,12 +10,12 @@ from shared.parsing import parse_email
 from shared.parsing.html_text import html_to_text
 from shared.parsing.limits import MAX_LINES
 from shared.parsing.mail import read_mail
-from tests.bench.hostile import HOSTILE
+from tests.bench.hostile import HOSTILE, VARIANTS, variant
 
 
-@pytest.mark.parametrize("name", sorted(HOSTILE))
-def test_hostile_email_gives_a_record(name: str) -> None:
-    lead = parse_email(HOSTILE[name]())
+@pytest.mark.parametrize("name", VARIANTS)
+def test_hostile_email_gives_a_record_in_every_line_ending(name: str) -> None:
+    lead = parse_email(variant(name))
     record = lead.to_dict()
     assert "error" not in record
     assert isinstance(record["is_lead"], bool)
@@ -33,10 +33,18 @@ def test_hostile_email_gives_a_record(name: str) -> None:
         ("unclosed_param_quote", "header"),
         ("parts_without_type", "parts"),
         ("year_9999", "date"),
+        ("bare_cr_param_quote", "header"),
+        ("rfc822_nest", "parts"),
     ],
 )
-def test_bound_hit_is_recorded(name: str, bound: str) -> None:
-    assert bound in parse_email(HOSTILE[name]()).limits_hit
+@pytest.mark.parametrize("ending", ["crlf", "lf", "cr"])
+def test_bound_hit_is_recorded_in_every_line_ending(name: str, bound: str, ending: str) -> None:
+    assert bound in parse_email(variant(f"{name}@{ending}")).limits_hit
+
+
+def test_a_nest_the_email_package_cannot_read_is_unrecognised() -> None:
+    lead = parse_email(HOSTILE["rfc822_nest"]())
+    assert (lead.is_lead, lead.needs_review, lead.review_reasons) == (False, True, ["unrecognised"])
 
 
 def test_lines_are_bounded_but_the_start_is_read() -> None:
@@ -64,6 +72,13 @@ def test_a_date_outside_1990_2100_is_ignored_and_doubtful() -> None:
     lead = parse_email(HOSTILE["year_9999"]())
     assert lead.is_lead and lead.inquiry_at is None
     assert "doubtful" in lead.review_reasons
+
+
+def test_no_date_outside_1990_2100_is_read_anywhere() -> None:
+    lead = parse_email(HOSTILE["forwarded_year_9999"]())
+    assert lead.is_lead and lead.first_name == "Ann"
+    assert lead.inquiry_at is not None and lead.inquiry_at.year == 2026  # the forward's own
+    assert (lead.move_in_date, lead.tour_times) == (None, [])
 
 
 def test_bidi_and_control_characters_never_reach_a_field() -> None:

@@ -11,11 +11,11 @@ from shared.errors import (
     GmailUnavailableError,
     InvalidGrantError,
     MailboxBlockedError,
+    PermanentError,
 )
 from shared.events import ChunkJob
 from shared.services.ingest.fetch import FETCH_ROUNDS
 from shared.services.ingest.process import process_chunk
-from shared.services.ingest.store_chunk import MAX_PARSE_BYTES
 from tests.fakes.deps import LABEL, MAILBOX, OWNER, Deps, account, settings
 from tests.unit.services.conftest import NOT_A_LEAD, leads
 
@@ -156,13 +156,36 @@ def test_an_email_deleted_in_gmail_is_gone_without_a_retry(deps: Deps) -> None:
     assert deps.retries.rows == {}
 
 
-def test_an_email_the_parser_refuses_is_dead_after_its_last_attempt(deps: Deps) -> None:
-    deps.settings = settings(EMAIL_MAX_BYTES=str(2 * MAX_PARSE_BYTES))
-    huge = deps.gmail.add(NOT_A_LEAD + b"x" * (MAX_PARSE_BYTES + 1), LABEL)
-    states = [process_chunk(deps, job([huge], trigger="retry"))[huge] for _ in range(3)]
+def test_an_email_gmail_refuses_for_itself_is_dead_after_its_last_attempt(deps: Deps) -> None:
+    poison = deps.gmail.add(NOT_A_LEAD, LABEL)
+    deps.gmail.fail[poison] = lambda _: PermanentError("Gmail answered 400 invalidArgument")
+    states = [process_chunk(deps, job([poison], trigger="retry"))[poison] for _ in range(3)]
     assert states == ["failed", "failed", "dead"]  # RETRY_MAX_ATTEMPTS is 3 here
     [entry] = deps.retries.rows.values()
-    assert entry["error_class"] == "ParseError"
+    assert entry["error_class"] == "PermanentError"
+
+
+def test_mail_the_parser_cannot_read_is_unrecognised_not_failed(deps: Deps) -> None:
+    """A 2,000-deep message/rfc822 nest in bare-CR lines once raised RecursionError, and
+    the email died after its attempts (an alert anyone could send)."""
+    nest = "".join(
+        "Content-Type: message/rfc822\r\rFrom: x@example.com\rSubject: s\r" for _ in range(2_000)
+    )
+    raw = f"From: a@example.com\rSubject: deep\r{nest}Content-Type: text/plain\r\rhi\r".encode()
+    deep = deps.gmail.add(raw, LABEL)
+    assert process_chunk(deps, job([deep]))[deep] == "not_lead"
+    record = deps.leads.records[(MAILBOX, deep)]
+    assert (record["review_reasons"], record["limits_hit"]) == (["unrecognised"], ["parts"])
+    assert deps.retries.rows == {}
+
+
+def test_mail_over_the_size_setting_is_unrecognised_not_failed(deps: Deps) -> None:
+    deps.settings = settings(EMAIL_MAX_BYTES="4000")
+    huge = deps.gmail.add(NOT_A_LEAD + b"x" * 4_000, LABEL)
+    assert process_chunk(deps, job([huge]))[huge] == "not_lead"
+    record = deps.leads.records[(MAILBOX, huge)]
+    assert (record["review_reasons"], record["limits_hit"]) == (["unrecognised"], ["email_bytes"])
+    assert deps.retries.rows == {}
 
 
 def test_each_gmail_request_is_one_quota_block(deps: Deps) -> None:

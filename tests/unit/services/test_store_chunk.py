@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 from shared.parsing.record import Lead
-from shared.services.ingest.store_chunk import MAX_PARSE_BYTES, ParseError, parse, renter_groups
+from shared.services.ingest.store_chunk import parse, renter_groups
+from tests.fakes.deps import settings
 
 
 def lead(phone: str | None = None, email: str | None = None, is_lead: bool = True) -> Lead:
@@ -30,7 +31,23 @@ def test_emails_sharing_a_key_are_one_group_in_order() -> None:
     assert sum(len(g) for g in groups) == len(leads)
 
 
-def test_parse_guard() -> None:
-    with pytest.raises(ParseError):
-        parse(b"x" * (MAX_PARSE_BYTES + 1), "America/New_York")
-    assert parse(b"Subject: hi\r\n\r\nhello", "America/New_York").is_lead is False
+def test_mail_over_the_size_setting_is_unrecognised_unread() -> None:
+    small = settings(EMAIL_MAX_BYTES="1000")
+    lead = parse(b"Subject: hi\r\n\r\n" + b"x" * 1_000, small)
+    assert (lead.is_lead, lead.needs_review, lead.review_reasons) == (False, True, ["unrecognised"])
+    assert lead.limits_hit == ("email_bytes",)
+    assert parse(b"Subject: hi\r\n\r\nhello", small).review_reasons == []
+
+
+def test_a_parser_fault_is_unrecognised_never_raised(monkeypatch: pytest.MonkeyPatch) -> None:
+    def broken(*_: object, **__: object) -> object:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr("shared.parsing.parse._view", broken)
+    lead = parse(b"Subject: hi\r\n\r\nhello", settings())
+    assert (lead.is_lead, lead.review_reasons, lead.limits_hit) == (
+        False,
+        ["unrecognised"],
+        ("parser",),
+    )
+    assert lead.error == "the parser could not read it: RecursionError"
