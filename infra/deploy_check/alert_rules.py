@@ -16,6 +16,8 @@ REQUIRED = {
     "lh_mailbox_needs_user": "mailboxes needing re-consent or blocked",
     "lh_audit_missing": "the audit found mail without a record",
     "lh_function_errors": "function errors",
+    "lh_client_refused": "Google refusing the deployment's OAuth client",
+    "lh_unreadable_emails": "a rate of emails the parser cannot read",
 }
 LOGGED = re.compile(r"\blog\.(?:debug|info|warning|error|exception|critical)\(\s*\"([^\"]+)\"")
 FIELD_KEY = re.compile(r"\"(\w+)\"\s*:")

@@ -16,6 +16,8 @@ locals {
     lh_mailbox_needs_user = "jsonPayload.message=(\"mailbox needs re-consent\" OR \"mailbox blocked\")"
     lh_audit_missing      = "jsonPayload.message=\"mailbox audited\" AND jsonPayload.audit_missing>0"
     lh_function_errors    = "severity>=ERROR AND jsonPayload.logger:\"leadharvest.\""
+    lh_client_refused     = "jsonPayload.message=\"oauth client refused by google\""
+    lh_unreadable_emails  = "jsonPayload.message=\"email unreadable by the parser\""
   }
   # alert => the metric it watches, what it means, and how many in 5 minutes is too many
   log_alerts = {
@@ -23,6 +25,9 @@ locals {
     lh_mailbox_needs_user = { title = "A mailbox needs re-consent or is blocked", above = 0 }
     lh_audit_missing      = { title = "The audit found lead mail without a record", above = 0 }
     lh_function_errors    = { title = "Function errors", above = 5 }
+    lh_client_refused     = { title = "Google refuses the OAuth client (misconfigured)", above = 0 }
+    # one email's content never pages anyone: only a rate says the parser itself is at fault
+    lh_unreadable_emails = { title = "Many emails the parser cannot read", above = 20 }
   }
 }
 

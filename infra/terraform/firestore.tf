@@ -60,10 +60,22 @@ locals {
     leads_status_source_review_mailbox_by_created      = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["source", "ASCENDING"], ["needs_review", "ASCENDING"], ["mailboxes", "CONTAINS"], ["created_at", "DESCENDING"]] }
     leads_status_source_review_mailbox_by_sort_name    = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["source", "ASCENDING"], ["needs_review", "ASCENDING"], ["mailboxes", "CONTAINS"], ["sort_name", "ASCENDING"]] }
     leads_count_status                                 = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"]] }
-    leads_search                                       = { collection = "leads", fields = [["owner", "ASCENDING"], ["search_keys", "CONTAINS"], ["updated_at", "DESCENDING"]] }
-    leads_search_by_last_inquiry                       = { collection = "leads", fields = [["owner", "ASCENDING"], ["search_keys", "CONTAINS"], ["last_inquiry_at", "DESCENDING"]] }
-    leads_search_by_created                            = { collection = "leads", fields = [["owner", "ASCENDING"], ["search_keys", "CONTAINS"], ["created_at", "DESCENDING"]] }
-    leads_search_by_sort_name                          = { collection = "leads", fields = [["owner", "ASCENDING"], ["search_keys", "CONTAINS"], ["sort_name", "ASCENDING"]] }
+    leads_search                                       = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["search_keys", "CONTAINS"], ["updated_at", "DESCENDING"]] }
+    leads_search_by_last_inquiry                       = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["search_keys", "CONTAINS"], ["last_inquiry_at", "DESCENDING"]] }
+    leads_search_by_created                            = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["search_keys", "CONTAINS"], ["created_at", "DESCENDING"]] }
+    leads_search_by_sort_name                          = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["search_keys", "CONTAINS"], ["sort_name", "ASCENDING"]] }
+    leads_search_source                                = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["source", "ASCENDING"], ["search_keys", "CONTAINS"], ["updated_at", "DESCENDING"]] }
+    leads_search_source_by_last_inquiry                = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["source", "ASCENDING"], ["search_keys", "CONTAINS"], ["last_inquiry_at", "DESCENDING"]] }
+    leads_search_source_by_created                     = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["source", "ASCENDING"], ["search_keys", "CONTAINS"], ["created_at", "DESCENDING"]] }
+    leads_search_source_by_sort_name                   = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["source", "ASCENDING"], ["search_keys", "CONTAINS"], ["sort_name", "ASCENDING"]] }
+    leads_search_review                                = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["needs_review", "ASCENDING"], ["search_keys", "CONTAINS"], ["updated_at", "DESCENDING"]] }
+    leads_search_review_by_last_inquiry                = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["needs_review", "ASCENDING"], ["search_keys", "CONTAINS"], ["last_inquiry_at", "DESCENDING"]] }
+    leads_search_review_by_created                     = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["needs_review", "ASCENDING"], ["search_keys", "CONTAINS"], ["created_at", "DESCENDING"]] }
+    leads_search_review_by_sort_name                   = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["needs_review", "ASCENDING"], ["search_keys", "CONTAINS"], ["sort_name", "ASCENDING"]] }
+    leads_search_source_review                         = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["source", "ASCENDING"], ["needs_review", "ASCENDING"], ["search_keys", "CONTAINS"], ["updated_at", "DESCENDING"]] }
+    leads_search_source_review_by_last_inquiry         = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["source", "ASCENDING"], ["needs_review", "ASCENDING"], ["search_keys", "CONTAINS"], ["last_inquiry_at", "DESCENDING"]] }
+    leads_search_source_review_by_created              = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["source", "ASCENDING"], ["needs_review", "ASCENDING"], ["search_keys", "CONTAINS"], ["created_at", "DESCENDING"]] }
+    leads_search_source_review_by_sort_name            = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["source", "ASCENDING"], ["needs_review", "ASCENDING"], ["search_keys", "CONTAINS"], ["sort_name", "ASCENDING"]] }
   }
   ttl_fields = {
     oauth_states        = "expires_at"

@@ -59,9 +59,13 @@ def bounded(raw: bytes) -> tuple[bytes, tuple[str, ...]]:
     return raw, tuple(hits)
 
 
+_BARE_CR = re.compile(rb"\r(?!\n)")
+
+
 def one_line_ending(raw: bytes) -> bytes:
-    """Every line ending (``\r\n``, bare ``\r``) as ``\n``, the email package's own reading."""
-    if b"\r" not in raw:
+    """Every line ending as ``\n`` where a bare ``\r`` is one (the email package's own
+    reading); mail of ``\r\n`` or ``\n`` lines alone is left as it is (the cuts match both)."""
+    if _BARE_CR.search(raw) is None:
         return raw
     return raw.replace(b"\r\n", b"\n").replace(b"\r", b"\n")
 

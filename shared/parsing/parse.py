@@ -21,7 +21,7 @@ from shared.parsing.view import LeadMail
 
 DEFAULT_TZ = "America/New_York"
 _RELAY_LOCAL = re.compile(r"^(?=[^@]{12,}@)(?=[^@]*\d)[\w.+-]+@|^reply[-+.]", re.I)
-_ROBOT_LOCAL = re.compile(
+ROBOT_LOCAL = re.compile(
     r"^(?:[\w.+]*[-_.+])?(?:no-?reply|do-?not-?reply|notifications?|alerts?|updates?|info|"
     r"support|leads?|inquir\w*|messages?|mailer|bounce|robot|hello|team|news)\b",
     re.I,
@@ -76,7 +76,7 @@ def platform_sender(mail: LeadMail) -> bool:
         return False
     return bool(
         _RELAY_LOCAL.match(mail.from_addr)
-        or _ROBOT_LOCAL.match(mail.from_addr)
+        or ROBOT_LOCAL.match(mail.from_addr)
         or " via " in mail.from_name
         or person_name(mail.from_name) is None
     )

@@ -81,13 +81,23 @@ for _mask in range(2 ** (len(_LEAD_FILTERS) + 1)):
             (("owner", "ASCENDING"), ("status", "ASCENDING"), *_used, *_mailbox),
         )
 INDEXES["leads_count_status"] = ("leads", (("owner", "ASCENDING"), ("status", "ASCENDING")))
-# /leads?q=: owner ==, one search key (array-contains), in one of the four orders
-for _order in _ORDERS:
-    _suffix = "" if _order[0] == "updated_at" else "_by_" + _order[0].removesuffix("_at")
-    INDEXES[f"leads_search{_suffix}"] = (
-        "leads",
-        (("owner", "ASCENDING"), ("search_keys", "CONTAINS"), _order),
-    )
+# /leads?q=: owner ==, status == or in, then any of source ==, needs_review ==, one search
+# key (array-contains), in one of the four orders (the mailbox is checked on what is read)
+for _mask in range(2 ** len(_LEAD_FILTERS)):
+    _used = [f for i, f in enumerate(_LEAD_FILTERS) if _mask >> i & 1]
+    _name = "_".join(["search", *(f.removeprefix("needs_") for f, _ in _used)])
+    for _order in _ORDERS:
+        _suffix = "" if _order[0] == "updated_at" else "_by_" + _order[0].removesuffix("_at")
+        INDEXES[f"leads_{_name}{_suffix}"] = (
+            "leads",
+            (
+                ("owner", "ASCENDING"),
+                ("status", "ASCENDING"),
+                *_used,
+                ("search_keys", "CONTAINS"),
+                _order,
+            ),
+        )
 
 TTL_FIELDS = {
     "oauth_states": "expires_at",

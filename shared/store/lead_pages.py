@@ -23,7 +23,11 @@ ORDERS = {
     "created": ("created_at", "DESCENDING"),
     "name": ("sort_name", "ASCENDING"),
 }
-SEARCH_SCAN = 1_000  # leads a search reads at most to fill one page (a page may come short)
+SEARCH_SCAN = 200
+"""Leads one search page reads at most. The index query carries the owner, the word and the
+status, source and review filters, so what it reads already matches them; only further
+words and the mailbox filter are checked on what was read. A page may come short of its
+limit with a ``cursor`` to read on (a one-letter query of a large list does)."""
 Page = tuple[list[tuple[str, JsonObject]], str | None]
 
 
@@ -56,23 +60,23 @@ def _eq(query: Sdk, name: str, op: str, value: object) -> Sdk:
 
 
 def _ordered(db: firestore.Client, owner: str, where: LeadFilter) -> Sdk:
-    """The indexed query of a page (search: owner and the longest word only)."""
+    """The indexed query of a page: owner, status, source and review always; then the
+    longest search word or the mailbox (one array-contains a query)."""
     query = _eq(db.collection(LEADS), "owner", "==", owner)
+    statuses = list(where.statuses)
+    query = (
+        _eq(query, "status", "==", statuses[0])
+        if len(statuses) == 1
+        else _eq(query, "status", "in", statuses)
+    )
+    for name in ("source", "needs_review"):
+        if getattr(where, name) is not None:
+            query = _eq(query, name, "==", getattr(where, name))
     words = query_words(where.search or "")
     if words:
         query = _eq(query, "search_keys", "array_contains", words[0])
-    else:
-        statuses = list(where.statuses)
-        query = (
-            _eq(query, "status", "==", statuses[0])
-            if len(statuses) == 1
-            else _eq(query, "status", "in", statuses)
-        )
-        for name in ("source", "needs_review"):
-            if getattr(where, name) is not None:
-                query = _eq(query, name, "==", getattr(where, name))
-        if where.mailbox is not None:
-            query = _eq(query, "mailboxes", "array_contains", where.mailbox)
+    elif where.mailbox is not None:
+        query = _eq(query, "mailboxes", "array_contains", where.mailbox)
     field, direction = ORDERS[where.sort]
     if where.updated_since is not None:
         query = _eq(query, "updated_at", ">=", where.updated_since)
@@ -102,7 +106,7 @@ def page(
         return docs, docs[-1][0] if len(docs) == limit else None
     found: list[tuple[str, JsonObject]] = []
     last = None
-    for snap in _scan(query, after):
+    for snap in _scan(query, after, limit):
         last = snap
         data = snap.to_dict() or {}
         if where.matches(data):
@@ -113,10 +117,14 @@ def page(
     return found, (last.id if more and last is not None else None)
 
 
-def _scan(query: Sdk, after: Sdk) -> Iterator[Sdk]:
-    read, step = 0, 100
+def _scan(query: Sdk, after: Sdk, limit: int) -> Iterator[Sdk]:
+    """The query's leads a page's worth at a time (what the index returns mostly matches),
+    ``SEARCH_SCAN`` at most."""
+    read, step = 0, min(limit, SEARCH_SCAN)
     while read < SEARCH_SCAN:
-        batch = (query.start_after(after) if after is not None else query).limit(step)
+        batch = (query.start_after(after) if after is not None else query).limit(
+            min(step, SEARCH_SCAN - read)
+        )
         snaps = list(batch.stream())
         yield from snaps
         read += len(snaps)

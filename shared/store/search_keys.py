@@ -1,4 +1,4 @@
-"""Search keys of a lead: the prefixes of the words of its name, email, phone and street,
+"""Search keys of a lead: the prefixes of the words of its name, email, phone, street and city,
 normalised (case and accents folded), so one ``array_contains`` finds a lead by any prefix of
 any of those words through an index, over all of an owner's leads.
 
@@ -52,8 +52,9 @@ def _lead_words(lead: JsonObject) -> Iterable[str]:
     if isinstance(phone, str):
         yield from _phone_words(phone)
     prop = lead.get("property")
-    if isinstance(prop, dict) and isinstance(prop.get("street"), str):
-        yield from words(prop["street"])
+    for part in ("street", "city"):
+        if isinstance(prop, dict) and isinstance(prop.get(part), str):
+            yield from words(prop[part])
 
 
 def search_keys(lead: JsonObject) -> list[str]:

@@ -14,7 +14,7 @@ from shared.events import ChunkJob, SyncJob
 from shared.services.ingest.process import process_chunk
 from shared.services.mailbox.sync import sync_mailbox
 from tests.golden import golden
-from tests.helpers import PRIVATE, consent_code
+from tests.helpers import PRIVATE, consent_code, corpus_files
 from tests.integration.pipeline.conftest import USER, Pipeline
 from tests.integration.pipeline.test_entry_auth import bad_tokens, client
 
@@ -251,3 +251,30 @@ def test_only_the_lead_label_is_read_and_only_needed_raw_kept(pipeline: Pipeline
     assert p.deps.leads.raw(p.mailbox, ids[0]) is None
     kept = p.deps.db.collection("raw_emails").document(f"{p.mailbox}:{doubtful}").get()
     assert kept.exists and kept.to_dict()["expires_at"] > kept.to_dict()["stored_at"]
+
+
+def test_a_reparse_stays_inside_gmails_quota_and_never_fetches_oversized_mail(
+    pipeline: Pipeline, api: Any
+) -> None:
+    """A re-parse called Gmail outside the limiter, the fetch budget and the size check: of
+    100 emails 22 met 429s and failed, and mail over EMAIL_MAX_BYTES was fetched."""
+    p = pipeline
+    ids = connected(p, 100)
+    bound = p.deps.settings.email_max_bytes
+    huge = p.deliver(corpus_files()[3].read_bytes() + b"\n" + b"z" * bound)
+    sync_mailbox(p.deps, SyncJob(p.mailbox, "push"))  # recorded unread, never fetched
+    for doc in p.deps.db.collection("raw_emails").stream():
+        doc.reference.delete()  # every email must come from Gmail again
+    before = {i: r.outcome for i, r in p.deps.leads.existing(p.mailbox, [*ids, huge]).items()}
+    http.post(f"{p.fake.url}/_fake/stats/reset", timeout=5)
+    accepted = api.post("/leads/reparse", json={"all": True}, headers=auth(p))
+    assert accepted.status_code == 202
+    outcomes: dict[str, str] = {}
+    for job in p.chunk_jobs():
+        outcomes |= process_chunk(p.deps, job)
+    stats = http.get(f"{p.fake.url}/_fake/stats", timeout=5).json()
+    assert stats.get("errors.429", 0) + stats.get("errors.429_concurrent", 0) == 0
+    assert stats["read.raw"] == len(ids)  # each once, the oversized one never
+    assert outcomes == before  # the same parser: every record as it was, none failed
+    record = p.deps.db.collection("messages").document(f"{p.mailbox}:{huge}").get().to_dict()
+    assert record is not None and record["limits_hit"] == ["email_bytes"]

@@ -59,7 +59,7 @@ def test_an_email_made_a_lead_stays_one(pipeline: Pipeline, api: Any, tmp_path: 
     assert len(listed) == before + 1
 
     counts = export(p.deps.db, tmp_path, "America/New_York")
-    assert counts == {"exported": 1, "no_raw": 0}
+    assert counts == {"exported": 1, "no_raw": 0, "with_notes": 0}
     [eml] = tmp_path.glob("*.eml")
     truth = json.loads(eml.with_suffix(".json").read_text())
     assert truth["is_lead"] is True and truth["_correction"] == "lead"

@@ -165,7 +165,9 @@ def test_an_email_gmail_refuses_for_itself_is_dead_after_its_last_attempt(deps: 
     assert entry["error_class"] == "PermanentError"
 
 
-def test_mail_the_parser_cannot_read_is_unrecognised_not_failed(deps: Deps) -> None:
+def test_mail_the_parser_cannot_read_is_unrecognised_not_failed(
+    deps: Deps, caplog: pytest.LogCaptureFixture
+) -> None:
     """A 2,000-deep message/rfc822 nest in bare-CR lines once raised RecursionError, and
     the email died after its attempts (an alert anyone could send)."""
     nest = "".join(
@@ -177,6 +179,7 @@ def test_mail_the_parser_cannot_read_is_unrecognised_not_failed(deps: Deps) -> N
     record = deps.leads.records[(MAILBOX, deep)]
     assert (record["review_reasons"], record["limits_hit"]) == (["unrecognised"], ["parts"])
     assert deps.retries.rows == {}
+    assert [r.message for r in caplog.records if r.levelname in ("WARNING", "ERROR")] == []
 
 
 def test_mail_over_the_size_setting_is_unrecognised_not_failed(deps: Deps) -> None:
