@@ -50,12 +50,12 @@ def bounded_body(request: Request, limit: int) -> bytes | None:
 
 
 def oversized(request: Request, limit: int) -> bool:
-    """True (the body discarded) when the body's ``Content-Length`` is over ``limit`` or
-    missing on a POST; else the body is left unread for the framework's form parser."""
+    """True (the body discarded) when the body's ``Content-Length`` is over ``limit``; else
+    the body is left unread for the framework's form parser, which stops at ``limit`` when
+    no length was given (werkzeug's ``max_content_length``: 413)."""
     length = request.content_length
-    if length is None and request.method != "POST":
-        return False
-    if length is not None and length <= limit:
+    if length is None or length <= limit:
+        request.max_content_length = limit
         return False
     _discard(request)
     return True

@@ -12,6 +12,7 @@ import sys
 
 from infra.deploy_check import permissions
 from infra.deploy_check.code_rules import all_problems, secret_problems
+from infra.deploy_check.data_rules import all_data_problems
 from infra.deploy_check.deploy_rules import all_deploy_problems
 from infra.deploy_check.limit_rules import all_limit_problems
 from infra.deploy_check.mutations import MUTATIONS, caught
@@ -32,6 +33,7 @@ def main() -> int:
         return 1 if missed else 0
     tf = load()
     problems = all_problems(tf) + all_deploy_problems(tf) + all_limit_problems(tf)
+    problems += all_data_problems(tf)
     problems += secret_problems()
     problems += permissions.main_problems()
     for problem in problems:

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from infra.deploy_check import data_rules as data
 from infra.deploy_check import deploy_rules as rules
 from infra.deploy_check import limit_rules as limits
 from infra.deploy_check.alert_rules import alert_problems
@@ -185,6 +186,59 @@ MUTATIONS = (
         "chunks fetched without a byte bound",
         limits.memory_problems,
         (("main.tf", "    FETCH_BUDGET_BYTES        = tostring(local.fetch_budget_bytes)\n", ""),),
+    ),
+    Mutation(
+        "a database without point-in-time recovery",
+        data.database_problems,
+        (
+            (
+                "firestore.tf",
+                'point_in_time_recovery_enablement = "POINT_IN_TIME_RECOVERY_ENABLED"',
+                'point_in_time_recovery_enablement = "POINT_IN_TIME_RECOVERY_DISABLED"',
+            ),
+        ),
+    ),
+    Mutation(
+        "a database a delete call removes",
+        data.database_problems,
+        (
+            (
+                "firestore.tf",
+                'delete_protection_state = "DELETE_PROTECTION_ENABLED"',
+                'delete_protection_state = "DELETE_PROTECTION_DISABLED"',
+            ),
+        ),
+    ),
+    Mutation(
+        "a database terraform destroy deletes",
+        data.database_problems,
+        (("firestore.tf", 'deletion_policy = "ABANDON"', 'deletion_policy = "DELETE"'),),
+    ),
+    Mutation(
+        "a database a plan may destroy",
+        data.database_problems,
+        (("firestore.tf", "prevent_destroy = true", "prevent_destroy = false"),),
+    ),
+    Mutation(
+        "no daily backup",
+        data.backup_problems,
+        (
+            (
+                "firestore.tf",
+                "  daily_recurrence {}\n",
+                '  weekly_recurrence {\n    day = "MONDAY"\n  }\n',
+            ),
+        ),
+    ),
+    Mutation(
+        "daily backups kept a day",
+        data.backup_problems,
+        (("firestore.tf", 'retention = "604800s"', 'retention = "86400s"'),),
+    ),
+    Mutation(
+        "weekly backups kept a week",
+        data.backup_problems,
+        (("firestore.tf", 'retention = "8467200s"', 'retention = "604800s"'),),
     ),
     Mutation(
         "a fetch budget the instance's memory cannot hold",

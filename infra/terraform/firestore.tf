@@ -4,7 +4,32 @@ resource "google_firestore_database" "default" {
   name        = "(default)"
   location_id = var.firestore_location
   type        = "FIRESTORE_NATIVE"
-  depends_on  = [google_project_service.apis]
+  # Every lead lives here: recoverable to any minute of the last 7 days, refused by Google
+  # to any delete call (a script included), kept by Terraform on destroy and refused outright
+  # by a plan that would destroy it (docs/operations.md, "Backups and restore").
+  point_in_time_recovery_enablement = "POINT_IN_TIME_RECOVERY_ENABLED"
+  delete_protection_state           = "DELETE_PROTECTION_ENABLED"
+  deletion_policy                   = "ABANDON"
+  depends_on                        = [google_project_service.apis]
+  lifecycle {
+    prevent_destroy = true
+  }
+}
+
+# Scheduled backups, kept apart from the database (deleting it leaves them): daily for a
+# week, weekly for 14 weeks, the longest each recurrence keeps.
+resource "google_firestore_backup_schedule" "daily" {
+  database  = google_firestore_database.default.name
+  retention = "604800s"
+  daily_recurrence {}
+}
+
+resource "google_firestore_backup_schedule" "weekly" {
+  database  = google_firestore_database.default.name
+  retention = "8467200s"
+  weekly_recurrence {
+    day = "SUNDAY"
+  }
 }
 
 locals {

@@ -190,7 +190,7 @@ def test_the_scheduled_tasks_are_chosen_by_the_body_and_bounded(pipeline: Pipeli
         resp = fn.post("/", json=body, headers=auth)
         assert resp.status_code == 400 and resp.get_json()["error"]["code"] == "invalid_argument"
     huge = fn.post("/", data=b'{"task": "' + b"a" * 5000 + b'"}', headers=auth)
-    assert huge.status_code == 400 and huge.get_json()["error"]["code"] == "malformed_payload"
+    assert huge.status_code == 413 and huge.get_json()["error"]["code"] == "payload_too_large"
     assert pipeline.pull("TOPIC_SYNC") == []
 
 

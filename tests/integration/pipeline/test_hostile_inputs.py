@@ -8,6 +8,10 @@ import json
 
 import pytest
 
+from shared.events import SyncJob
+from shared.services.ingest.process import process_chunk
+from shared.services.mailbox.sync import sync_mailbox
+from tests.bench.hostile import HOSTILE
 from tests.integration.pipeline.conftest import PUSH_SA, USER, Pipeline
 from tests.integration.pipeline.test_entry_auth import client
 
@@ -133,3 +137,15 @@ def test_a_body_over_its_bound_is_413_before_the_caller_is_checked(
     resp = client(name).post(path, data=b"x" * (limit + 1), content_type="application/json")
     assert resp.status_code == 413
     assert resp.get_json()["error"]["code"] == "payload_too_large"
+
+
+def test_dates_past_what_firestore_holds_leave_the_lead_stored(pipeline: Pipeline) -> None:
+    """Year 9999 in a forwarded block's date reached Firestore and killed the email."""
+    p = pipeline
+    p.connect()
+    p.pull("TOPIC_BATCHES")
+    ids = [p.deliver(HOSTILE[name]()) for name in ("forwarded_year_9999", "year_9999")]
+    sync_mailbox(p.deps, SyncJob(p.mailbox, "push"))
+    outcomes = {i: o for job in p.chunk_jobs() for i, o in process_chunk(p.deps, job).items()}
+    assert [outcomes[i] for i in ids] == ["lead", "merged"]  # one renter, Ann Lee
+    assert list(p.deps.db.collection("retries").stream()) == []

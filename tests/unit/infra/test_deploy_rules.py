@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 
+from infra.deploy_check import data_rules as data
 from infra.deploy_check import deploy_rules as rules
 from infra.deploy_check import limit_rules as limits
 from infra.deploy_check.alert_rules import alert_problems
@@ -17,6 +18,7 @@ from shared.invokers import INVOKERS, Invoker
 def test_the_terraform_breaks_no_deploy_rule() -> None:
     tf = load()
     assert rules.all_deploy_problems(tf) + limits.all_limit_problems(tf) == []
+    assert data.all_data_problems(tf) == []
 
 
 @pytest.mark.parametrize("mutation", MUTATIONS, ids=[m.name for m in MUTATIONS])
@@ -37,6 +39,8 @@ def test_every_rule_has_a_mutation() -> None:
         limits.ingress_url_problems,
         limits.ttl_index_problems,
         limits.memory_problems,
+        data.database_problems,
+        data.backup_problems,
     }
 
 
