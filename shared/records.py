@@ -95,6 +95,7 @@ class EmailRecord:
     lead_id: str | None = None
     batch_id: str = ""  # the batch that recorded it (a later batch's copy is a duplicate)
     correction: Correction | None = None  # what a person said it is, if anyone did
+    owner: str = ""  # whose record it is (a former owner's until the hand-over moves it)
 
 
 @dataclass(frozen=True)

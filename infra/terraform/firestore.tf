@@ -47,6 +47,7 @@ locals {
     batches_mailbox_open                               = { collection = "batches", fields = [["mailbox", "ASCENDING"], ["open", "ASCENDING"]] }
     batches_active                                     = { collection = "batches", fields = [["owner", "ASCENDING"], ["mailbox", "ASCENDING"], ["open", "ASCENDING"], ["created_at", "DESCENDING"]] }
     messages_mailbox_owner                             = { collection = "messages", fields = [["mailbox", "ASCENDING"], ["owner", "ASCENDING"]] }
+    messages_mailbox_owner_desc                        = { collection = "messages", fields = [["mailbox", "ASCENDING"], ["owner", "DESCENDING"]] }
     messages_handed_back                               = { collection = "messages", fields = [["mailbox", "ASCENDING"], ["owner", "ASCENDING"], ["handed_over", "ASCENDING"]] }
     messages_lead                                      = { collection = "messages", fields = [["owner", "ASCENDING"], ["lead_id", "ASCENDING"], ["inquiry_at", "DESCENDING"]] }
     leads_status                                       = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["updated_at", "DESCENDING"]] }

@@ -102,7 +102,7 @@ def reparse(call: Call) -> BatchAccepted:
     body = call.body_as(ReparseLeads, ReparseAll)
     account = call.account()
     if isinstance(body, ReparseAll):
-        ids = call.deps.lead_queries.processed_ids(account.mailbox, MAX_REPARSE)
+        ids = call.deps.lead_queries.processed_ids(account.mailbox, account.owner, MAX_REPARSE)
     else:
         for lead_id in body.lead_ids:
             call.deps.lead_queries.owned(lead_id, call.user)

@@ -40,8 +40,13 @@ INDEXES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
             ("created_at", "DESCENDING"),
         ),
     ),
-    # ownership.hand_over: mailbox ==, owner != (the former owners' records)
+    # LeadQueries.recorded_count / processed_ids: mailbox ==, owner == (an owner's records)
     "messages_mailbox_owner": ("messages", (("mailbox", "ASCENDING"), ("owner", "ASCENDING"))),
+    # ownership._set_aside: mailbox ==, owner !=, newest key first (the descending cursor)
+    "messages_mailbox_owner_desc": (
+        "messages",
+        (("mailbox", "ASCENDING"), ("owner", "DESCENDING")),
+    ),
     # ownership.hand_over: mailbox ==, owner ==, handed_over == (a mailbox handed back)
     "messages_handed_back": (
         "messages",

@@ -15,6 +15,7 @@ from shared.store import lead_pages
 from shared.store.counting import count
 from shared.store.errors import store_errors
 from shared.store.lead_pages import LeadFilter
+from shared.store.lead_records import owner_tag
 from shared.store.optimistic import unchanged_since
 from shared.types import JsonObject, Sdk
 
@@ -128,12 +129,18 @@ class LeadQueries:
         query = self._records(owner, lead_id, limit)
         with store_errors("list inquiries"):
             if after is not None:
-                snap = self._db.collection(MESSAGES).document(after).get()
-                data = (snap.to_dict() or {}) if snap.exists else {}
-                if data.get("owner") != owner or data.get("lead_id") != lead_id:
-                    raise NotFoundError("unknown cursor", details={"fields": {"cursor": "unknown"}})
-                query = query.start_after(snap)
+                query = query.start_after(self._cursor_record(owner, lead_id, after))
             return [d.to_dict() or {} for d in query.stream()]
+
+    def _cursor_record(self, owner: str, lead_id: str, key: str) -> Sdk:
+        """The record a cursor names: its key, or the owner-tagged key a hand-over moved it
+        to (a cursor given before the mailbox changed hands still works); 404 otherwise."""
+        for candidate in (key, f"{key.partition('~')[0]}~{owner_tag(owner)}"):
+            snap = self._db.collection(MESSAGES).document(candidate).get()
+            data = (snap.to_dict() or {}) if snap.exists else {}
+            if data.get("owner") == owner and data.get("lead_id") == lead_id:
+                return snap
+        raise NotFoundError("unknown cursor", details={"fields": {"cursor": "unknown"}})
 
     def _records(self, owner: str, lead_id: str, limit: int) -> Sdk:
         return lead_records(self._db, owner, lead_id, limit)
@@ -149,11 +156,13 @@ class LeadQueries:
         with store_errors("count records"):
             return count(query)
 
-    def processed_ids(self, mailbox: str, limit: int) -> list[str]:
-        """Gmail ids of up to ``limit`` processed emails of ``mailbox``."""
+    def processed_ids(self, mailbox: str, owner: str, limit: int) -> list[str]:
+        """Gmail ids of up to ``limit`` emails of ``mailbox`` processed for ``owner`` (a
+        former owner's records, moved aside, are not queued again)."""
         query = (
             self._db.collection(MESSAGES)
             .where(filter=firestore.FieldFilter("mailbox", "==", mailbox))
+            .where(filter=firestore.FieldFilter("owner", "==", owner))
             .select(["gmail_id"])
             .limit(limit)
         )

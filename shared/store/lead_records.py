@@ -91,6 +91,11 @@ def inquiry_of(lead: Lead, mailbox: str, gmail_id: str) -> JsonObject:
     return out
 
 
+def owner_tag(owner: str) -> str:
+    """The suffix of a former owner's record keys (no address in a key)."""
+    return hashlib.sha256(owner.encode()).hexdigest()[:12]
+
+
 def unrecognised_fields(lead: Lead, *, cleared: bool = False) -> JsonObject:
     """What a non-lead's record keeps of its review: ``unrecognised`` mail (``limits_hit``
     says which bound, if one) is for a person to decide. ``cleared``: a re-parse that now

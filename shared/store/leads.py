@@ -273,9 +273,9 @@ class LeadStore:
             ref.update({"correction": truth, "corrected_at": now})
         return str(data.get("outcome"))
 
-    def hand_over(self, mailbox: str, owner: str) -> int:
+    def hand_over(self, mailbox: str, owner: str, *, force: bool = False) -> int:
         """The former owners' records of ``mailbox`` move aside (see ``ownership.py``)."""
-        return hand_over(self._db, mailbox, owner)
+        return hand_over(self._db, mailbox, owner, force=force)
 
     def erase(self, owner: str, lead_id: str, lead: JsonObject) -> int:
         """Erase one of ``owner``'s leads for good (see ``ownership.py``)."""

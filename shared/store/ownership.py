@@ -12,29 +12,26 @@ apart and leave nothing of an erased renter.
 
 from __future__ import annotations
 
-import hashlib
-
 from google.cloud import firestore
 
 from shared.store.errors import store_errors
 from shared.store.lead_queries import lead_records
-from shared.store.lead_records import INQUIRY_FIELDS, key_id, message_key
+from shared.store.lead_records import INQUIRY_FIELDS, key_id, message_key, owner_tag
 from shared.types import JsonObject, Sdk
 
 MESSAGES, LEADS, KEYS, RAW = "messages", "leads", "lead_keys", "raw_emails"
+HANDOVERS = "handovers"  # {mailbox}: the last hand-over's owner, cursor, count, done
 PAGE = 200  # records per write batch (a record moved costs two writes; a batch holds 500)
 PERSONAL = tuple(k for k in INQUIRY_FIELDS if k not in ("source", "parser_version", "site"))
 
 
-def owner_tag(owner: str) -> str:
-    """The suffix of a former owner's record keys (no address in a key)."""
-    return hashlib.sha256(owner.encode()).hexdigest()[:12]
-
-
-def hand_over(db: firestore.Client, mailbox: str, owner: str) -> int:
+def hand_over(db: firestore.Client, mailbox: str, owner: str, *, force: bool = False) -> int:
     """Move the records of ``mailbox`` that belong to other owners to their tagged keys, and
     ``owner``'s own records back from theirs (a mailbox handed back: A, then B, then A);
-    returns how many moved (0 when the mailbox never changed hands)."""
+    returns how many moved (0 when the mailbox never changed hands). ``force``: run again
+    though this owner's hand-over finished (the audit found records it left behind)."""
+    if force:
+        db.collection(HANDOVERS).document(mailbox).delete()
     return _set_aside(db, mailbox, owner) + _take_back(db, mailbox, owner)
 
 
@@ -61,26 +58,69 @@ def _take_back(db: firestore.Client, mailbox: str, owner: str) -> int:
 
 
 def _set_aside(db: firestore.Client, mailbox: str, owner: str) -> int:
-    query = (
-        db.collection(MESSAGES)
-        .where(filter=firestore.FieldFilter("mailbox", "==", mailbox))
-        .where(filter=firestore.FieldFilter("owner", "!=", owner))
-        .limit(PAGE)
-    )
-    moved = 0
+    """Move other owners' records to their tagged keys, a page at a time, newest key first:
+    a tagged copy (``{key}~{tag}``) sorts above the key it came from, so the descending
+    cursor never reads a copy it wrote. The cursor and the count are kept on
+    ``handovers/{mailbox}`` after each page, so a hand-over killed midway resumes there;
+    one finished for this owner is not run again unless ``hand_over(force=True)``."""
+    progress = db.collection(HANDOVERS).document(mailbox)
     with store_errors("hand over records"):
+        state = _progress(progress, owner)
+        query = (
+            db.collection(MESSAGES)
+            .where(filter=firestore.FieldFilter("mailbox", "==", mailbox))
+            .where(filter=firestore.FieldFilter("owner", "!=", owner))
+            .order_by("owner", direction=firestore.Query.DESCENDING)
+            .order_by("__name__", direction=firestore.Query.DESCENDING)
+            .limit(PAGE)
+        )
+        moved = 0
         while True:
-            snaps = [s for s in query.stream() if "~" not in s.id]
+            after = state.get("after")
+            page = query.start_after(_cursor(db, after)) if after else query
+            snaps = list(page.stream())
             if not snaps:
+                progress.set({**state, "done": True, "finished_at": firestore.SERVER_TIMESTAMP})
                 return moved
             batch = db.batch()
-            for snap in snaps:
+            for snap in (s for s in snaps if "~" not in s.id):
                 data = snap.to_dict() or {}
                 tagged = f"{snap.id}~{owner_tag(str(data.get('owner')))}"
                 batch.set(db.collection(MESSAGES).document(tagged), {**data, "handed_over": True})
                 batch.delete(snap.reference)
+                moved += 1
+            last = snaps[-1]
+            state = {
+                **state,
+                "after": {"owner": (last.to_dict() or {}).get("owner"), "id": last.id},
+                "moved": int(state.get("moved") or 0) + sum("~" not in s.id for s in snaps),
+            }
+            batch.set(progress, state)  # the page and where to go on from, together
             batch.commit()
-            moved += len(snaps)
+
+
+def _progress(ref: Sdk, owner: str) -> JsonObject:
+    """Where this owner's hand-over of the mailbox stands: resumed if it was cut short, a
+    fresh start if it is another owner's or finished."""
+    snap = ref.get()
+    data = (snap.to_dict() or {}) if snap.exists else {}
+    if data.get("owner") == owner and not data.get("done"):
+        return data
+    return {"owner": owner, "moved": 0, "after": None, "done": False}
+
+
+def _cursor(db: firestore.Client, after: JsonObject) -> JsonObject:
+    """The descending cursor's position: the last record's owner and key (it was moved)."""
+    return {
+        "owner": after["owner"],
+        "__name__": db.collection(MESSAGES).document(str(after["id"])),
+    }
+
+
+def handover_state(db: firestore.Client, mailbox: str) -> JsonObject:
+    """The mailbox's last hand-over: its owner, records moved, and whether it finished."""
+    snap = db.collection(HANDOVERS).document(mailbox).get()
+    return (snap.to_dict() or {}) if snap.exists else {}
 
 
 def erase(db: firestore.Client, secret: str, owner: str, lead_id: str, lead: JsonObject) -> int:

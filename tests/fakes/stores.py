@@ -270,7 +270,7 @@ class Leads:
         rec["correction"] = truth
         return str(rec["outcome"])
 
-    def hand_over(self, mailbox: str, owner: str) -> int:
+    def hand_over(self, mailbox: str, owner: str, *, force: bool = False) -> int:
         moved = [k for k, r in self.records.items() if k[0] == mailbox and r["owner"] != owner]
         for key in moved:
             self.records.pop(key)

@@ -7,8 +7,10 @@ aggregation), the emails of its open batches still without a final outcome (coun
 the batch documents) and its dead emails, less the label's messages ``messages.list`` does
 not show (in Trash or Spam; measured by the last full compare). Only when the label holds
 more, and once a day in any case (an email whose record exists but left the label can hide
-a missing one from the counts), the ids are compared one by one: ids of open batches or
-with a retry entry are never missing; the rest are queued as a batch with trigger
+a missing one from the counts), the ids are compared one by one, each against a record of
+the mailbox's current owner (a former owner's record that a hand-over left behind is
+missing: the hand-over is finished first): ids of open batches or with a retry entry are
+never missing; the rest are queued as a batch with trigger
 ``audit``. ``{label_total, recorded, missing, queued, in_flight, unlisted, full, at}`` stays
 on the account.
 """
@@ -70,8 +72,16 @@ def _compare(
     mailbox = account.mailbox
     ids = gmail.list_ids(account.label_id, limit=MAX_IDS)
     recorded: set[str] = set()
+    foreign = 0  # records a hand-over left under the former owner's key
     for start in range(0, len(ids), READ_PAGE):
-        recorded |= set(deps.leads.existing(mailbox, ids[start : start + READ_PAGE]))
+        for gmail_id, rec in deps.leads.existing(mailbox, ids[start : start + READ_PAGE]).items():
+            if rec.owner in ("", account.owner):  # "": written before records had owners
+                recorded.add(gmail_id)
+            else:
+                foreign += 1
+    if foreign:  # a hand-over stopped midway: finish it, so the missing are this owner's
+        log.warning("hand-over unfinished", extra={"fields": {"mailbox": mailbox}})
+        deps.leads.hand_over(mailbox, account.owner, force=True)
     known = {
         e.message_id
         for state in ("pending", "parked", "dead")
