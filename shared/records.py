@@ -85,6 +85,7 @@ class Pending:
     user: str
     mailbox: str
     secret_name: str
+    expired: bool = False  # older than its ten minutes: only its secret is of use (deleted)
 
 
 @dataclass(frozen=True)

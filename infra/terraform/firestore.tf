@@ -105,7 +105,7 @@ locals {
   }
   ttl_fields = {
     oauth_states        = "expires_at"
-    pending_connections = "expires_at"
+    pending_connections = "purge_at"
     locks               = "expires_at"
     quota_slots         = "expires_at"
     raw_emails          = "expires_at"

@@ -1,6 +1,7 @@
 # Cloud Scheduler, every job with OIDC: the retry sweep every few minutes, and the scheduled
 # tasks of scheduled_tasks, chosen by the body's "task": watch renewal (daily), the safety-net
-# sync (every safety_net_minutes) and the audit (every audit_minutes).
+# sync (every safety_net_minutes), the audit (every audit_minutes) and the purge of
+# abandoned consents' tokens (hourly).
 
 locals {
   schedules = {
@@ -8,6 +9,8 @@ locals {
     renew_watch  = { function = "scheduled_tasks", schedule = var.renew_schedule, task = "renew" }
     safety_net   = { function = "scheduled_tasks", schedule = local.cron_every[var.safety_net_minutes], task = "sync" }
     audit        = { function = "scheduled_tasks", schedule = local.cron_every[var.audit_minutes], task = "audit" }
+    # abandoned consents' tokens, at minute 20 (the other jobs start at minute 0)
+    purge_pending = { function = "scheduled_tasks", schedule = "20 * * * *", task = "purge" }
   }
   # every N minutes as cron: within an hour "*/N", whole hours "0 */H"
   cron_every = merge(

@@ -120,6 +120,9 @@ class LeadPatch(Body):
     reviewed: bool | UnsetType = UNSET
 
 
+Tag = Annotated[str, msgspec.Meta(max_length=100, description="an ETag as the API gave it")]
+
+
 class BulkLeadPatch(Body):
     """The same change to up to ``MAX_BULK`` of the caller's leads."""
 
@@ -127,6 +130,14 @@ class BulkLeadPatch(Body):
     lead_ids: Annotated[list[Id], msgspec.Meta(min_length=1, max_length=MAX_BULK)]
     status: LeadStatus | UnsetType = UNSET
     reviewed: bool | UnsetType = UNSET
+    # lead id -> the ETag it was read with: a lead changed since is left alone (412 apart)
+    if_match: (
+        Annotated[
+            dict[Id, Annotated[str, msgspec.Meta(max_length=100)]],
+            msgspec.Meta(max_length=MAX_BULK),
+        ]
+        | UnsetType
+    ) = UNSET
 
 
 class ReparseLeads(Body):

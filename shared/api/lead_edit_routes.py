@@ -3,6 +3,8 @@ re-parse."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from msgspec import UNSET
 
 from shared.api.inputs import (
@@ -25,65 +27,78 @@ from shared.types import JsonObject
 MAX_REPARSE = 10_000
 
 
-def _changes(
-    call: Call, lead_id: str, lead: JsonObject, body: LeadPatch | BulkLeadPatch
-) -> JsonObject:
-    """The fields a patch changes on one lead (a status is also a correction of its emails;
-    ``reviewed: false`` opens again what ``reviewed: true`` cleared)."""
-    update: JsonObject = {"updated_at": utcnow()}
-    if body.status is not UNSET:
-        update["status"] = body.status
-        truth = "not_lead" if body.status == "not_a_lead" else "lead"
-        call.deps.lead_queries.correct_records(call.user, lead_id, truth, MAX_REPARSE)
-    if isinstance(body, LeadPatch) and body.notes is not UNSET:
-        update["notes"] = body.notes
-    if body.reviewed is True and lead.get("needs_review"):
-        update.update(reviews.cleared_now(lead, utcnow()))
-    elif body.reviewed is False and lead.get("reviewed_count"):
-        update.update(reviews.reopened(lead))
-    return update
+def _changes(body: LeadPatch | BulkLeadPatch) -> Callable[[JsonObject], JsonObject]:
+    """The fields a patch changes on one lead, from the lead as the edit's transaction
+    read it (``reviewed: false`` opens again what ``reviewed: true`` cleared)."""
+
+    def change(lead: JsonObject) -> JsonObject:
+        now = utcnow()
+        update: JsonObject = {"updated_at": now}
+        if body.status is not UNSET:
+            update["status"] = body.status
+        if isinstance(body, LeadPatch) and body.notes is not UNSET:
+            update["notes"] = body.notes
+        if body.reviewed is True and lead.get("needs_review"):
+            update.update(reviews.cleared_now(lead, now))
+        elif body.reviewed is False and lead.get("reviewed_count"):
+            update.update(reviews.reopened(lead))
+        return update
+
+    return change
 
 
-def _if_match(call: Call) -> str | None:
-    tag = (call.headers.get("If-Match") or "").strip()
-    if not tag or tag == "*":
+def _truth(body: LeadPatch | BulkLeadPatch) -> str | None:
+    """What a status says of the lead's emails (a person's correction), if it is set."""
+    if body.status is UNSET:
         return None
-    return tag.removeprefix("W/")
+    return "not_lead" if body.status == "not_a_lead" else "lead"
+
+
+def strong_tags(value: str | None) -> tuple[str, ...] | None:
+    """The entity tags of an ``If-Match`` (RFC 9110: a list; ``*`` or none: no condition).
+    A weak tag (``W/"…"``) never matches, as strong comparison requires: it is kept as it
+    is, so it is compared and refused."""
+    value = (value or "").strip()
+    if not value or value == "*":
+        return None
+    return tuple(t.strip() for t in value.split(",") if t.strip())
 
 
 def patch_lead(call: Call) -> Lead:
     """Change a lead's status and/or notes, or mark it reviewed (``true``) or not (``false``);
     status ``not_a_lead`` is a person's correction (its emails are recorded as non-leads).
-    With ``If-Match`` (the lead's ``ETag``), a lead changed since is not touched: 412."""
+    With ``If-Match`` (the lead's ``ETag``), a lead changed since is not touched: 412, and
+    nothing is written (the tag is checked in the transaction that writes)."""
     body = call.body_as(LeadPatch)
     lead_id = call.params["leadId"]
-    lead, current = call.deps.lead_queries.etag(lead_id, call.user)
-    tag = _if_match(call)
-    if tag is not None and tag != current:  # before any change (a correction writes records)
-        raise PreconditionFailedError("this lead changed since you loaded it: reload it")
-    call.deps.lead_queries.update_if(lead_id, call.user, _changes(call, lead_id, lead, body), tag)
+    tags = strong_tags(call.headers.get("If-Match"))
+    call.deps.lead_queries.edit(lead_id, call.user, _changes(body), tags, _truth(body))
     return lead_view(call, lead_id)
 
 
 def bulk_update(call: Call) -> BulkUpdated:
     """The same status and/or review change to up to 100 of the caller's leads; ids that
-    are not the caller's leads are listed in ``notFound`` and change nothing."""
+    are not the caller's leads are listed in ``notFound`` and change nothing; with
+    ``ifMatch`` (lead id → its ``ETag``), a lead changed since is listed in
+    ``preconditionFailed`` and not touched."""
     body = call.body_as(BulkLeadPatch)
     if body.status is UNSET and body.reviewed is UNSET:
         raise ValidationError(
             "say what to change", details={"fields": {"status": "or reviewed: required"}}
         )
-    updated, missing = [], []
+    tags = {} if body.if_match is UNSET else body.if_match
+    updated, missing, stale = [], [], []
     for lead_id in dict.fromkeys(body.lead_ids):
         try:
-            lead, _ = call.deps.lead_queries.etag(lead_id, call.user)
+            expected = strong_tags(tags.get(lead_id))
+            call.deps.lead_queries.edit(lead_id, call.user, _changes(body), expected, _truth(body))
         except NotFoundError:
             missing.append(lead_id)
-            continue
-        changes = _changes(call, lead_id, lead, body)
-        call.deps.lead_queries.update_if(lead_id, call.user, changes, None)
-        updated.append(lead_id)
-    return BulkUpdated(updated=updated, not_found=missing)
+        except PreconditionFailedError:
+            stale.append(lead_id)
+        else:
+            updated.append(lead_id)
+    return BulkUpdated(updated=updated, not_found=missing, precondition_failed=stale)
 
 
 def erase_lead(call: Call) -> Erased:

@@ -155,7 +155,9 @@ class LeadCounts(Out):
 
 
 class BulkUpdated(Out):
-    """Which leads were changed; ids that are not the caller's leads are listed apart."""
+    """Which leads were changed; ids that are not the caller's leads, and leads changed
+    since the ``ifMatch`` tag given for them, are listed apart (and left alone)."""
 
     updated: list[str]
     not_found: list[str]
+    precondition_failed: list[str]

@@ -7,6 +7,7 @@ from datetime import datetime
 
 from google.cloud import firestore
 
+from shared.errors import ConflictError
 from shared.records import Account, AuditReport, State, from_stored
 from shared.store.errors import store_errors
 from shared.store.optimistic import retry_on_conflict, unchanged_since
@@ -44,6 +45,34 @@ class AccountStore:
         """Create or replace the account document."""
         with store_errors("save account"):
             self._ref(account.mailbox).set(asdict(account))
+
+    def claim(self, account: Account) -> Account | None:
+        """Save ``account`` as its mailbox's connection unless another owner holds the
+        mailbox (in any state but ``disconnected``): one guarded write (created if absent,
+        else replaced only if unchanged since read), so of two binds racing one wins and
+        the other re-reads and is refused. Returns the account it replaced (None: new).
+
+        Raises:
+            ConflictError: The mailbox is another user's.
+        """
+        ref = self._ref(account.mailbox)
+
+        def attempt() -> Account | None:
+            snap = ref.get()
+            before = from_stored(Account, snap.to_dict() or {}) if snap.exists else None
+            if before and before.owner != account.owner and before.state != "disconnected":
+                raise ConflictError(
+                    f"{account.mailbox} is connected by another user; they must disconnect it first"
+                )
+            if snap.exists:
+                # every field of the account: update replaces the document's fields
+                ref.update(asdict(account), option=unchanged_since(self._db, snap))
+            else:
+                ref.create(asdict(account))
+            return before
+
+        with store_errors("claim account"):
+            return retry_on_conflict(attempt, "claim account")
 
     def record_audit(self, mailbox: str, report: AuditReport) -> None:
         """Keep ``report`` as the mailbox's last audit."""

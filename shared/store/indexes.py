@@ -106,7 +106,7 @@ for _mask in range(2 ** len(_LEAD_FILTERS)):
 
 TTL_FIELDS = {
     "oauth_states": "expires_at",
-    "pending_connections": "expires_at",
+    "pending_connections": "purge_at",  # a day after expires_at: the purge deletes first
     "locks": "expires_at",
     "quota_slots": "expires_at",
     "raw_emails": "expires_at",  # kept raw emails, RAW_RETENTION_DAYS after they were stored

@@ -3,9 +3,9 @@ its update, and the emails to re-parse. Every call is inside the store's error m
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
-from google.api_core import exceptions as gexc
 from google.cloud import firestore
 
 from shared.clock import micros
@@ -16,12 +16,13 @@ from shared.store.counting import count
 from shared.store.errors import store_errors
 from shared.store.lead_pages import LeadFilter
 from shared.store.lead_records import owner_tag
-from shared.store.optimistic import unchanged_since
 from shared.types import JsonObject, Sdk
 
 __all__ = ["LeadFilter", "LeadQueries", "lead_records", "tag_of"]
 
 LEADS, MESSAGES = "leads", "messages"
+EDIT_RECORDS = 400  # email records corrected inside an edit's transaction
+MAX_CORRECTED = 10_000  # records a correction reaches at most
 
 
 def lead_records(db: firestore.Client, owner: str, lead_id: str, limit: int) -> Sdk:
@@ -77,24 +78,46 @@ class LeadQueries:
         snap = self._owned_snap(lead_id, owner)
         return snap.to_dict() or {}, tag_of(snap)
 
-    def update_if(self, lead_id: str, owner: str, fields: JsonObject, tag: str | None) -> None:
-        """Change fields of one of ``owner``'s leads; with ``tag``, only if it is still the
-        lead's tag (checked by Firestore's update-time precondition, so no write slips in).
+    def edit(
+        self,
+        lead_id: str,
+        owner: str,
+        change: Callable[[JsonObject], JsonObject],
+        tags: tuple[str, ...] | None,
+        truth: str | None = None,
+    ) -> None:
+        """Change one of ``owner``'s leads in one transaction: the lead is read, its tag
+        checked against ``tags`` (strong comparison: a weak ``W/`` tag never matches), and
+        only then are ``change(lead)`` and, with ``truth``, the correction of its email
+        records written, together (a lead's first ``EDIT_RECORDS`` records; any beyond
+        are corrected after it). A 412 has written nothing.
 
         Raises:
-            PreconditionFailedError: The lead changed since ``tag`` was read.
+            NotFoundError: Not one of ``owner``'s leads.
+            PreconditionFailedError: The lead changed since a tag in ``tags`` was read.
         """
-        snap = self._owned_snap(lead_id, owner)
-        if tag is not None and tag != tag_of(snap):
-            raise PreconditionFailedError("this lead changed since you loaded it: reload it")
-        guard = {"option": unchanged_since(self._db, snap)} if tag is not None else {}
-        try:
-            with store_errors("update lead"):
-                snap.reference.update(fields, **guard)
-        except gexc.FailedPrecondition as exc:
-            raise PreconditionFailedError(
-                "this lead changed since you loaded it: reload it"
-            ) from exc
+        if not is_doc_id(lead_id):
+            raise NotFoundError("no such lead")
+        ref = self._db.collection(LEADS).document(lead_id)
+
+        @firestore.transactional
+        def run(txn: Sdk) -> int:
+            snap = ref.get(transaction=txn)
+            data = (snap.to_dict() or {}) if snap.exists else {}
+            if data.get("owner") != owner:
+                raise NotFoundError("no such lead")
+            if tags is not None and tag_of(snap) not in tags:
+                raise PreconditionFailedError("this lead changed since you loaded it: reload it")
+            records = list(txn.get(self._records(owner, lead_id, EDIT_RECORDS))) if truth else []
+            txn.update(ref, change(data))
+            for record in records:
+                txn.update(record.reference, {"correction": truth})
+            return len(records)
+
+        with store_errors("edit lead"):
+            corrected = run(self._db.transaction())
+        if truth is not None and corrected == EDIT_RECORDS:  # a lead of many emails
+            self.correct_records(owner, lead_id, truth, MAX_CORRECTED)
 
     def _owned_snap(self, lead_id: str, owner: str) -> Sdk:
         if not is_doc_id(lead_id):

@@ -15,6 +15,9 @@ from shared.store.optimistic import unchanged_since
 
 COLLECTION = "pending_connections"
 TTL = timedelta(minutes=10)
+# Firestore's TTL removes a pending document a day after it expired (TTL deletes within
+# about a day): the scheduled purge has deleted its secret long before.
+PURGE_AFTER = timedelta(days=1)
 
 
 class PendingConnections:
@@ -32,11 +35,13 @@ class PendingConnections:
                     "mailbox": pending.mailbox,
                     "secret_name": pending.secret_name,
                     "expires_at": now + TTL,
+                    "purge_at": now + TTL + PURGE_AFTER,
                 }
             )
 
     def take(self, pending_id: str, now: datetime) -> Pending | None:
-        """The pending connection, removed (single use); None if unknown or expired."""
+        """The pending connection, removed (single use); None if unknown or already taken;
+        ``expired`` set when older than ``TTL`` (its secret is the caller's to delete)."""
         if not is_doc_id(pending_id):
             return None
         ref = self._db.collection(COLLECTION).document(pending_id)
@@ -48,10 +53,30 @@ class PendingConnections:
                 ref.delete(option=unchanged_since(self._db, snap))
             except gexc.FailedPrecondition:
                 return None
-        data = snap.to_dict() or {}
-        expires = data.get("expires_at")
-        if not isinstance(expires, datetime) or expires <= now:
-            return None
-        return Pending(
-            pending_id, str(data["user"]), str(data["mailbox"]), str(data["secret_name"])
+        return _pending(pending_id, snap.to_dict() or {}, now)
+
+    def expired(self, now: datetime, limit: int) -> list[Pending]:
+        """Up to ``limit`` pending connections past their ten minutes (never confirmed)."""
+        query = (
+            self._db.collection(COLLECTION)
+            .where(filter=firestore.FieldFilter("expires_at", "<=", now))
+            .limit(limit)
         )
+        with store_errors("list expired pending connections"):
+            return [_pending(s.id, s.to_dict() or {}, now) for s in query.stream()]
+
+    def drop(self, pending_id: str) -> None:
+        """Forget a pending connection (its secret was deleted)."""
+        with store_errors("drop pending connection"):
+            self._db.collection(COLLECTION).document(pending_id).delete()
+
+
+def _pending(pending_id: str, data: dict[str, object], now: datetime) -> Pending:
+    expires = data.get("expires_at")
+    return Pending(
+        pending_id,
+        str(data.get("user")),
+        str(data.get("mailbox")),
+        str(data.get("secret_name")),
+        expired=not isinstance(expires, datetime) or expires <= now,
+    )

@@ -115,7 +115,7 @@ def test_every_route_over_http(driver: Driver, frontend: Frontend) -> None:
     page = f.call("GET", f"/leads/{lead_id}/inquiries?limit=1", "/leads/{leadId}/inquiries")
     assert len(page["inquiries"]) == 1
     bulk = f.call("PATCH", "/leads", json={"leadIds": [lead_id], "reviewed": True})
-    assert bulk == {"updated": [lead_id], "notFound": []}
+    assert bulk == {"updated": [lead_id], "notFound": [], "preconditionFailed": []}
     exported = f.call("GET", "/leads/export?status=qualified")
     assert exported.splitlines()[0].startswith("id,firstName,") and lead_id in exported
     reparse = f.call("POST", "/leads/reparse", json={"leadIds": [lead_id]})

@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from shared.batch_figures import FINAL, BatchSummary, StuckChunk
-from shared.errors import NotFoundError, QuotaBusyError, ValidationError
+from shared.errors import ConflictError, NotFoundError, QuotaBusyError, ValidationError
 from shared.parsing import Lead
 from shared.records import (
     Account,
@@ -27,6 +27,7 @@ from shared.records import (
 )
 from shared.store.lead_records import dedup_keys
 from shared.store.locks import LockHeldError
+from shared.store.pending import TTL as PENDING_TTL
 from shared.types import JsonObject
 from shared.vocabulary import Correction, Outcomes, RetryState
 
@@ -43,6 +44,13 @@ class Accounts:
 
     def save(self, account: Account) -> None:
         self.rows[account.mailbox] = dataclasses.replace(account)
+
+    def claim(self, account: Account) -> Account | None:
+        before = self.rows.get(account.mailbox)
+        if before and before.owner != account.owner and before.state != "disconnected":
+            raise ConflictError(f"{account.mailbox} is connected by another user")
+        self.save(account)
+        return dataclasses.replace(before) if before else None
 
     def record_audit(self, mailbox: str, report: AuditReport) -> None:
         self.rows[mailbox].audit = report
@@ -394,12 +402,24 @@ class Pendings:
 
     def __init__(self) -> None:
         self.rows: dict[str, Pending] = {}
+        self.expires: dict[str, datetime] = {}
 
     def create(self, pending: Pending, now: datetime) -> None:
         self.rows[pending.id] = pending
+        self.expires[pending.id] = now + PENDING_TTL
 
     def take(self, pending_id: str, now: datetime) -> Pending | None:
-        return self.rows.pop(pending_id, None)
+        found = self.rows.pop(pending_id, None)
+        if found is None:
+            return None
+        return dataclasses.replace(found, expired=self.expires[pending_id] <= now)
+
+    def expired(self, now: datetime, limit: int) -> list[Pending]:
+        old = [i for i, at in self.expires.items() if at <= now and i in self.rows][:limit]
+        return [dataclasses.replace(self.rows[i], expired=True) for i in old]
+
+    def drop(self, pending_id: str) -> None:
+        self.rows.pop(pending_id, None)
 
 
 class OAuthStates:

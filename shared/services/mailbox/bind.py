@@ -37,6 +37,8 @@ def confirm(deps: Ports, user: str, pending_id: str) -> str:
     if pending is None:
         raise NotFoundError("no pending connection: it was used, or ten minutes passed")
     try:
+        if pending.expired:
+            raise NotFoundError("no pending connection: it was used, or ten minutes passed")
         token = deps.secrets.get(pending.secret_name)
         if pending.user != user.lower():
             raise StartedByAnotherError(
@@ -62,7 +64,9 @@ def connect_with_code(
 
 
 def bind(deps: Ports, user: str, creds: Sdk) -> str:
-    """Connect the mailbox ``creds`` grant to ``user``: label, token, watch, backfill."""
+    """Connect the mailbox ``creds`` grant to ``user``: label, token, watch, backfill. The
+    account is claimed with one guarded write, so two users binding one mailbox at once
+    bind it once: the other is refused (409) and changes nothing."""
     gmail = deps.gmail_with(creds)
     mailbox, _ = patiently(gmail.profile)
     previous = deps.accounts.get(mailbox)
@@ -73,23 +77,24 @@ def bind(deps: Ports, user: str, creds: Sdk) -> str:
             f"{mailbox} is connected by another user; they must disconnect it first"
         )
     label = _find_label(patiently(gmail.labels), deps.settings.lead_label)
+    # the mailbox's one secret: a bind that loses the claim below leaves its token there,
+    # valid for the same Google account and client as the winner's
     secret_name = deps.secrets.put(mailbox, creds.refresh_token)
     history_id, expiry = patiently(lambda: gmail.watch(deps.settings.gmail_topic_path, label["id"]))
     cursor = previous.history_id if previous and previous.history_id else history_id
-    deps.accounts.save(
-        Account(
-            mailbox=mailbox,
-            state="connected",
-            owner=user.lower(),
-            label_id=label["id"],
-            label_name=label["name"],
-            secret_name=secret_name,
-            history_id=cursor,
-            watch_expiration=expiry,
-            last_sync_at=None,
-            connected_at=utcnow(),
-        )
+    account = Account(
+        mailbox=mailbox,
+        state="connected",
+        owner=user.lower(),
+        label_id=label["id"],
+        label_name=label["name"],
+        secret_name=secret_name,
+        history_id=cursor,
+        watch_expiration=expiry,
+        last_sync_at=None,
+        connected_at=utcnow(),
     )
+    previous = deps.accounts.claim(account)
     if previous:
         deps.forget_gmail(previous)
     unpark(deps, mailbox)

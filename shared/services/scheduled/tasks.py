@@ -1,20 +1,31 @@
 """The scheduled tasks: renew watches (daily), the safety-net sync (every 15 minutes by
-default) and the audit (hourly by default), each fanned out as one sync job per mailbox."""
+default) and the audit (hourly by default), each fanned out as one sync job per mailbox;
+and the purge of abandoned consents' tokens (hourly)."""
 
 from __future__ import annotations
 
 from typing import Protocol
 
+from shared.clock import utcnow
 from shared.errors import InvalidGrantError, LeadHarvestError
 from shared.events import SyncJob
 from shared.logs import get_logger
-from shared.ports import Configured, HoldsAccounts, Publishes, ReachesGmail
+from shared.ports import (
+    Configured,
+    HoldsAccounts,
+    HoldsPending,
+    HoldsSecrets,
+    Publishes,
+    ReachesGmail,
+)
 from shared.services.mailbox.account_state import mark_needs_reauth
 from shared.vocabulary import Trigger
 
 
-class Ports(Configured, Publishes, HoldsAccounts, ReachesGmail, Protocol):
-    """What renew uses of the composition root."""
+class Ports(
+    Configured, Publishes, HoldsAccounts, ReachesGmail, HoldsPending, HoldsSecrets, Protocol
+):
+    """What the scheduled tasks use of the composition root."""
 
 
 log = get_logger("renew")
@@ -72,4 +83,20 @@ def audit_all(deps: Ports) -> dict[str, int]:
     return {"audits": queued}
 
 
-TASKS = {"renew": renew_watches, "sync": safety_net, "audit": audit_all}
+PURGE_PAGE = 500  # abandoned consents one purge deletes (the next one takes the rest)
+
+
+def purge_pending(deps: Ports) -> dict[str, int]:
+    """Delete the token of every consent nobody confirmed within its ten minutes, and its
+    pending document (Firestore's TTL removes only the document, a day later). Deleted,
+    never revoked: revoking a token of the grant would revoke a bound mailbox's too."""
+    purged = 0
+    for pending in deps.pending.expired(utcnow(), PURGE_PAGE):
+        deps.secrets.delete(pending.secret_name)
+        deps.pending.drop(pending.id)
+        purged += 1
+    log.info("abandoned consents purged", extra={"fields": {"purged": purged}})
+    return {"purged": purged}
+
+
+TASKS = {"renew": renew_watches, "sync": safety_net, "audit": audit_all, "purge": purge_pending}

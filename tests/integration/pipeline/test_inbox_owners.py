@@ -53,7 +53,7 @@ def test_every_inbox_read_and_edit_stays_with_its_owner(pipeline: Pipeline, api:
     bulk = api.patch(
         "/leads", json={"leadIds": mine[:2], "status": "closed"}, headers=auth(p, PARTNER)
     ).get_json()
-    assert bulk == {"updated": [], "notFound": mine[:2]}
+    assert bulk == {"updated": [], "notFound": mine[:2], "preconditionFailed": []}
     assert _ids(api, p, USER, "&status=closed") == []
     other = auth(p, PARTNER)
     assert api.get(f"/leads/{mine[0]}/inquiries", headers=other).status_code == 404
@@ -95,3 +95,45 @@ def test_a_stale_if_match_changes_nothing_and_reviewed_can_be_undone(
     undone = api.patch(f"/leads/{lead_id}", json={"reviewed": False}, headers=auth(p, USER))
     assert undone.get_json()["needsReview"] is True
     assert undone.get_json()["reviewReasons"] == ["partial"]
+
+
+def test_weak_tags_never_match_and_bulk_edits_report_each_412(
+    pipeline: Pipeline,
+    api: Any,  # noqa: F811
+) -> None:
+    """``W/`` tags were accepted for ``If-Match``; a bulk edit had no tags. The tag is now
+    checked in the transaction that writes the lead and corrects its emails."""
+    p = pipeline
+    [p.deliver(raw) for raw, _ in stream(2, 79, p.mailbox, repeat_share=0.0)]
+    p.connect()
+    _backfill(p)
+    lead_id, other_id = _ids(api, p, USER)[:2]
+    tag = api.get(f"/leads/{lead_id}", headers=auth(p, USER)).headers["ETag"]
+    weak = api.patch(
+        f"/leads/{lead_id}", json={"notes": "w"}, headers={**auth(p, USER), "If-Match": f"W/{tag}"}
+    )
+    assert weak.status_code == 412
+    stale = api.patch(  # a tab that loaded the lead before another saved it
+        f"/leads/{lead_id}", json={"notes": "other tab"}, headers=auth(p, USER)
+    )
+    assert stale.status_code == 200
+    patched = api.patch(
+        f"/leads/{lead_id}",
+        json={"status": "not_a_lead"},
+        headers={**auth(p, USER), "If-Match": tag},
+    )
+    assert patched.status_code == 412
+    after = api.get(f"/leads/{lead_id}", headers=auth(p, USER)).get_json()
+    assert (after["status"], after["notes"]) == ("new", "other tab")
+    assert all("correction" not in r for r in p.deps.lead_queries.inquiries(USER, lead_id, 10))
+    fresh = api.get(f"/leads/{other_id}", headers=auth(p, USER)).headers["ETag"]
+    bulk = api.patch(
+        "/leads",
+        json={
+            "leadIds": [lead_id, other_id],
+            "status": "closed",
+            "ifMatch": {lead_id: tag, other_id: fresh},
+        },
+        headers=auth(p, USER),
+    ).get_json()
+    assert bulk == {"updated": [other_id], "notFound": [], "preconditionFailed": [lead_id]}
