@@ -103,7 +103,8 @@ def bulk_update(call: Call) -> BulkUpdated:
 
 def erase_lead(call: Call) -> Erased:
     """Erase a renter for good: the lead, the personal fields of its email records, the
-    kept raw emails and its key index entries; a later email of the renter starts anew."""
+    kept raw emails and its key index entries (tombstones: a later email of the renter is
+    recorded ``erased`` and linked to nothing)."""
     lead_id = call.params["leadId"]
     data = call.deps.lead_queries.owned(lead_id, call.user)
     emails = call.deps.leads.erase(call.user, lead_id, data)

@@ -52,6 +52,8 @@ INDEXES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
         "messages",
         (("mailbox", "ASCENDING"), ("owner", "ASCENDING"), ("handed_over", "ASCENDING")),
     ),
+    # ownership._tombstone: owner ==, lead_ids array-contains (every key naming a lead)
+    "lead_keys_lead": ("lead_keys", (("owner", "ASCENDING"), ("lead_ids", "CONTAINS"))),
     # LeadQueries.inquiries: owner ==, lead_id ==, order by inquiry_at desc
     "messages_lead": (
         "messages",

@@ -111,9 +111,10 @@ class LeadStore:
             inquiry: JsonObject = {}
             if lead.is_lead:
                 lead_id, outcome = self._upsert(batch, lead, owner, mailbox, gmail_id, now)
-                inquiry = inquiry_of(lead, mailbox, gmail_id)
+                inquiry = inquiry_of(lead, mailbox, gmail_id) if lead_id else {}
             batch.create(rec_ref, {**inquiry, **record, "outcome": outcome, "lead_id": lead_id})
-            self._keep_raw(batch, mailbox, gmail_id, lead, raw, now)
+            if outcome != "erased":  # an erased renter's email keeps nothing of them
+                self._keep_raw(batch, mailbox, gmail_id, lead, raw, now)
             batch.commit()
             return EmailRecord(outcome, lead_id, batch_id)
 
@@ -122,8 +123,9 @@ class LeadStore:
 
     def _upsert(
         self, batch: Sdk, lead: Lead, owner: str, mailbox: str, gmail_id: str, now: datetime
-    ) -> tuple[str, Outcome]:
-        """Add the lead's guarded writes to ``batch``; returns its id and the outcome."""
+    ) -> tuple[str | None, Outcome]:
+        """Add the lead's guarded writes to ``batch``; returns its id and the outcome
+        (``None, "erased"``: the renter was erased, nothing is written for a lead)."""
         keys = dedup_keys(lead)
         index = [self._doc(KEYS, key_id(self._secret, owner, k)) for k in keys]
         snaps = {s.reference.path: s for s in self._db.get_all(index)} if keys else {}
@@ -131,18 +133,23 @@ class LeadStore:
             i.path: (snaps[i.path].to_dict() or {}).get("leads", []) if snaps[i.path].exists else []
             for i in index
         }
-        found_id = next(
+        match = next(
             (
-                c["id"]
+                c
                 for i in index
                 for c in listed[i.path]
-                if same_person(c, lead.first_name, lead.last_name)
+                if c.get("erased") or same_person(c, lead.first_name, lead.last_name)
             ),
             None,
         )
+        if match is not None and match.get("erased"):
+            return None, "erased"  # the renter was erased: this email is not linked again
+        found_id = match["id"] if match is not None else None
         lead_id = found_id or new_lead_id()
         lead_ref = self._doc(LEADS, lead_id)
         lead_snap = lead_ref.get() if found_id else None
+        if lead_snap is not None and (lead_snap.to_dict() or {}).get("erasing"):
+            return None, "erased"  # being erased: its tombstones are on their way
         base: JsonObject = (
             (lead_snap.to_dict() or {})
             if lead_snap is not None and lead_snap.exists
@@ -166,12 +173,14 @@ class LeadStore:
             if any(c["id"] == lead_id for c in listed[i_ref.path]):
                 continue
             entry = {"id": lead_id, "first_name": lead.first_name, "last_name": lead.last_name}
+            entries = [*listed[i_ref.path], entry]
+            ids = sorted({str(c["id"]) for c in entries})  # erasure finds every key of a lead
             put(
                 self._db,
                 batch,
                 i_ref,
                 snaps[i_ref.path],
-                {"owner": owner, "leads": [*listed[i_ref.path], entry]},
+                {"owner": owner, "leads": entries, "lead_ids": ids},
             )
         return lead_id, "merged" if lead_snap is not None and lead_snap.exists else "lead"
 
@@ -215,6 +224,7 @@ class LeadStore:
                     put(self._db, batch, lead_ref, snap, merged)
             elif lead.is_lead:
                 lead_id, outcome = self._upsert(batch, lead, owner, mailbox, gmail_id, now)
+                inquiry = inquiry if lead_id else {}  # an erased renter: no personal field
             batch.update(
                 rec_ref,
                 {

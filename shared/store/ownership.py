@@ -17,6 +17,7 @@ from google.cloud import firestore
 from shared.store.errors import store_errors
 from shared.store.lead_queries import lead_records
 from shared.store.lead_records import INQUIRY_FIELDS, key_id, message_key, owner_tag
+from shared.store.optimistic import unchanged_since
 from shared.types import JsonObject, Sdk
 
 MESSAGES, LEADS, KEYS, RAW = "messages", "leads", "lead_keys", "raw_emails"
@@ -124,36 +125,61 @@ def handover_state(db: firestore.Client, mailbox: str) -> JsonObject:
 
 
 def erase(db: firestore.Client, secret: str, owner: str, lead_id: str, lead: JsonObject) -> int:
-    """Erase a lead of ``owner`` for good; returns how many email records were cleared."""
-    records = lead_records(db, owner, lead_id, PAGE)
-    cleared = 0
+    """Erase a lead of ``owner`` for good; returns how many email records were cleared.
+
+    In an order that wins every race with the pipeline: the lead is marked ``erasing``
+    first (an email of the renter being stored meanwhile fails its guarded write, reads
+    again and is recorded ``erased``); every key index entry naming the lead becomes a
+    tombstone without names (found by ``lead_ids``, so every email's keys, not only the
+    lead's 20 kept ones), so a later email of the renter stays an ``erased`` record without
+    personal fields; then the email records are cleared, the kept raw emails deleted, and
+    the lead deleted.
+    """
+    ref = db.collection(LEADS).document(lead_id)
     with store_errors("erase lead"):
-        while True:
-            snaps = list(records.stream())
-            if not snaps:
-                break
-            batch = db.batch()
-            for snap in snaps:
-                data = snap.to_dict() or {}
-                gone: JsonObject = {k: firestore.DELETE_FIELD for k in PERSONAL if k in data}
-                batch.update(snap.reference, {**gone, "lead_id": None, "outcome": "erased"})
-                raw = message_key(str(data.get("mailbox")), str(data.get("gmail_id")))
-                batch.delete(db.collection(RAW).document(raw))
-            batch.commit()
-            cleared += len(snaps)
-        _unindex(db, secret, owner, lead_id, [str(k) for k in lead.get("keys") or []])
-        db.collection(LEADS).document(lead_id).delete()
+        ref.update({"erasing": True})
+        _tombstone(db, secret, owner, lead_id, [str(k) for k in lead.get("keys") or []])
+        cleared = _clear_records(db, owner, lead_id)
+        ref.delete()
     return cleared
 
 
-def _unindex(db: Sdk, secret: str, owner: str, lead_id: str, keys: list[str]) -> None:
-    for key in keys:
+def _clear_records(db: firestore.Client, owner: str, lead_id: str) -> int:
+    records = lead_records(db, owner, lead_id, PAGE)
+    cleared = 0
+    while snaps := list(records.stream()):
+        batch = db.batch()
+        for snap in snaps:
+            data = snap.to_dict() or {}
+            gone: JsonObject = {k: firestore.DELETE_FIELD for k in PERSONAL if k in data}
+            batch.update(snap.reference, {**gone, "lead_id": None, "outcome": "erased"})
+            raw = message_key(str(data.get("mailbox")), str(data.get("gmail_id")))
+            batch.delete(db.collection(RAW).document(raw))
+        batch.commit()
+        cleared += len(snaps)
+    return cleared
+
+
+def _tombstone(db: Sdk, secret: str, owner: str, lead_id: str, keys: list[str]) -> None:
+    """Every key index entry of the lead becomes ``{"id", "erased": true}``: the names
+    go, the keyed hash stays, so the renter's later emails are known and not linked."""
+    naming = (
+        db.collection(KEYS)
+        .where(filter=firestore.FieldFilter("owner", "==", owner))
+        .where(filter=firestore.FieldFilter("lead_ids", "array_contains", lead_id))
+    )
+    refs = {s.reference.path: s.reference for s in naming.stream()}
+    for key in keys:  # entries written before keys listed their leads' ids
         ref = db.collection(KEYS).document(key_id(secret, owner, key))
+        refs.setdefault(ref.path, ref)
+    for ref in refs.values():
         snap = ref.get()
-        listed = [c for c in (snap.to_dict() or {}).get("leads", []) if c.get("id") != lead_id]
         if not snap.exists:
             continue
-        if listed:
-            ref.update({"leads": listed})
-        else:
-            ref.delete()
+        data = snap.to_dict() or {}
+        entries = [
+            {"id": lead_id, "erased": True} if c.get("id") == lead_id else c
+            for c in data.get("leads", [])
+        ]
+        ids = sorted({str(c["id"]) for c in entries})
+        ref.update({"leads": entries, "lead_ids": ids}, option=unchanged_since(db, snap))

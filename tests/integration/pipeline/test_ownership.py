@@ -4,15 +4,20 @@ that held two owners' emails."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
+import random
 from typing import Any
 
-from infra.local.mailgen import stream
+import pytest
+
+from infra.local.mailgen import Renter, lead_email, stream
 from shared.events import SyncJob
 from shared.parsing import parse_email
 from shared.services.ingest.process import process_chunk
 from shared.services.mailbox.disconnect import disconnect
 from shared.services.mailbox.sync import sync_mailbox
+from shared.store import ownership
 from shared.store.lead_records import inquiry_of
 from tests.integration.pipeline.conftest import USER, Pipeline
 from tests.integration.pipeline.test_api import api, auth  # noqa: F401 - the fixture
@@ -103,13 +108,15 @@ def test_an_erased_renter_leaves_nothing(pipeline: Pipeline, api: Any) -> None: 
     ]
     gid = p.deliver(mail[0][0])  # a later email of the renter (a new Gmail message)
     _backfill(p)
-    assert p.deps.leads.existing(p.mailbox, [gid])[gid].outcome == "lead"
-    fresh = [
-        d.id
+    later = p.deps.leads.existing(p.mailbox, [gid])[gid]
+    assert (later.outcome, later.lead_id) == ("erased", None)  # the tombstone holds
+    kept = p.deps.db.collection("messages").document(f"{p.mailbox}:{gid}").get().to_dict() or {}
+    assert not {"message", "property", "move_in_date", "income"} & set(kept)
+    assert not [
+        d
         for d in p.deps.db.collection("leads").stream()
         if (d.to_dict() or {}).get("email") == renter.email
     ]
-    assert len(fresh) == 1 and fresh[0] != target  # a new lead, not the erased one
     assert api.delete(f"/leads/{target}", headers=auth(p, PARTNER)).status_code == 404
 
 
@@ -151,3 +158,52 @@ def test_migration_splits_a_lead_of_two_owners(pipeline: Pipeline) -> None:
     before = {d.id: d.to_dict() for d in db.collection("leads").stream()}
     assert run_make_migrate(p) == "{}"
     assert {d.id: d.to_dict() for d in db.collection("leads").stream()} == before
+
+
+def _everything(p: Pipeline) -> str:
+    """Every document of every collection, as text (subcollections of batches too)."""
+    out = []
+    for coll in p.deps.db.collections():
+        for doc in coll.stream():
+            out.append(json.dumps(doc.to_dict(), default=str))
+            for sub in doc.reference.collections():
+                out += [json.dumps(d.to_dict(), default=str) for d in sub.stream()]
+    return "\n".join(out)
+
+
+def test_erasure_of_22_addresses_raced_by_an_email_leaves_nothing(
+    pipeline: Pipeline,
+    api: Any,  # noqa: F811
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A lead keeps 20 keys but every email wrote index entries: only the 20 were cleaned
+    (3 index documents kept the renter's name); an email stored while the erasure ran
+    merged into the deleted lead and kept the renter's message."""
+    p = pipeline
+    base = Renter("Marisol", "Thistlewood", "215-555-0177", "")
+    rng = random.Random(7)
+    for n in range(22):
+        who = dataclasses.replace(base, email=f"marisol.t{n}@example.net")
+        p.deliver(lead_email("realtor", who, rng, p.mailbox))
+    p.connect()
+    _backfill(p)
+    [target] = [d.id for d in p.deps.db.collection("leads").stream()]
+    assert len(list(p.deps.db.collection("lead_keys").stream())) == 23  # 22 emails, a phone
+    late = lead_email(
+        "zillow", dataclasses.replace(base, email="marisol.late@example.net"), rng, p.mailbox
+    )
+    real = ownership._tombstone
+
+    def raced(*args: Any, **kwargs: Any) -> None:  # the renter writes while it is erased
+        gid = p.deliver(late)
+        sync_mailbox(p.deps, SyncJob(p.mailbox, "push"))
+        for job in p.chunk_jobs():
+            assert process_chunk(p.deps, job) == {gid: "erased"}
+        real(*args, **kwargs)
+
+    monkeypatch.setattr(ownership, "_tombstone", raced)
+    assert api.delete(f"/leads/{target}", headers=auth(p)).status_code == 200
+    text = _everything(p).lower()
+    values = ["marisol", "thistlewood", "5550177", "555-0177", "@example.net"]
+    assert [v for v in values if v in text] == []
+    assert [d.id for d in p.deps.db.collection("leads").stream()] == []
