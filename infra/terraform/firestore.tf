@@ -38,6 +38,7 @@ locals {
   indexes = {
     retries_due                                        = { collection = "retries", fields = [["state", "ASCENDING"], ["next_attempt_at", "ASCENDING"]] }
     retries_batch                                      = { collection = "retries", fields = [["batch_id", "ASCENDING"], ["state", "ASCENDING"]] }
+    retries_state_mailbox                              = { collection = "retries", fields = [["state", "ASCENDING"], ["mailbox", "ASCENDING"]] }
     retries_mailbox                                    = { collection = "retries", fields = [["mailbox", "ASCENDING"], ["state", "ASCENDING"]] }
     batches_mailbox                                    = { collection = "batches", fields = [["mailbox", "ASCENDING"], ["created_at", "DESCENDING"]] }
     batches_owner_count                                = { collection = "batches", fields = [["owner", "ASCENDING"], ["mailbox", "ASCENDING"]] }

@@ -11,6 +11,8 @@ INDEXES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     "retries_due": ("retries", (("state", "ASCENDING"), ("next_attempt_at", "ASCENDING"))),
     # RetryStore.for_batch: batch_id ==, state in [...]
     "retries_batch": ("retries", (("batch_id", "ASCENDING"), ("state", "ASCENDING"))),
+    # RetryStore.next_mailbox: state ==, mailbox >, order by mailbox (one per mailbox)
+    "retries_state_mailbox": ("retries", (("state", "ASCENDING"), ("mailbox", "ASCENDING"))),
     # RetryStore.for_mailbox: mailbox ==, state ==
     "retries_mailbox": ("retries", (("mailbox", "ASCENDING"), ("state", "ASCENDING"))),
     # BatchStore.recent(mailbox=…): mailbox ==, order by created_at desc

@@ -135,15 +135,19 @@ class RetryStore:
         with store_errors("read batch retries"):
             return [from_stored(RetryEntry, s.to_dict() or {}) for s in query.stream()]
 
-    def in_state(self, state: str, limit: int) -> list[RetryEntry]:
-        """Entries of every mailbox in one state (a single-field index; none: one read)."""
-        query = (
-            self._db.collection(COLLECTION)
-            .where(filter=firestore.FieldFilter("state", "==", state))
-            .limit(limit)
+    def next_mailbox(self, state: str, after: str | None) -> str | None:
+        """The first mailbox after ``after`` (in address order) with an entry in ``state``:
+        one read however many entries each mailbox has, so the mailboxes with parked work
+        are walked one by one instead of paging through every parked entry."""
+        query = self._db.collection(COLLECTION).where(
+            filter=firestore.FieldFilter("state", "==", state)
         )
+        if after is not None:
+            query = query.where(filter=firestore.FieldFilter("mailbox", ">", after))
+        query = query.order_by("mailbox").limit(1).select(["mailbox"])
         with store_errors("read retries"):
-            return [from_stored(RetryEntry, s.to_dict() or {}) for s in query.stream()]
+            found = [str((s.to_dict() or {}).get("mailbox")) for s in query.stream()]
+        return found[0] if found else None
 
     def for_mailbox(self, mailbox: str, state: str) -> list[RetryEntry]:
         """Entries of one mailbox in one state (e.g. ``parked``)."""

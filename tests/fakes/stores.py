@@ -346,8 +346,9 @@ class Retries:
     def for_batch(self, batch_id: str, states: tuple[str, ...]) -> list[RetryEntry]:
         return [e for e in self._where(batch_id=batch_id) if e.state in states]
 
-    def in_state(self, state: str, limit: int) -> list[RetryEntry]:
-        return self._where(state=state)[:limit]
+    def next_mailbox(self, state: str, after: str | None) -> str | None:
+        boxes = sorted({e.mailbox for e in self._where(state=state)})
+        return next((m for m in boxes if after is None or m > after), None)
 
     def for_mailbox(self, mailbox: str, state: str) -> list[RetryEntry]:
         return self._where(mailbox=mailbox, state=state)

@@ -22,6 +22,7 @@ class Ports(Configured, Publishes, HoldsRetries, HoldsAccounts, HoldsBatches, Pr
 log = get_logger("retry")
 SWEEP_LIMIT = 1000
 SWEEP_PAGES = 10  # a sweep handles up to 10,000 due entries; the next one goes on
+PARKED_MAILBOXES = 500  # mailboxes with parked work one sweep looks at
 IN_FLIGHT = timedelta(minutes=10)
 STUCK_AFTER = timedelta(minutes=30)  # an unfinished batch this long without progress is stuck
 STUCK_PAGES = 10  # pages of open batches without progress one sweep looks at (50 each)
@@ -73,10 +74,8 @@ def retry_due(deps: Ports) -> int:
     were requeued."""
     now = utcnow()
     connected = Connected(deps)  # only the mailboxes with work are read
-    # parked entries of every mailbox at once (usually none: one read, not one per mailbox)
-    parked_now = deps.retries.in_state("parked", SWEEP_LIMIT)
-    resumed = [e for e in parked_now if connected(e.mailbox)]
-    count, seen, parked = _requeue(deps, resumed), 0, 0
+    resumed = _resume_parked(deps, connected)
+    count, seen, parked = resumed, 0, 0
     for _ in range(SWEEP_PAGES):
         due = deps.retries.due(now, SWEEP_LIMIT)
         stale = [e for e in due if not connected(e.mailbox)]
@@ -86,9 +85,25 @@ def retry_due(deps: Ports) -> int:
         if len(due) < SWEEP_LIMIT:
             break
     stuck = requeue_stuck(deps, connected)
-    fields = {"due": seen, "parked": parked, "resumed": len(resumed), "requeued": count}
+    fields = {"due": seen, "parked": parked, "resumed": resumed, "requeued": count}
     log.info("retry sweep", extra={"fields": {**fields, "stuck_requeued": stuck}})
     return count + stuck
+
+
+def _resume_parked(deps: Ports, connected: Connected) -> int:
+    """Parked work of connected mailboxes back to processing, mailbox by mailbox: one read
+    per mailbox that has parked entries (however many a gone mailbox has), so a connected
+    mailbox's entry resumes in the first sweep whatever else is parked; at most
+    ``PARKED_MAILBOXES`` mailboxes a sweep (none, usually: one read)."""
+    resumed, after = 0, None
+    for _ in range(PARKED_MAILBOXES):
+        mailbox = deps.retries.next_mailbox("parked", after)
+        if mailbox is None:
+            break
+        if connected(mailbox):
+            resumed += unpark(deps, mailbox)
+        after = mailbox
+    return resumed
 
 
 def requeue_stuck(deps: Ports, connected: Callable[[str], bool]) -> int:

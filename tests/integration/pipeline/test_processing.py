@@ -21,6 +21,7 @@ from shared.services.mailbox.sync import sync_mailbox
 from shared.services.scheduled.retry import retry_due
 from shared.services.scheduled.tasks import renew_watches
 from shared.store.locks import LockHeldError
+from tests.firestore_ops import counting
 from tests.helpers import corpus_files
 from tests.integration.pipeline.conftest import Pipeline
 
@@ -331,6 +332,29 @@ def test_the_sweep_is_not_starved_by_a_disconnected_mailbox(
     assert [job.ids for job in p.chunk_jobs()] == [ids]
     gone = [d.to_dict() or {} for d in p.deps.db.collection("retries").stream()]
     assert sorted({e["state"] for e in gone if e["mailbox"] == "gone@example.com"}) == ["parked"]
+
+
+def test_parked_work_of_a_gone_mailbox_never_starves_a_connected_one(pipeline: Pipeline) -> None:
+    """1,000 parked entries of a disconnected mailbox filled the sweep's one page of parked
+    entries: three sweeps requeued nothing, the connected mailbox's entry stayed parked."""
+    p = pipeline
+    ids = backfill(p, 1)
+    p.chunk_jobs()
+    writer = p.deps.db.bulk_writer()
+    for n in range(1_000):  # "aaa…" sorts before the test's own mailbox
+        doc = p.deps.db.collection("retries").document(f"aaa-gone@example.com:g{n}:b-gone")
+        entry = {"mailbox": "aaa-gone@example.com", "message_id": f"g{n}", "batch_id": "b-gone"}
+        writer.set(doc, {**entry, "chunk_id": "c00000", "state": "parked", "attempts": 1})
+    writer.close()
+    failure = Failure(ids[0], "GmailUnavailableError", "5xx")
+    p.deps.retries.fail(p.mailbox, "b-live", "c00000", failure, utcnow(), owner="owner")
+    p.deps.db.collection("retries").document(f"{p.mailbox}:{ids[0]}:b-live").update(
+        {"state": "parked"}
+    )
+    with counting() as ops:
+        assert retry_due(p.deps) == 1  # the first sweep
+    assert [job.ids for job in p.chunk_jobs()] == [ids]
+    assert ops.reads < 30  # a read per mailbox with parked work, not per parked entry
 
 
 def test_an_email_over_the_fetch_bound_is_recorded_without_being_read(pipeline: Pipeline) -> None:
