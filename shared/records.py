@@ -55,6 +55,8 @@ class Account:
     reason: str | None = None
     connected_at: datetime | None = None  # which connection: cached credentials are per one
     gmail_retry_at: datetime | None = None  # Gmail's Retry-After for the whole mailbox
+    gmail_down_since: datetime | None = None  # Gmail failed the mailbox's every call since
+    gmail_down_strikes: int = 0  # outage pauses in a row (each longer: gmail_access.py)
     audit: AuditReport | None = None  # the last audit
 
 
@@ -67,6 +69,9 @@ class Failure:
     message: str
     not_before: datetime | None = None  # Gmail's Retry-After: no attempt before it
     throttled: bool = False  # Gmail's rate or concurrency limit: never counts as an attempt
+    # Gmail itself was down for the mailbox (an outage): no attempt counted for
+    # ``OUTAGE_GRACE`` after the entry's first failure (retries.py)
+    transient: bool = False
 
 
 @dataclass(frozen=True)

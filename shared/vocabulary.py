@@ -63,6 +63,7 @@ HealthReason = Literal[
     "watch_expired",  # broken: no push notifications (only the safety net syncs)
     "sync_stale",  # broken: no sync for two safety-net periods
     "watch_expiring",  # degraded: the watch ends within a day
+    "gmail_unavailable",  # degraded: Gmail fails the mailbox's calls; its work is paused
     "audit_missing",  # degraded: the last audit found mail without a record (queued again)
     "dead_emails",  # degraded: emails given up on after their last attempt
     "stuck_batches",  # degraded: a batch without progress for 30 minutes (sent again)

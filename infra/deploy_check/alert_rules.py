@@ -18,6 +18,7 @@ REQUIRED = {
     "lh_function_errors": "function errors",
     "lh_client_refused": "Google refusing the deployment's OAuth client",
     "lh_unreadable_emails": "a rate of emails the parser cannot read",
+    "lh_gmail_unavailable": "mailboxes paused while Gmail is down",
 }
 LOGGED = re.compile(r"\blog\.(?:debug|info|warning|error|exception|critical)\(\s*\"([^\"]+)\"")
 FIELD_KEY = re.compile(r"\"(\w+)\"\s*:")

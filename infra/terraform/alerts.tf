@@ -18,6 +18,7 @@ locals {
     lh_function_errors    = "severity>=ERROR AND jsonPayload.logger:\"leadharvest.\""
     lh_client_refused     = "jsonPayload.message=\"oauth client refused by google\""
     lh_unreadable_emails  = "jsonPayload.message=\"email unreadable by the parser\""
+    lh_gmail_unavailable  = "jsonPayload.message=\"gmail unavailable: mailbox paused\""
   }
   # alert => the metric it watches, what it means, and how many in 5 minutes is too many
   log_alerts = {
@@ -28,6 +29,7 @@ locals {
     lh_client_refused     = { title = "Google refuses the OAuth client (misconfigured)", above = 0 }
     # one email's content never pages anyone: only a rate says the parser itself is at fault
     lh_unreadable_emails = { title = "Many emails the parser cannot read", above = 20 }
+    lh_gmail_unavailable = { title = "Gmail unavailable: mailboxes paused", above = 0 }
   }
 }
 

@@ -27,6 +27,9 @@ COLLECTION = "retries"
 # When a failed email is tried again: full jitter between 5 s and 30 s x 2^(attempts-1),
 # capped at 1 h (the floor keeps a retry from running before the failure is recorded).
 SCHEDULE = Backoff(base_s=30.0, cap_s=3600.0, floor_s=5.0)
+# An email is not charged for a Gmail outage this long after its first failure: outages of
+# hours are waited out, and ``dead`` stays for causes of the email itself.
+OUTAGE_GRACE = timedelta(hours=72)
 
 
 def backoff(attempts: int, rng: random.Random | None = None) -> timedelta:
@@ -71,8 +74,11 @@ class RetryStore:
 
         def attempt() -> RetryState:
             snap = ref.get()
-            counts = not (park or failure.throttled)
-            attempts = int((snap.to_dict() or {}).get("attempts", 0)) + counts
+            before = (snap.to_dict() or {}) if snap.exists else {}
+            first = before.get("first_failed_at") or now
+            waiting_out = failure.transient and now - first < OUTAGE_GRACE
+            counts = not (park or failure.throttled or waiting_out)
+            attempts = int(before.get("attempts", 0)) + counts
             dead = counts and attempts >= self.max_attempts
             state: RetryState = "parked" if park else ("dead" if dead else "pending")
             batch = self._db.batch()
@@ -92,6 +98,7 @@ class RetryStore:
                     "error_class": failure.error_class,
                     "error": failure.message[:500],
                     "attempts": attempts,
+                    "first_failed_at": first,
                     "next_attempt_at": max(
                         now + backoff(max(attempts, 1)), failure.not_before or now
                     ),

@@ -28,6 +28,7 @@ from shared.records import (
 from shared.store.lead_records import dedup_keys
 from shared.store.locks import LockHeldError
 from shared.store.pending import TTL as PENDING_TTL
+from shared.store.retries import OUTAGE_GRACE
 from shared.types import JsonObject
 from shared.vocabulary import Correction, Outcomes, RetryState
 
@@ -311,7 +312,9 @@ class Retries:
         trigger: str = "retry",
     ) -> RetryState:
         key = (mailbox, failure.gmail_id, batch_id)
-        counts = not (park or failure.throttled)
+        first = self.rows.get(key, {}).get("first_failed_at") or now
+        waiting_out = failure.transient and now - first < OUTAGE_GRACE
+        counts = not (park or failure.throttled or waiting_out)
         attempts = int(self.rows.get(key, {}).get("attempts", 0)) + counts
         dead = counts and attempts >= self.max_attempts
         state: RetryState = "parked" if park else ("dead" if dead else "pending")
@@ -326,6 +329,7 @@ class Retries:
             "error_class": failure.error_class,
             "error": failure.message,
             "attempts": attempts,
+            "first_failed_at": first,
             "next_attempt_at": max(now + timedelta(seconds=5), failure.not_before or now),
         }
         return state

@@ -5,7 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Protocol
 
-from shared.errors import GmailRateLimitError, InvalidGrantError, LeadHarvestError, MessageGoneError
+from shared.errors import (
+    GmailRateLimitError,
+    GmailUnavailableError,
+    InvalidGrantError,
+    LeadHarvestError,
+    MessageGoneError,
+)
 from shared.events import ChunkJob
 from shared.logs import get_logger
 from shared.ports import HoldsRetries
@@ -36,10 +42,14 @@ def record_failures(
     failures: dict[str, LeadHarvestError],
     park: bool,
     now: datetime,
+    *,
+    outage: datetime | None = None,
 ) -> Outcomes:
     """The outcome of each of ``ids`` (none processed): ``gone``, ``failed`` (pending in the
     retry list), ``parked`` or ``dead``. Gmail's Retry-After holds the whole mailbox, so no
-    rate-limited email is retried before the latest one given."""
+    rate-limited email is retried before the latest one given. ``outage``: Gmail is down for
+    the mailbox (``gmail_access.gmail_down``) until at least then, so its errors are not the
+    emails' attempts and none is retried before the mailbox's pause ends."""
     held = latest_retry_at(failures.values())
     outcomes: Outcomes = {}
     for gmail_id in ids:
@@ -48,8 +58,11 @@ def record_failures(
             outcomes[gmail_id] = "gone"  # deleted in Gmail: nothing left to process
             continue
         throttled = isinstance(error, GmailRateLimitError)
-        not_before = held if throttled else None
-        failure = Failure(gmail_id, type(error).__name__, str(error), not_before, throttled)
+        transient = outage is not None and isinstance(error, GmailUnavailableError)
+        not_before = held if throttled else (outage if transient else None)
+        failure = Failure(
+            gmail_id, type(error).__name__, str(error), not_before, throttled, transient
+        )
         outcomes[gmail_id] = fail_one(deps, job, owner, failure, now, park=park)
     return outcomes
 

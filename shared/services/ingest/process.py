@@ -15,6 +15,7 @@ from typing import Protocol
 from shared.clock import utcnow
 from shared.errors import (
     GmailRateLimitError,
+    GmailUnavailableError,
     InvalidGrantError,
     LeadHarvestError,
     MailboxBlockedError,
@@ -35,13 +36,14 @@ from shared.ports import (
     ReachesGmail,
     SharesQuota,
 )
-from shared.records import BatchEmail
+from shared.records import Account, BatchEmail
 from shared.services.ingest.failures import UNDONE, record_failures, resolve_done
 from shared.services.ingest.fetch import Fetcher
 from shared.services.ingest.reparse import reparse_chunk
 from shared.services.ingest.store_chunk import store_fetched
 from shared.services.ingest.window import finish, follower_sent
 from shared.services.mailbox.account_state import mark_blocked, mark_needs_reauth
+from shared.services.mailbox.gmail_access import gmail_down, gmail_up, held_until
 from shared.vocabulary import Outcomes
 
 
@@ -106,6 +108,26 @@ def _fetch(
     return fetcher.rounds(todo, fetcher.gmail.get_raw_many, use), outside, fetcher.timings
 
 
+def _outage(
+    deps: Ports,
+    account: Account,
+    todo: list[str],
+    left: list[str],
+    failures: dict[str, LeadHarvestError],
+) -> bool:
+    """Whether Gmail is down for the mailbox (its work then pauses, its emails are not
+    charged): every email failed for a passing reason of Gmail's own and a probe fails too.
+    An email done ends any outage the mailbox was paused for."""
+    if not todo:
+        return False
+    if len(left) < len(todo):
+        gmail_up(deps, account)
+        return False
+    if not failures or not all(isinstance(failures.get(i), GmailUnavailableError) for i in left):
+        return False
+    return gmail_down(deps, account, deps.gmail_for(account))
+
+
 def process_chunk(deps: Ports, job: ChunkJob) -> Outcomes:
     """Process one chunk job; returns the outcome of each email."""
     now = utcnow()
@@ -146,8 +168,12 @@ def process_chunk(deps: Ports, job: ChunkJob) -> Outcomes:
         except GmailRateLimitError as exc:  # held by Gmail's Retry-After: wait in the list
             failures = {i: exc for i in todo}
     left = [i for i in todo if i not in outcomes]
+    down = not park and _outage(deps, account, todo, left, failures)
+    pause = held_until(account) if down else None  # Gmail is down: nobody is charged
     # from now, not the start: the fetch rounds may have taken seconds
-    outcomes |= record_failures(deps, job, account.owner, left, failures, park, utcnow())
+    outcomes |= record_failures(
+        deps, job, account.owner, left, failures, park, utcnow(), outage=pause
+    )
     if job.trigger == "retry":
         resolve_done(deps, job, outcomes, now)
     finish(deps, job, outcomes, sent, started=now)

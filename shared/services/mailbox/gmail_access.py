@@ -1,14 +1,17 @@
 """When a mailbox may call Gmail again, kept on its account for every instance: Gmail's
-``Retry-After``, or its daily limit until Google's quota day restarts."""
+``Retry-After``, its daily limit until Google's quota day restarts, or a pause while Gmail
+is down for the mailbox (an outage is waited out, never charged to its emails)."""
 
 from __future__ import annotations
 
 import time
 from collections.abc import Iterable
-from datetime import datetime
+from datetime import datetime, timedelta
 
+from shared.backoff import Backoff
 from shared.clock import utcnow
-from shared.errors import GmailRateLimitError, LeadHarvestError
+from shared.errors import GmailRateLimitError, LeadHarvestError, RetryableError
+from shared.gmail.gateway import Gmail
 from shared.logs import get_logger
 from shared.ports import HoldsAccounts
 from shared.records import Account
@@ -55,3 +58,48 @@ def hold(deps: HoldsAccounts, account: Account, errors: Iterable[LeadHarvestErro
     deps.accounts.update(account.mailbox, gmail_retry_at=latest)
     wait = round((latest - utcnow()).total_seconds(), 1)
     log.warning("Gmail asked to wait", extra={"fields": {"mailbox": account.mailbox, "s": wait}})
+
+
+OUTAGE_PAUSE = Backoff(base_s=30.0, cap_s=1800.0, floor_s=5.0)  # 30 s, doubling, at most 30 minutes
+
+
+def gmail_down(deps: HoldsAccounts, account: Account, gmail: Gmail) -> bool:
+    """Every email of a chunk failed for a passing reason: is Gmail down for this mailbox?
+    One cheap call (``getProfile``, 1 unit) tells. If it fails too, the mailbox's work pauses
+    as a whole (``gmail_retry_at``, each pause in a row twice as long up to 30 minutes:
+    work resumes on its own, for as long as the outage lasts), its health says
+    ``gmail_unavailable``, and one warning marks the start; True. If it answers, the
+    failures are the emails' own; False (and any outage is over)."""
+    try:
+        gmail.profile()
+    except RetryableError:
+        pass
+    else:
+        gmail_up(deps, account)
+        return False
+    now = utcnow()
+    strikes = account.gmail_down_strikes + 1
+    until = now + timedelta(seconds=OUTAGE_PAUSE.delay(strikes - 1))
+    if account.gmail_down_since is None:
+        account.gmail_down_since = now
+        log.warning(
+            "gmail unavailable: mailbox paused", extra={"fields": {"mailbox": account.mailbox}}
+        )
+    account.gmail_down_strikes, account.gmail_retry_at = strikes, until
+    deps.accounts.update(
+        account.mailbox,
+        gmail_down_since=account.gmail_down_since,
+        gmail_down_strikes=strikes,
+        gmail_retry_at=until,
+    )
+    return True
+
+
+def gmail_up(deps: HoldsAccounts, account: Account) -> None:
+    """Gmail answered the mailbox again: an outage it was paused for is over."""
+    if account.gmail_down_since is None:
+        return
+    lasted = round((utcnow() - account.gmail_down_since).total_seconds())
+    account.gmail_down_since, account.gmail_down_strikes = None, 0
+    deps.accounts.update(account.mailbox, gmail_down_since=None, gmail_down_strikes=0)
+    log.info("gmail available again", extra={"fields": {"mailbox": account.mailbox, "s": lasted}})

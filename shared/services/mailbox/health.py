@@ -39,6 +39,8 @@ def mailbox_health(deps: Ports, account: Account) -> tuple[Health, list[HealthRe
         stale = timedelta(minutes=2 * deps.settings.safety_net_minutes)
         if account.last_sync_at is None or now - account.last_sync_at > stale:
             reasons.append("sync_stale")
+    if account.gmail_down_since is not None:  # paused, resumes on its own
+        reasons.append("gmail_unavailable")
     if account.audit is not None and account.audit.missing:
         reasons.append("audit_missing")
     if deps.retries.count(account.mailbox, "dead"):

@@ -115,6 +115,9 @@ def test_gmail_faults_go_to_the_retry_list_and_the_sweep_completes(pipeline: Pip
     entries = list(p.deps.db.collection("retries").stream())
     assert len(entries) == 5 and {(e.to_dict() or {})["state"] for e in entries} == {"pending"}
     assert retry_due(p.deps) == 0  # not due yet: backoff
+    account = p.deps.accounts.get(p.mailbox)
+    assert account is not None and account.gmail_down_since is not None  # paused: an outage
+    p.deps.accounts.update(p.mailbox, gmail_retry_at=utcnow() - timedelta(seconds=1))
     for entry in entries:
         entry.reference.update({"next_attempt_at": utcnow() - timedelta(seconds=1)})
     assert retry_due(p.deps) == 5
