@@ -18,23 +18,8 @@ from shared.errors import NotFoundError
 from shared.services.mailbox import bind
 from shared.services.scheduled.tasks import purge_pending
 from tests.integration.pipeline.conftest import USER, Pipeline
-from tests.integration.pipeline.test_entry_auth import (
-    _consented,
-    _pending_id,
-    _started,
-    browser_with,
-    client,
-)
+from tests.integration.pipeline.test_entry_auth import client, pending_consent
 from tests.integration.pipeline.test_ownership import PARTNER
-
-
-def _pending(p: Pipeline, user: str) -> tuple[str, str]:
-    """A consent of ``user`` for the test's mailbox, waiting for confirmation: its id and
-    the user's ID token."""
-    token = p.token("fake-client", user)
-    url, cookie = _started(client("oauth"), token)
-    back = browser_with(cookie).get(_consented(p, url, p.mailbox))
-    return _pending_id(back), token
 
 
 def _secret_names(p: Pipeline) -> set[str]:
@@ -46,7 +31,7 @@ def test_two_confirms_of_one_mailbox_at_once_bind_it_once(
     pipeline: Pipeline, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     p = pipeline
-    mine, theirs = _pending(p, USER), _pending(p, PARTNER)
+    mine, theirs = pending_consent(p, USER), pending_consent(p, PARTNER)
     both_read = threading.Barrier(2, timeout=30)
     real = bind._find_label
 
@@ -75,8 +60,8 @@ def test_an_abandoned_or_late_consent_leaves_no_token(pipeline: Pipeline) -> Non
     p.connect()  # a bound mailbox: its secret must survive the purge
     bound = p.deps.accounts.get(p.mailbox)
     assert bound is not None
-    abandoned, _ = _pending(p, USER)
-    late, late_token = _pending(p, USER)
+    abandoned, _ = pending_consent(p, USER)
+    late, late_token = pending_consent(p, USER)
     before = _secret_names(p)
     assert len(before) == 3
     for pending_id in (abandoned, late):

@@ -458,17 +458,23 @@ def test_pubsub_functions_run_only_for_pubsub_push(pipeline: Pipeline, name: str
     assert fn.post("/", json=envelope(job), headers=good).status_code == 200
 
 
+def pending_consent(p: Pipeline, user: str) -> tuple[str, str]:
+    """A consent of ``user`` for the test's mailbox, waiting for confirmation (the browser
+    started it, Google consented): its pending id and the user's ID token."""
+    token = p.token("fake-client", user)
+    url, cookie = _started(client("oauth"), token)
+    back = browser_with(cookie).get(_consented(p, url, p.mailbox))
+    assert back.status_code == 303 and "gmail=pending" in back.headers["Location"]
+    return _pending_id(back), token
+
+
 def test_scopes_granted_before_beside_gmails_still_connect(pipeline: Pipeline) -> None:
     """Google lists scopes the user granted this client earlier in the token response;
     oauthlib then raised its scope Warning and the callback refused a full consent."""
     pipeline.faults(granted_before=["openid", "https://www.googleapis.com/auth/userinfo.email"])
-    fn = client("oauth")
-    owner = pipeline.token("fake-client", "owner@example.com")
-    url, cookie = _started(fn, owner)
-    back = browser_with(cookie).get(_consented(pipeline, url, pipeline.mailbox))
-    assert back.status_code == 303 and "gmail=pending" in back.headers["Location"]
+    pending, owner = pending_consent(pipeline, "owner@example.com")
     confirmed = client("api").post(
-        f"/gmail/connections/{_pending_id(back)}", headers={"Authorization": f"Bearer {owner}"}
+        f"/gmail/connections/{pending}", headers={"Authorization": f"Bearer {owner}"}
     )
     assert confirmed.status_code == 200
     account = pipeline.deps.accounts.get(pipeline.mailbox)
