@@ -19,7 +19,7 @@ from shared.api.lead_routes import TAG, lead_view
 from shared.api.outputs import BatchAccepted, Erased
 from shared.api.routing import Call, Route
 from shared.clock import utcnow
-from shared.errors import NotFoundError, PreconditionFailedError, ValidationError
+from shared.errors import NotFoundError, PreconditionFailedError
 from shared.services.ingest.queue import queue_batch
 from shared.store import reviews
 from shared.types import JsonObject
@@ -81,11 +81,7 @@ def bulk_update(call: Call) -> BulkUpdated:
     are not the caller's leads are listed in ``notFound`` and change nothing; with
     ``ifMatch`` (lead id → its ``ETag``), a lead changed since is listed in
     ``preconditionFailed`` and not touched."""
-    body = call.body_as(BulkLeadPatch)
-    if body.status is UNSET and body.reviewed is UNSET:
-        raise ValidationError(
-            "say what to change", details={"fields": {"status": "or reviewed: required"}}
-        )
+    body = call.body_as(BulkLeadPatch)  # status or reviewed given (BulkLeadPatch.one_of)
     tags = {} if body.if_match is UNSET else body.if_match
     updated, missing, stale = [], [], []
     for lead_id in dict.fromkeys(body.lead_ids):
