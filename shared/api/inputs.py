@@ -33,11 +33,9 @@ class Query(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, rename="ca
 
 
 class Body(msgspec.Struct, kw_only=True, forbid_unknown_fields=True, rename="camel"):
-    """A JSON request body; ``min_fields`` given fields at least, and one of ``one_of`` (if
-    any) among them."""
+    """A JSON request body; ``min_fields`` given fields at least."""
 
     min_fields: ClassVar[int] = 0
-    one_of: ClassVar[tuple[str, ...]] = ()  # JSON names: at least one must be given
 
 
 class MailboxQuery(Query):
@@ -129,7 +127,6 @@ class BulkLeadPatch(Body):
     """The same change to up to ``MAX_BULK`` of the caller's leads."""
 
     min_fields: ClassVar[int] = 2
-    one_of: ClassVar[tuple[str, ...]] = ("status", "reviewed")  # what to change
     lead_ids: Annotated[list[Id], msgspec.Meta(min_length=1, max_length=MAX_BULK)]
     status: LeadStatus | UnsetType = UNSET
     reviewed: bool | UnsetType = UNSET

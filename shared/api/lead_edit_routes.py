@@ -80,20 +80,30 @@ def bulk_update(call: Call) -> BulkUpdated:
     """The same status and/or review change to up to 100 of the caller's leads; ids that
     are not the caller's leads are listed in ``notFound`` and change nothing; with
     ``ifMatch`` (lead id → its ``ETag``), a lead changed since is listed in
-    ``preconditionFailed`` and not touched."""
-    body = call.body_as(BulkLeadPatch)  # status or reviewed given (BulkLeadPatch.one_of)
+    ``preconditionFailed`` and not touched. ``ifMatch`` without a change writes nothing: it
+    tells which leads changed since their tags were read, and which are not the caller's
+    (``updated`` stays empty); ``leadIds`` alone is refused (the body's ``minProperties``)."""
+    body = call.body_as(BulkLeadPatch)
     tags = {} if body.if_match is UNSET else body.if_match
+    change = body.status is not UNSET or body.reviewed is not UNSET
     updated, missing, stale = [], [], []
     for lead_id in dict.fromkeys(body.lead_ids):
+        expected = strong_tags(tags.get(lead_id))
         try:
-            expected = strong_tags(tags.get(lead_id))
-            call.deps.lead_queries.edit(lead_id, call.user, _changes(body), expected, _truth(body))
+            if change:
+                call.deps.lead_queries.edit(
+                    lead_id, call.user, _changes(body), expected, _truth(body)
+                )
+            else:
+                _, current = call.deps.lead_queries.etag(lead_id, call.user)
+                if expected is not None and current not in expected:
+                    raise PreconditionFailedError("changed since its tag was read")
         except NotFoundError:
             missing.append(lead_id)
         except PreconditionFailedError:
             stale.append(lead_id)
         else:
-            updated.append(lead_id)
+            updated += [lead_id] if change else []
     return BulkUpdated(updated=updated, not_found=missing, precondition_failed=stale)
 
 

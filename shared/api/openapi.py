@@ -124,8 +124,6 @@ def build(routes: tuple[Route, ...]) -> JsonObject:
         comps[kind.__name__].setdefault("description", inspect.cleandoc(kind.__doc__ or ""))
         if least := getattr(kind, "min_fields", 0):
             comps[kind.__name__]["minProperties"] = least
-        if one_of := getattr(kind, "one_of", ()):
-            comps[kind.__name__]["anyOf"] = [{"required": [name]} for name in one_of]
     comps = _named(comps)
     paths: JsonObject = {}
     for route in routes:

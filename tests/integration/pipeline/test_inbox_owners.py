@@ -137,3 +137,11 @@ def test_weak_tags_never_match_and_bulk_edits_report_each_412(
         headers=auth(p, USER),
     ).get_json()
     assert bulk == {"updated": [other_id], "notFound": [], "preconditionFailed": [lead_id]}
+    check = api.patch(  # tags alone: which leads changed since, nothing written
+        "/leads",
+        json={"leadIds": [lead_id, "nobody"], "ifMatch": {lead_id: tag}},
+        headers=auth(p, USER),
+    ).get_json()
+    assert check == {"updated": [], "notFound": ["nobody"], "preconditionFailed": [lead_id]}
+    alone = api.patch("/leads", json={"leadIds": [lead_id]}, headers=auth(p, USER))
+    assert alone.status_code == 400
