@@ -10,6 +10,7 @@ holds the whole mailbox, and its emails wait in the retry list until then.
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import datetime
 from typing import Protocol
 
 from shared.clock import utcnow
@@ -43,7 +44,7 @@ from shared.services.ingest.reparse import reparse_chunk
 from shared.services.ingest.store_chunk import store_fetched
 from shared.services.ingest.window import finish, follower_sent
 from shared.services.mailbox.account_state import mark_blocked, mark_needs_reauth
-from shared.services.mailbox.gmail_access import gmail_down, gmail_up, held_until
+from shared.services.mailbox.gmail_access import gmail_down, gmail_up
 from shared.vocabulary import Outcomes
 
 
@@ -114,17 +115,17 @@ def _outage(
     todo: list[str],
     left: list[str],
     failures: dict[str, LeadHarvestError],
-) -> bool:
-    """Whether Gmail is down for the mailbox (its work then pauses, its emails are not
+) -> datetime | None:
+    """When the mailbox's pause ends if Gmail is down for it (its emails are then not
     charged): every email failed for a passing reason of Gmail's own and a probe fails too.
     An email done ends any outage the mailbox was paused for."""
     if not todo:
-        return False
+        return None
     if len(left) < len(todo):
         gmail_up(deps, account)
-        return False
-    if not failures or not all(isinstance(failures.get(i), GmailUnavailableError) for i in left):
-        return False
+        return None
+    if not all(isinstance(failures.get(i), GmailUnavailableError) for i in left):
+        return None
     return gmail_down(deps, account, deps.gmail_for(account))
 
 
@@ -168,8 +169,7 @@ def process_chunk(deps: Ports, job: ChunkJob) -> Outcomes:
         except GmailRateLimitError as exc:  # held by Gmail's Retry-After: wait in the list
             failures = {i: exc for i in todo}
     left = [i for i in todo if i not in outcomes]
-    down = not park and _outage(deps, account, todo, left, failures)
-    pause = held_until(account) if down else None  # Gmail is down: nobody is charged
+    pause = None if park else _outage(deps, account, todo, left, failures)  # nobody charged
     # from now, not the start: the fetch rounds may have taken seconds
     outcomes |= record_failures(
         deps, job, account.owner, left, failures, park, utcnow(), outage=pause

@@ -63,20 +63,20 @@ def hold(deps: HoldsAccounts, account: Account, errors: Iterable[LeadHarvestErro
 OUTAGE_PAUSE = Backoff(base_s=30.0, cap_s=1800.0, floor_s=5.0)  # 30 s, doubling, at most 30 minutes
 
 
-def gmail_down(deps: HoldsAccounts, account: Account, gmail: Gmail) -> bool:
+def gmail_down(deps: HoldsAccounts, account: Account, gmail: Gmail) -> datetime | None:
     """Every email of a chunk failed for a passing reason: is Gmail down for this mailbox?
     One cheap call (``getProfile``, 1 unit) tells. If it fails too, the mailbox's work pauses
     as a whole (``gmail_retry_at``, each pause in a row twice as long up to 30 minutes:
     work resumes on its own, for as long as the outage lasts), its health says
-    ``gmail_unavailable``, and one warning marks the start; True. If it answers, the
-    failures are the emails' own; False (and any outage is over)."""
+    ``gmail_unavailable``, and one warning marks the start; returns when the pause ends.
+    If it answers, the failures are the emails' own; None (and any outage is over)."""
     try:
         gmail.profile()
     except RetryableError:
         pass
     else:
         gmail_up(deps, account)
-        return False
+        return None
     now = utcnow()
     strikes = account.gmail_down_strikes + 1
     until = now + timedelta(seconds=OUTAGE_PAUSE.delay(strikes - 1))
@@ -92,7 +92,7 @@ def gmail_down(deps: HoldsAccounts, account: Account, gmail: Gmail) -> bool:
         gmail_down_strikes=strikes,
         gmail_retry_at=until,
     )
-    return True
+    return until
 
 
 def gmail_up(deps: HoldsAccounts, account: Account) -> None:
