@@ -9,7 +9,7 @@ GOLDEN := tests/fixtures/emails
 SCORE ?= dev
 SCORER := tests/tools/score.py
 
-.PHONY: help doctor venv lock migrate corrections api-spec clients stack token bundle deploy deploy-check preflight checkov browser test test-unit test-integration test-e2e lint demo score-parse bench bench-parse bench-cost bench-memory clean
+.PHONY: help doctor venv lock migrate corrections api-spec clients stack token bundle deploy deploy-check preflight checkov browser test test-unit test-integration test-e2e lint demo score-parse golden-update bench bench-parse bench-cost bench-memory clean
 
 help:
 	@echo "make doctor | demo [KEEP=1] | stack | token | clients | test | test-unit | test-integration | test-e2e | lint | score-parse | bench-parse | bench | deploy-check | deploy"
@@ -76,6 +76,11 @@ score-parse: $(STAMP)
 	else ln -s "$(CURDIR)/$(GOLDEN)"/*/"$(SCORE)"-*.eml "$(CURDIR)/$(GOLDEN)"/*/"$(SCORE)"-*.json build/score/; fi
 	$(PY) -m shared.parsing build/score/*.eml > build/parse-score.jsonl
 	$(PY) $(SCORER) build/score build/parse-score.jsonl
+
+# Write the parser's full record into every golden .json (NAMES=a b: only those; MISSING=1:
+# only keys a file lacks), then review `git diff tests/fixtures/emails` (tests/tools/golden_update.py).
+golden-update: $(STAMP)
+	$(PY) -m tests.tools.golden_update $(if $(MISSING),--missing) $(NAMES)
 
 bench-parse: $(STAMP)
 	$(PY) -m tests.bench.parse_bench

@@ -32,6 +32,7 @@ EvidenceSignal = Literal[
     "listing_address",
     "listing_link",
     "intent_words",
+    "rental_words",  # words of renting (apartment, lease, move-in…): person's mail needs them
     "non_lead_shape",
 ]
 NonLeadShape = Literal[
@@ -42,6 +43,10 @@ NonLeadShape = Literal[
     "maintenance",
     "voicemail",
     "newsletter",
+    "screening",  # a screening report, an application approved or denied
+    "lease",  # a lease to sign, signed or renewed
+    "calendar",  # a calendar invitation or its answer
+    # a person's own mail that mentions no rental: no listing, no rental words, no form
     "personal",
     "bounce",
 ]

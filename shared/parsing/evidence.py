@@ -9,6 +9,12 @@ from collections.abc import Sequence
 
 from shared.parsing.record import EvidenceSignal, NonLeadShape
 
+_STATS_TEXT = (
+    r"\b\d[\d,]*\+? (?:[\w-]+ ){0,2}(?:views?|viewed|impressions|clicks|saves|saved|"
+    r"favorit\w*|visits|visitors|shares)\b|\b(?:renters|people|shoppers|users|visitors) "
+    r"(?:viewed|saw|saved|favorited|looked at|are viewing)\b|\bgot \d[\d,]* \w+|"
+    r"\b(?:your|listing) (?:stats|statistics|insights|analytics)\b"
+)
 _SHAPE_TEXT: tuple[tuple[NonLeadShape, str], ...] = (
     (
         "bounce",
@@ -30,11 +36,33 @@ _SHAPE_TEXT: tuple[tuple[NonLeadShape, str], ...] = (
         r"published|approved|paused)|views? (?:this|last) (?:week|month)|monthly report|"
         r"listing\b.{0,120}\b(?:expires?|expiring|expired|renew(?:al|ed)?|deactivated)\b",
     ),
+    ("listing_report", _STATS_TEXT),  # counts: what many renters did, not one inquiry
+    (
+        "screening",
+        r"screening (?:report|results?|request|complete|is ready)|background (?:check|report)|"
+        r"credit (?:report|check) (?:is )?(?:ready|complete|results?)|tenant screening|"
+        r"application (?:has been |was |is )?(?:approved|denied|declined|conditionally)|"
+        r"(?:has|have) been (?:approved|denied|declined) for|approval (?:notice|letter)|"
+        r"adverse action",
+    ),
+    (
+        "lease",
+        r"lease (?:signed|renewal|is ready|has been (?:signed|sent|executed)|agreement "
+        r"(?:signed|ready|sent|for)|documents?)|ready for (?:your )?signature|"
+        r"please (?:docu)?sign|sign your lease|docusign|completed: |\be-?signature\b",
+    ),
+    (
+        "calendar",
+        r"^(?:updated |new )?invitation(?: \(\w+\))?: |^(?:accepted|declined|tentatively "
+        r"accepted|canceled event|cancelled event|event canceled)(?: \(\w+\))?: |"
+        r"invitation from google calendar|^reminder: .{1,80} @ ",
+    ),
     (
         "payment",
         r"payment (?:received|confirmation|receipt|processed|failed|reminder|due|"
         r"scheduled|successful)|rent (?:payment|receipt|is due|reminder|was paid|paid)|"
-        r"receipt for|your (?:invoice|statement|receipt)|\binvoice\b|autopay|payout|"
+        r"receipt for|your (?:invoice|statement|receipt|bill)\b|\binvoice\b|autopay|payout|"
+        r"bill is (?:ready|due|available)|amount due|balance due|"
         r"deposit (?:received|processed)|you(?:'ve| have) been paid",
     ),
     (
@@ -49,16 +77,42 @@ _SHAPE_TEXT: tuple[tuple[NonLeadShape, str], ...] = (
         r"maintenance (?:request|ticket|issue)|work order|service request|"
         r"repair request|request from (?:a |your )?(?:resident|tenant)",
     ),
-    ("voicemail", r"voice ?mail|missed call|new voice message|call from \(?\d{3}"),
+    (
+        "voicemail",
+        r"voice ?mail|missed call|voice message|call from \(?\d{3}|left (?:you )?a (?:voice )?"
+        r"message|transcri(?:pt|ption) of|caller ?id\b|call duration|new message from \+?\(?\d{3}",
+    ),
     (
         "newsletter",
         r"newsletter|webinar|market (?:report|update|trends)|tips for landlords|"
-        r"product update|\d+% off|promo code|special offer|news from",
+        r"product update|\d+% off|promo code|special offer|news from|introducing\b|"
+        r"new features?\b|upgrade (?:to|your)|premium (?:listing|plan|membership)|boost your|"
+        r"promote your (?:listing|property)|get more (?:leads|renters|applicants)|free trial|"
+        r"limited time|tips? (?:for|to) (?:rent|landlords|renting|find)|(?:a|your) guide to|"
+        r"\bsurvey\b|tell us (?:what|how)|rate your experience|how did we do|"
+        r"(?:landlord|rental|renting) (?:tips|resources|news)",
     ),
 )
 _SHAPES = tuple((name, re.compile(text, re.I)) for name, text in _SHAPE_TEXT)
 
-_BODY_SHAPES = frozenset({"bounce", "saved_search", "payment", "maintenance", "voicemail"})
+_BODY_SHAPES = frozenset(
+    {"bounce", "saved_search", "payment", "maintenance", "voicemail", "screening", "lease"}
+)
+# the sender's role: a site's marketing, billing or account mail is never its lead relay
+_ROLE: tuple[tuple[NonLeadShape, re.Pattern[str]], ...] = (
+    (
+        "newsletter",
+        re.compile(
+            r"^(?:marketing|news(?:letters?)?|promo(?:tions?)?|offers|deals|digest|"
+            r"community|events|editor|insights|product|announcements?)[-_.+@]",
+            re.I,
+        ),
+    ),
+    ("payment", re.compile(r"^(?:billing|receipts?|invoices?|payments?|payouts?)[-_.+@]", re.I)),
+    ("account", re.compile(r"^(?:security|accounts?|verify|verification)[-_.+@]", re.I)),
+)
+# a count in the body is a report only in a report's head, never in one renter's words
+_STATS = re.compile(_STATS_TEXT, re.I)
 _BUTTON = re.compile(
     r"^\[?(?:reply|respond)\b|\breply (?:directly )?to (?:this e-?mail|respond)\b|"
     r"\bhit reply\b|\breply now\b",
@@ -81,6 +135,9 @@ def non_lead_shape(subject: str, lines: Sequence[str], from_addr: str) -> NonLea
     """The recognised non-lead shape of an email (subject first, then its opening lines)."""
     if from_addr.startswith(("mailer-daemon@", "postmaster@")):
         return "bounce"
+    for name, role in _ROLE:
+        if role.match(from_addr):
+            return name
     for name, pattern in _SHAPES:
         if pattern.search(subject):
             return name
@@ -88,7 +145,22 @@ def non_lead_shape(subject: str, lines: Sequence[str], from_addr: str) -> NonLea
     for name, pattern in _SHAPES:  # a lead's body may say "sign in" or "your listing"
         if name in _BODY_SHAPES and pattern.search(head):
             return name
-    return None
+    opening = "\n".join(line for line in lines[:3] if line)[:600]
+    return "listing_report" if _STATS.search(opening) else None
+
+
+_RENTAL = re.compile(
+    r"\b(?:apartments?|apt|units?|for rent|rental|rent|renting|lease|leasing|landlord|tenant|"
+    r"\d ?(?:br|bd|beds?|bedrooms?)|bedrooms?|studio|listing|showing|sublet|move[- ]?in|"
+    r"moving|security deposit|application|property|condo|townhome|townhouse|duplex|house "
+    r"for|tour|viewing|vacan(?:t|cy)|available unit|pets? allowed|utilities)\b",
+    re.I,
+)
+
+
+def rental_words(text: str) -> bool:
+    """True if the text speaks of renting (a listing, a lease, a move-in, bedrooms)."""
+    return bool(_RENTAL.search(text))
 
 
 def reply_button(lines: Sequence[str]) -> bool:

@@ -8,6 +8,7 @@ from dataclasses import replace
 from shared.parsing.contact import relay_of
 from shared.parsing.generic import read_generic
 from shared.parsing.intent import intent_of, tour_times
+from shared.parsing.listing import read_address
 from shared.parsing.normalize.printable import clean_fields
 from shared.parsing.record import Classification, Lead, ReviewReason, Source
 from shared.parsing.review import review_reasons
@@ -21,8 +22,12 @@ def finish(lead: Lead, mail: LeadMail, source: Source, extra: tuple[ReviewReason
     email = lead.email
     if email is None and mail.reply_to and mail.reply_to != mail.to_addr:
         email = real_email(mail.reply_to)
+    prop = lead.property
+    if prop.name and (prop.name == prop.street or read_address(prop.name) is not None):
+        prop = replace(prop, name=None)  # a name is never the street (LEADS.md)
     done = replace(
         lead,
+        property=prop,
         is_lead=True,
         source=source,
         inquiry_at=mail.sent_at,

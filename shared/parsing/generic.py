@@ -12,6 +12,7 @@ from shared.parsing.evidence import (
     is_lead,
     listing_link,
     non_lead_shape,
+    rental_words,
     reply_button,
 )
 from shared.parsing.intent import intent_of, tour_times
@@ -20,12 +21,16 @@ from shared.parsing.listing import find_listing, is_listing_label, read_address
 from shared.parsing.profile import PROFILE_LABELS, read_profile
 from shared.parsing.record import Classification, EvidenceSignal, Lead, NonLeadShape
 from shared.parsing.renter import renter_contact, renter_name
-from shared.parsing.view import LeadMail
+from shared.parsing.view import LeadMail, real_email
 from shared.parsing.words import renter_words
 from shared.parsing.zones import content_end
 
 MAX_READ_LINES = 600
 """Lines the generic reader reads (lead mail has under 400; the rest is never a lead's)."""
+RENTAL_CONTEXT: frozenset[EvidenceSignal] = frozenset(
+    {"listing_address", "listing_link", "rental_words"}
+)
+"""What ties a person's own mail to renting; without one it is no lead (LEADS.md)."""
 _COMMUNITY = re.compile(
     r"\b(?:lead|inquiry|contact|interest|interested|prospect|message)\s+(?:for|in|at|about)\s+"
     r"(?P<n>(?-i:[A-Z])[^:|()]{2,80}?)(?::| on [A-Z][\w.]+$| - | from |\s*\(|$)",
@@ -59,8 +64,33 @@ def _stop(line: str) -> bool:
     return is_listing_label(line) or (len(line) <= 100 and read_address(line) is not None)
 
 
+_SENDER_ROBOT = re.compile(
+    r"^(?:no-?reply|do-?not-?reply|mailer|wordpress|forms?|webmaster|notifications?|alerts?)\b",
+    re.I,
+)
+
+
+def _sender(mail: LeadMail) -> str | None:
+    """The sender's own address, when a person (not a form's robot) sent the mail."""
+    found = real_email(mail.from_addr) if mail.from_addr else None
+    return found if found and not _SENDER_ROBOT.match(found) else None
+
+
+def _speaks_of_renting(mail: LeadMail, lines: list[str], labels: Labels) -> bool:
+    profile = ("move_in", "bedrooms", "pets", "lease", "income", "credit", "occupants")
+    if any(key in labels.index for key in profile):
+        return True
+    return rental_words("\n".join([mail.subject, *lines[:60]])[:20_000])
+
+
 def read_generic(
-    mail: LeadMail, site: str | None, family_sender: bool, tz: str, *, force: bool = False
+    mail: LeadMail,
+    site: str | None,
+    family_sender: bool,
+    tz: str,
+    *,
+    force: bool = False,
+    person: bool = False,
 ) -> Reading:
     """Read any email by meaning and decide whether it is a renter's inquiry.
 
@@ -70,6 +100,8 @@ def read_generic(
         family_sender: The sender belongs to a known family.
         tz: The mailbox's time zone (tour times without an offset).
         force: A person said it is a lead: read it as one whatever it shows.
+        person: A person (or a form of no known site) sent it: the sender's address
+            reaches the renter, and the mail must speak of renting to be a lead.
 
     Returns:
         The reading; ``lead.is_lead`` is the decision.
@@ -83,6 +115,8 @@ def read_generic(
     message, anchor = renter_words(lines, labels, _stop)
     first, last = renter_name(mail, labels, anchor, site)
     contact = renter_contact(mail, lines, labels, site)
+    if person and contact.email is None and not contact.reply_to:
+        contact = replace(contact, email=_sender(mail))
     prop, has_address = find_listing(lines, mail.subject)
     prop = replace(prop, name=_community(mail.subject, labels))
     profile = read_profile(labels, mail.ref_date)
@@ -94,13 +128,14 @@ def read_generic(
         ("renter_contact", bool(contact.email or contact.phone)),
         ("listing_address", has_address),
         ("listing_link", listing_link(mail.html or mail.body)),
+        ("rental_words", _speaks_of_renting(mail, lines, labels)),
         (
             "intent_words",
             bool(anchor) or intent_words("\n".join([mail.subject, message or "", *lines[:8]])),
         ),
     )
     seen += [name for name, present in flags if present]
-    decided = force or is_lead(seen)
+    decided = force or (is_lead(seen) and (not person or bool(RENTAL_CONTEXT & set(seen))))
     lead = Lead(
         is_lead=decided,
         site=site,

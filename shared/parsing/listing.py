@@ -13,7 +13,7 @@ import usaddress
 
 from shared.parsing.families import SITE_OFFICES
 from shared.parsing.labels import norm_label
-from shared.parsing.normalize.address import parse_address
+from shared.parsing.normalize.address import STREET_SUFFIXES, parse_address
 from shared.parsing.record import Property
 
 _LABELS = frozenset(
@@ -42,6 +42,20 @@ _PHRASE = re.compile(
     r"\b(?:about|for|at|regarding|re|in|of|interested in|inquiry (?:for|about)|listing at)"
     r":? {1,3}(\d{1,6}[A-Za-z]? {1,3}[A-Za-z0-9].{2,150})$",
     re.I,
+)
+_DATE = (
+    r"(?:(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?,? )?(?:\d{1,2}/\d{1,2}/\d{2,4}|"
+    r"\d{4}-\d{2}-\d{2}|[A-Z][a-z]{2,8}\.? \d{1,2}(?:st|nd|rd|th)?,? \d{4})"
+    r"(?:,? (?:at )?\d{1,2}:\d{2}(?::\d{2})?(?: ?[AaPp]\.?[Mm]\.?)?)?"
+)
+# a date glued to the address on one line ("06/02/2025 - 77 Hollis Park Dr", "…43215Jun 3, 2026")
+_DATE_HEAD = re.compile(rf"^{_DATE}\s*[-–|:,]?\s*", re.I)
+_DATE_TAIL = re.compile(rf"(?<=\d{{5}})\s*[-–|,]?\s*{_DATE}$|\s+[-–|]\s*{_DATE}$", re.I)
+# a street inside a sentence: the words up to its type ("at 318 Maple Court still free?")
+_IN_SENTENCE = re.compile(
+    r"^\d{1,6}[A-Za-z]?(?: [NSEW]\.?)?(?: [A-Z0-9][\w'-]{0,25}){1,4} "
+    rf"(?:{STREET_SUFFIXES})\b\.?"
+    r"(?:,? (?:Unit|Apt\.?|Apartment|Ste\.?|Suite|#) ?[A-Za-z0-9-]{1,8})?"
 )
 _SHAPE = re.compile(r"^\d{1,6}[A-Za-z]?(?:-\d{1,5})? {1,3}[A-Za-z0-9#]")
 _CITY_LINE = re.compile(
@@ -79,6 +93,7 @@ _ANCHORS = (
 
 def _clean(text: str) -> str:
     text = " ".join(text.replace("\u00a0", " ").split())
+    text = _DATE_TAIL.sub("", _DATE_HEAD.sub("", text))
     text = _SENTENCE_END.split(text, maxsplit=1)[0]  # "at 742 Evergreen Ter. Is it free?"
     for _ in range(3):
         text = _TAIL.sub("", text)
@@ -148,6 +163,8 @@ def _candidates(lines: Sequence[str], subject: str) -> Iterator[tuple[str, int]]
     for i, line in enumerate([subject, *lines]):
         if m := _PHRASE.search(line[:300]):
             yield m.group(1), i - 1
+            if street := _IN_SENTENCE.match(m.group(1)):
+                yield street.group(0), i - 1
     for i, line in enumerate(lines):
         if _SHAPE.match(line) and len(line) <= 160:
             yield line, i

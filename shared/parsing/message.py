@@ -25,12 +25,24 @@ SITE_TEXT = re.compile(
     r"Zillow \| Trulia.*|Realtor Tip:.*|Every minute counts.*|Initiated From:.*|"
     r"Date Submitted:.*|Lead Submitted:.*)$"
 )
+# form metadata and the site's own notices: a message never runs on into them
+METADATA = re.compile(
+    r"^(?:(?:user |remote |client )?ip(?: address)?|user[- ]agent|browser|referr?er|"
+    r"(?:page|form|source|landing) (?:url|page|name)|search (?:filters?|criteria)(?: used)?|"
+    r"submitted (?:on|at|from|via)|submission (?:date|time|id)|time ?stamp|sent (?:on|at|from)|"
+    r"form (?:id|submitted)|entry id|lead (?:id|source|type)|tracking (?:id|code)|utm_\w+)"
+    r"\s{0,3}[:#=]|^to (?:view|see|respond to|reply to|accept|review) this (?:application|"
+    r"inquiry|lead|message|request)\b|^(?:this|the) (?:message|inquiry|lead) was sent (?:from|via|"
+    r"through)\b|^you (?:received|got|have) (?:a|an|one) (?:question|message|inquiry|request) "
+    r"(?:about|for|regarding)\b|^[\w .'-]{1,60} has requested an? (?:tour|showing|viewing)\b",
+    re.I,
+)
 _QUOTES = "\"'“”‘’"
 
 
 def is_site_text(line: str) -> bool:
     """True for a line the site writes around a message (buttons, footers, sections)."""
-    return len(line) <= 400 and bool(SITE_TEXT.match(line))
+    return len(line) <= 400 and bool(SITE_TEXT.match(line) or METADATA.match(line))
 
 
 def unquote(text: str | None) -> str | None:

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from shared.parsing.finish import finish, templated
 from shared.parsing.forwarding import strip_fwd_prefix, unwrap
-from shared.parsing.generic import read_generic
+from shared.parsing.generic import RENTAL_CONTEXT, Reading, read_generic
 from shared.parsing.mail import read_mail
 from shared.parsing.record import Classification, Lead, ReviewReason, Source
 from shared.parsing.renter import person_name
@@ -23,7 +23,8 @@ DEFAULT_TZ = "America/New_York"
 _RELAY_LOCAL = re.compile(r"^(?=[^@]{12,}@)(?=[^@]*\d)[\w.+-]+@|^reply[-+.]", re.I)
 ROBOT_LOCAL = re.compile(
     r"^(?:[\w.+]*[-_.+])?(?:no-?reply|do-?not-?reply|notifications?|alerts?|updates?|info|"
-    r"support|leads?|inquir\w*|messages?|mailer|bounce|robot|hello|team|news)\b",
+    r"support|leads?|inquir\w*|messages?|mailer|bounce|robot|hello|team|news|wordpress|"
+    r"forms?|webmaster|website|contact(?:-?form)?|calendar-notification|service)\b",
     re.I,
 )
 
@@ -70,12 +71,16 @@ def detect(mail: LeadMail) -> SourceParser | None:
     return None
 
 
+_RELAY_HOST = re.compile(r"@(?:[\w-]+\.)*(?:reply|replies|relay|reply-\w+)\.", re.I)
+
+
 def platform_sender(mail: LeadMail) -> bool:
     """True when a site, not a person, sent the mail (relay, robot or branded sender)."""
     if site_of(mail.from_addr) is None:
         return False
     return bool(
         _RELAY_LOCAL.match(mail.from_addr)
+        or _RELAY_HOST.search(mail.from_addr)
         or ROBOT_LOCAL.match(mail.from_addr)
         or " via " in mail.from_name
         or person_name(mail.from_name) is None
@@ -130,33 +135,41 @@ def _read(
 ) -> Lead:
     if templates and family is not None and family.is_inquiry(mail):
         return templated(family, mail, tz, site)
-    if family is None and not platform:  # a person's own mail: a lead only as OTHER reads it
-        if templates and OTHER.is_inquiry(mail):
-            return templated(OTHER, mail, tz, None)
-        return _not_lead(mail, Classification(evidence=("non_lead_shape",), shape="personal"))
-    reading = read_generic(mail, site, family is not None, tz)
+    person = family is None and not platform  # a person's own mail, or a form of no site
+    reading = read_generic(mail, site, family is not None, tz, person=person)
+    if person and reading.shape is None and templates and OTHER.is_inquiry(mail):
+        return templated(OTHER, mail, tz, None)
     if not reading.lead.is_lead:
-        shape = reading.shape or "personal"
-        return _not_lead(
-            mail, Classification(evidence=(*reading.signals, "non_lead_shape"), shape=shape)
-        )
+        return _not_lead(mail, _why_not(mail, reading, person))
     source: Source = family.name if family is not None else "other"
     extra: tuple[ReviewReason, ...] = ("unknown_template",) if family is not None else ()
     return finish(reading.lead, mail, source, extra)
+
+
+def _why_not(mail: LeadMail, reading: Reading, person: bool) -> Classification:
+    """The named shape of a non-lead; ``personal`` only for a person's mail that speaks of
+    no rental at all; None (unrecognised) for everything else."""
+    shape = reading.shape
+    if shape is None and person and mail.from_addr and any(mail.lines):
+        shape = None if RENTAL_CONTEXT & set(reading.signals) else "personal"
+    if shape is None:
+        return Classification(evidence=reading.signals)
+    return Classification(evidence=(*reading.signals, "non_lead_shape"), shape=shape)
 
 
 READ_WHOLE = frozenset({"date"})  # bounds that cut nothing of what the parser reads
 
 
 def _not_lead(mail: LeadMail, why: Classification) -> Lead:
-    """A non-lead; when a bound cut the mail and no named shape explains it, the lead may
-    lie past the cut: ``unrecognised``, for a person to decide."""
+    """A non-lead. Without a named shape it is ``unrecognised``: a person decides. A named
+    ``personal`` mail cut by a bound is too, since the lead may lie past the cut."""
     cut = bool(set(mail.limits_hit) - READ_WHOLE) and why.shape in (None, "personal")
+    unnamed = why.shape is None or cut
     return Lead(
         is_lead=False,
         inquiry_at=mail.sent_at,
         limits_hit=mail.limits_hit,
         classified_by=why,
-        needs_review=cut,
-        review_reasons=["unrecognised"] if cut else [],
+        needs_review=unnamed,
+        review_reasons=["unrecognised"] if unnamed else [],
     )

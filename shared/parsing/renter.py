@@ -34,7 +34,8 @@ _NOT_NAME = re.compile(
     r"\b(?:following|renter|tenant|resident|prospect|someone|user|new|team|housing|"
     r"apartments?|rentals?|leasing|notifications?|assistance|alerts?|support|services?|"
     r"listings?|properties|property|realty|management|group|network|inquir\w*|message|"
-    r"admin|office|noreply|reply|info|hello|hi|dear)\b",
+    r"admin|office|noreply|reply|info|hello|hi|dear|consumer|client|customer|buyer|visitor|"
+    r"guest|applicant|agent|website|wordpress|form|someone|calendar|voice|ringcentral)\b",
     re.I,
 )
 _EMAIL = re.compile(r"[\w.%+'-]{1,64}@[\w-]{1,63}(?:\.[\w-]{1,63}){0,6}\.[A-Za-z]{2,24}")

@@ -30,7 +30,10 @@ SITE_VOICE = re.compile(
     r"reply (?:directly )?to (?:respond|this e-?mail)|has expressed an? interest|"
     r"please compose|found your listing|sent you this message|contact information is below|"
     r"(?:new|a) (?:lead|inquiry|tour request|contact|guest card)\b|via [A-Z]\w+$|"
-    r"(?:renter|prospect|lead|applicant)(?:'s)? (?:information|details|profile))",
+    r"(?:renter|prospect|lead|applicant)(?:'s)? (?:information|details|profile)|"
+    r"please (?:contact|respond to|reply to|follow up with|call) (?:this|the) "
+    r"(?:consumer|lead|prospect|renter|client|customer|person)|"
+    r"(?:a|the) (?:consumer|prospect|renter|visitor|user) (?:has )?(?:sent|submitted))",
     re.I,
 )
 _QUOTE_OPEN = "\"“'"

@@ -87,9 +87,18 @@ def _parse(mail: LeadMail) -> Lead:
     )
 
 
+def _template(mail: LeadMail) -> str:
+    if _FEED_SUBJECT.search(mail.subject):
+        return "al_crm_feed"
+    if _SUBJECTS[0].search(mail.subject):
+        return "al_blue"
+    return "al_cpm" if _SUBJECTS[2].search(mail.subject) else "al_purple"
+
+
 PARSER = SourceParser(
     name="apartmentlist",
     is_inquiry=_is_inquiry,
     parse=_parse,
     templates=("al_purple", "al_blue", "al_cpm", "al_crm_feed"),
+    template_of=_template,
 )

@@ -56,9 +56,16 @@ def _parse(mail: LeadMail) -> Lead:
     return replace(lead, property=replace(prop, name=name))
 
 
+def _template(mail: LeadMail) -> str:
+    if _NOTICE_SUBJECT.search(mail.subject) or any(_NOTICE.match(ln) for ln in mail.lines):
+        return "apts_notice"
+    return "apts_network" if _NETWORK.search(mail.subject) else "apartments_rows"
+
+
 PARSER = SourceParser(
     name="apartments",
     is_inquiry=_is_inquiry,
     parse=_parse,
     templates=("apartments_rows", "apts_network", "apts_notice"),
+    template_of=_template,
 )

@@ -20,7 +20,8 @@ from shared.parsing.view import LeadMail, real_email
 
 _ROBOT = re.compile(
     r"^(?:no-?reply|do-?not-?reply|mailer-daemon|postmaster|billing|notifications?|updates?|"
-    r"news(?:letter)?|alerts?|support|info|marketing|receipts?|bounces?)\b",
+    r"news(?:letter)?|alerts?|support|info|marketing|receipts?|bounces?|wordpress|forms?|"
+    r"webmaster|website|service)\b",
     re.I,
 )
 _STREET = re.compile(
@@ -50,9 +51,14 @@ def _text(mail: LeadMail) -> list[str]:
     return mail.lines[:end]
 
 
+_FORM_ROW = re.compile(r"^[A-Z][\w -]{1,30}:\s*\S")
+
+
 def _is_inquiry(mail: LeadMail) -> bool:
     if not mail.from_addr or _ROBOT.match(mail.from_addr):
         return False
+    if sum(bool(_FORM_ROW.match(ln)) for ln in mail.lines[:40]) >= 3:
+        return False  # label rows: a form, which the generic reader reads by its labels
     text = " ".join(_text(mail)[:80])
     return bool(_STREET.search(text) and _RENTAL.search(text) and _ASK.search(text))
 

@@ -127,9 +127,22 @@ def _parse(mail: LeadMail) -> Lead:
     return _smart(mail, lead)
 
 
+def _template(mail: LeadMail) -> str:
+    if _prospect(mail.body) is not None:
+        return "realtor_json"
+    if _MOVE_SUBJECT.search(mail.subject) or mail.from_addr.lower().startswith("rentalrequest@"):
+        return "move"
+    if any(_SMART_NAME.match(ln) for ln in mail.lines):
+        return "smartlead"
+    if any(ln.startswith("First Name:") for ln in mail.lines):
+        return "realtor_text"
+    return "realtor_labels"
+
+
 PARSER = SourceParser(
     name="realtor",
     is_inquiry=_is_inquiry,
     parse=_parse,
     templates=("realtor_labels", "realtor_json", "move", "smartlead", "realtor_text"),
+    template_of=_template,
 )

@@ -51,9 +51,14 @@ def _parse(mail: LeadMail) -> Lead:
     return replace(lead, property=prop)
 
 
+def _template(mail: LeadMail) -> str:
+    return "rentcom" if _RENTCOM_SUBJECT.search(mail.subject) else "rentmarketplace_text"
+
+
 PARSER = SourceParser(
     name="rentmarketplace",
     is_inquiry=_is_inquiry,
     parse=_parse,
     templates=("rentmarketplace_text", "rentcom"),
+    template_of=_template,
 )

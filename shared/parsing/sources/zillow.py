@@ -125,9 +125,22 @@ def _parse(mail: LeadMail) -> Lead:
     )
 
 
+_CONVERSATION = re.compile(r"^(?:re: |fwd?: )*new message\b|^re: ", re.I)
+
+
+def _template(mail: LeadMail) -> str:
+    if _ZGR_SUBJECT.match(mail.subject) or domain_matches(mail.from_addr, ("zillowrentals.com",)):
+        return "zgr"
+    conversation = any(
+        ln == "New message from a renter" or _REGARDING.match(ln) for ln in mail.lines
+    )
+    return "zrm" if conversation or _CONVERSATION.match(mail.subject) else "zillow_inquiry"
+
+
 PARSER = SourceParser(
     name="zillow",
     is_inquiry=_is_inquiry,
     parse=_parse,
     templates=("zillow_inquiry", "zrm", "zgr"),
+    template_of=_template,
 )

@@ -36,7 +36,7 @@ def test_mail_over_the_size_setting_is_unrecognised_unread() -> None:
     lead = parse(b"Subject: hi\r\n\r\n" + b"x" * 1_000, small)
     assert (lead.is_lead, lead.needs_review, lead.review_reasons) == (False, True, ["unrecognised"])
     assert lead.limits_hit == ("email_bytes",)
-    assert parse(b"Subject: hi\r\n\r\nhello", small).review_reasons == []
+    assert parse(b"Subject: hi\r\n\r\nhello", small).limits_hit == ()
 
 
 def test_a_parser_fault_is_unrecognised_never_raised(monkeypatch: pytest.MonkeyPatch) -> None:
