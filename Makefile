@@ -76,6 +76,8 @@ score-parse: $(STAMP)
 	else ln -s "$(CURDIR)/$(GOLDEN)"/*/"$(SCORE)"-*.eml "$(CURDIR)/$(GOLDEN)"/*/"$(SCORE)"-*.json build/score/; fi
 	$(PY) -m shared.parsing build/score/*.eml > build/parse-score.jsonl
 	$(PY) $(SCORER) build/score build/parse-score.jsonl
+	@echo; echo "On mail it was not shaped on (every golden email perturbed; each family left out):"
+	@$(PY) -m tests.tools.perturb
 
 # Write the parser's full record into every golden .json (NAMES=a b: only those; MISSING=1:
 # only keys a file lacks), then review `git diff tests/fixtures/emails` (tests/tools/golden_update.py).

@@ -76,11 +76,16 @@ def _sender(mail: LeadMail) -> str | None:
     return found if found and not _SENDER_ROBOT.match(found) else None
 
 
-def _speaks_of_renting(mail: LeadMail, lines: list[str], labels: Labels) -> bool:
+def _speaks_of_renting(
+    mail: LeadMail, lines: list[str], labels: Labels, message: str | None
+) -> bool:
+    """Rental words in the subject and the writer's own words (the whole opening when no
+    message was found), or a renter's profile rows: a block the site added never counts."""
     profile = ("move_in", "bedrooms", "pets", "lease", "income", "credit", "occupants")
     if any(key in labels.index for key in profile):
         return True
-    return rental_words("\n".join([mail.subject, *lines[:60]])[:20_000])
+    words = [message] if message else lines[:60]
+    return rental_words("\n".join([mail.subject, *words])[:20_000])
 
 
 def read_generic(
@@ -128,7 +133,7 @@ def read_generic(
         ("renter_contact", bool(contact.email or contact.phone)),
         ("listing_address", has_address),
         ("listing_link", listing_link(mail.html or mail.body)),
-        ("rental_words", _speaks_of_renting(mail, lines, labels)),
+        ("rental_words", _speaks_of_renting(mail, lines, labels, message)),
         (
             "intent_words",
             bool(anchor) or intent_words("\n".join([mail.subject, message or "", *lines[:8]])),

@@ -61,13 +61,19 @@ def _view(raw: bytes, tz: str) -> LeadMail:
     )
 
 
-def detect(mail: LeadMail) -> SourceParser | None:
-    """The family whose domain sent the email; for forwards, content markers as a hint."""
-    for parser in REGISTRY:
+def detect(mail: LeadMail, withheld: frozenset[str] = frozenset()) -> SourceParser | None:
+    """The family whose domain sent the email; for forwards, content markers as a hint.
+
+    Args:
+        mail: The (unwrapped) email.
+        withheld: Families to act as if the registry had none of (leave one out).
+    """
+    known = [p for p in REGISTRY if p.name not in withheld]
+    for parser in known:
         if parser.sent_by(mail):
             return parser
     if mail.forwarded:
-        return next((p for p in REGISTRY if p.is_inquiry(mail)), None)
+        return next((p for p in known if p.is_inquiry(mail)), None)
     return None
 
 
@@ -83,12 +89,18 @@ def platform_sender(mail: LeadMail) -> bool:
         or _RELAY_HOST.search(mail.from_addr)
         or ROBOT_LOCAL.match(mail.from_addr)
         or " via " in mail.from_name
+        or len(mail.from_name.split()) == 1  # a brand ("HotPads"); a person gives two names
         or person_name(mail.from_name) is None
     )
 
 
 def parse_email(
-    raw: bytes, tz: str = DEFAULT_TZ, *, templates: bool = True, as_lead: bool = False
+    raw: bytes,
+    tz: str = DEFAULT_TZ,
+    *,
+    templates: bool = True,
+    as_lead: bool = False,
+    withheld: frozenset[str] = frozenset(),
 ) -> Lead:
     """Parse one email into a lead record.
 
@@ -99,6 +111,8 @@ def parse_email(
             all mail (the leave-one-template-out measure).
         as_lead: A person said this email is a lead (a correction): what no template
             reads is read by the generic reader as a lead, ``needs_review`` cleared.
+        withheld: Source families the parser acts as if it had never met (no module, no
+            sender domains): the leave-one-family-out measure.
 
     Returns:
         A :class:`Lead`; ``is_lead`` is False only for mail that shows no inquiry or has
@@ -107,14 +121,14 @@ def parse_email(
         own) is ``unrecognised`` with ``limits_hit: ["parser"]``: it never raises.
     """
     try:
-        return _parse(raw, tz, templates, as_lead)
+        return _parse(raw, tz, templates, as_lead, withheld)
     except Exception as exc:  # noqa: BLE001 - one email's content never stops the pipeline
         return Lead.unreadable("parser", f"the parser could not read it: {type(exc).__name__}")
 
 
-def _parse(raw: bytes, tz: str, templates: bool, as_lead: bool) -> Lead:
+def _parse(raw: bytes, tz: str, templates: bool, as_lead: bool, withheld: frozenset[str]) -> Lead:
     mail = _view(raw, tz)
-    family, platform = detect(mail), platform_sender(mail)
+    family, platform = detect(mail, withheld), platform_sender(mail)
     site = site_of(mail.from_addr) if family is not None or platform else None
     lead = _read(mail, tz, templates, family, platform, site)
     if lead.is_lead or not as_lead:

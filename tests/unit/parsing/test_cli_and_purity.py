@@ -85,3 +85,25 @@ def test_the_readme_lists_exactly_the_registered_sources() -> None:
     table = readme.split("## Sources read", 1)[1].split("\n## ", 1)[0]
     listed = set(re.findall(r"^\| `(\w+)` \|", table, re.M))
     assert listed == {p.name for p in REGISTRY} | {OTHER.name}
+
+
+def test_cli_names_unrecognised_mail_and_a_receipt_by_its_shape(tmp_path: Path, capsys) -> None:  # type: ignore[no-untyped-def]
+    unknown = tmp_path / "unknown.eml"
+    unknown.write_bytes(
+        b"From: Ops Desk <desk@example-pm.com>\r\nSubject: Unit 4 keys\r\n\r\n"
+        b"The keys for unit 4 are in the lockbox, code 4411.\r\n"
+    )
+    assert main([str(unknown), str(golden("world-nonlead-avail-rent-payment"))]) == 0
+    first, second = (json.loads(line) for line in capsys.readouterr().out.splitlines())
+    assert (first["is_lead"], first["needs_review"], first["review_reasons"]) == (
+        False,
+        True,
+        ["unrecognised"],
+    )
+    assert "non_lead_shape" not in first["classified_by"]
+    assert (second["is_lead"], second["needs_review"], second["review_reasons"]) == (
+        False,
+        False,
+        [],
+    )
+    assert second["classified_by"]["non_lead_shape"] == "payment"
