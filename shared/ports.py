@@ -103,9 +103,10 @@ class LeadRepo(Protocol):
 
 
 class RecordCounts(Protocol):
-    """Counts over the records (the audit's first look)."""
+    """Counts over the records (the audit's first look; health's unrecognised emails)."""
 
     def recorded_count(self, mailbox: str, owner: str) -> int: ...
+    def unrecognised_count(self, mailbox: str, owner: str) -> int: ...
 
 
 class RetryRepo(Protocol):

@@ -71,6 +71,7 @@ HealthReason = Literal[
     "gmail_unavailable",  # degraded: Gmail fails the mailbox's calls; its work is paused
     "audit_missing",  # degraded: the last audit found mail without a record (queued again)
     "dead_emails",  # degraded: emails given up on after their last attempt
+    "unrecognised",  # degraded: emails no outcome was named for wait for a person to decide
     "stuck_batches",  # degraded: a batch without progress for 30 minutes (sent again)
 ]
 # What a batch is doing: ``waiting_retry`` when every email left waits in the retry list.

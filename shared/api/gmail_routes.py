@@ -49,12 +49,14 @@ NO_MAILBOX = GmailStatus(
     reason=None,
     health="broken",
     reasons=["not_connected"],
+    unrecognised=0,
     audit=None,
 )
 
 
 def _status(call: Call, a: Account) -> GmailStatus:
-    health, reasons = mailbox_health(call.deps, a)
+    unrecognised = call.deps.lead_queries.unrecognised_count(a.mailbox, a.owner)
+    health, reasons = mailbox_health(call.deps, a, unrecognised)
     audit = a.audit
     report = (
         None
@@ -77,6 +79,7 @@ def _status(call: Call, a: Account) -> GmailStatus:
         reason=a.reason,
         health=health,
         reasons=reasons,
+        unrecognised=unrecognised,
         audit=report,
     )
 

@@ -89,6 +89,14 @@ class HistoryQuery(MailboxQuery):
     active: bool = False
 
 
+class UnrecognisedQuery(MailboxQuery):
+    """Emails no outcome was named for, newest processed first; ``cursor``: the last Gmail
+    id of the previous page."""
+
+    limit: Limit = 25
+    cursor: GmailId | UnsetType = UNSET
+
+
 class TokenRequest(Body):
     """An authorization code from Google's popup or code client."""
 

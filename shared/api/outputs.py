@@ -12,6 +12,7 @@ from shared.api.contract import (
     HealthReason,
     Outcome,
     RetryState,
+    ReviewReason,
     Time,
     Trigger,
 )
@@ -70,6 +71,7 @@ class GmailStatus(Out):
     reason: str | None
     health: Health
     reasons: list[HealthReason]
+    unrecognised: int  # emails waiting for a person to say what they are (GET /gmail/unrecognised)
     audit: Audit | None
 
 
@@ -205,3 +207,31 @@ class History(Out):
     batches: list[BatchProgress]
     total: int
     next_cursor: str | None
+
+
+class UnrecognisedEmail(Out):
+    """An email of the lead label the parser could name no outcome for: a person decides
+    (``POST /gmail/messages/{messageId}/lead`` or ``…/not-lead``)."""
+
+    message_id: str
+    subject: str | None  # as the email gives it (at most 200 characters)
+    sender: str | None  # ``Name <address>``
+    received_at: Time  # the email's Date
+    processed_at: Time
+    reasons: list[ReviewReason]  # ``unrecognised``
+    limits_hit: list[str]  # the bound that cut it, if one did (``email_bytes``, ``parser``…)
+
+
+class UnrecognisedEmails(Out):
+    """A page of unrecognised emails, newest processed first, and how many wait in all."""
+
+    emails: list[UnrecognisedEmail]
+    total: int
+    next_cursor: str | None
+
+
+class NotLeadConfirmed(Out):
+    """A person confirmed an email is not a lead: it left the list of unrecognised emails."""
+
+    message_id: str
+    outcome: Outcome

@@ -130,6 +130,28 @@ def read_mail(raw: bytes) -> Mail:
     )
 
 
+HEADLINE_BYTES = 64 * 1024  # of an email's opening read for its subject and sender
+HEADLINE_CHARS = 200  # each of them, as a person is shown it
+
+
+def headline(raw: bytes) -> tuple[str, str]:
+    """An email's subject and sender, for a person asked to decide what it is.
+
+    Args:
+        raw: The RFC 822 bytes; only the header block in the first 64 KiB is read.
+
+    Returns:
+        ``(subject, sender)``, each decoded, unfolded and at most 200 characters; the sender
+        as ``Name <address>`` (or the address alone); empty strings when absent.
+    """
+    head = raw[:HEADLINE_BYTES].replace(b"\r\n", b"\n").replace(b"\r", b"\n")
+    head = head.split(b"\n\n", 1)[0]
+    msg = email.message_from_bytes(head + b"\n\n", policy=email.policy.compat32)
+    name, addr = first_address(header_text(msg, "From"))
+    sender = f"{name} <{addr}>" if name and addr else (addr or name)
+    return header_text(msg, "Subject")[:HEADLINE_CHARS], sender[:HEADLINE_CHARS]
+
+
 def _date(value: str) -> tuple[datetime | None, bool]:
     """The Date header as an aware datetime, and whether a date was there but not sane."""
     if not value:

@@ -15,7 +15,7 @@ from shared.store import lead_pages
 from shared.store.counting import count
 from shared.store.errors import store_errors
 from shared.store.lead_pages import LeadFilter
-from shared.store.lead_records import owner_tag
+from shared.store.lead_records import message_key, owner_tag
 from shared.types import JsonObject, Sdk
 
 __all__ = ["LeadFilter", "LeadQueries", "lead_records", "tag_of"]
@@ -178,6 +178,44 @@ class LeadQueries:
         )
         with store_errors("count records"):
             return count(query)
+
+    def _unrecognised(self, mailbox: str, owner: str) -> Sdk:
+        return (
+            self._db.collection(MESSAGES)
+            .where(filter=firestore.FieldFilter("mailbox", "==", mailbox))
+            .where(filter=firestore.FieldFilter("owner", "==", owner))
+            .where(filter=firestore.FieldFilter("needs_review", "==", True))
+        )
+
+    def unrecognised_count(self, mailbox: str, owner: str) -> int:
+        """How many emails of ``mailbox`` wait for ``owner`` to say what they are (an
+        aggregation over index ``messages_review``: one read per 1,000 entries)."""
+        with store_errors("count unrecognised emails"):
+            return count(self._unrecognised(mailbox, owner))
+
+    def unrecognised(
+        self, mailbox: str, owner: str, limit: int, after: str | None
+    ) -> tuple[list[JsonObject], str | None]:
+        """A page of the emails of ``mailbox`` no outcome was named for, newest processed
+        first, and the Gmail id to continue after (None on the last page).
+
+        Raises:
+            NotFoundError: ``after`` is not one of these emails.
+        """
+        query = self._unrecognised(mailbox, owner).order_by(
+            "processed_at", direction=firestore.Query.DESCENDING
+        )
+        with store_errors("list unrecognised emails"):
+            if after is not None:
+                snap = self._db.collection(MESSAGES).document(message_key(mailbox, after)).get()
+                data = (snap.to_dict() or {}) if snap.exists else {}
+                if data.get("owner") != owner or data.get("mailbox") != mailbox:
+                    raise NotFoundError("unknown cursor")
+                query = query.start_after(snap)
+            rows = [d.to_dict() or {} for d in query.limit(limit + 1).stream()]
+        more = len(rows) > limit
+        rows = rows[:limit]
+        return rows, (str(rows[-1]["gmail_id"]) if more and rows else None)
 
     def processed_ids(self, mailbox: str, owner: str, limit: int) -> list[str]:
         """Gmail ids of up to ``limit`` emails of ``mailbox`` processed for ``owner`` (a

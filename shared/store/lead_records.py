@@ -8,6 +8,7 @@ import secrets
 from datetime import datetime
 
 from shared.errors import ConfigError
+from shared.parsing.mail import headline
 from shared.parsing.record import Lead
 from shared.store import reviews
 from shared.store.search_keys import search_fields
@@ -96,16 +97,28 @@ def owner_tag(owner: str) -> str:
     return hashlib.sha256(owner.encode()).hexdigest()[:12]
 
 
-def unrecognised_fields(lead: Lead, *, cleared: bool = False) -> JsonObject:
+def unrecognised_fields(
+    lead: Lead, raw: bytes = b"", *, cleared: bool = False, confirmed: bool = False
+) -> JsonObject:
     """What a non-lead's record keeps of its review: ``unrecognised`` mail (``limits_hit``
-    says which bound, if one) is for a person to decide. ``cleared``: a re-parse that now
-    names it writes the fields empty."""
+    says which bound, if one) is for a person to decide, shown with its subject and sender.
+
+    Args:
+        lead: The parser's record.
+        raw: The email (its headline is kept for the person deciding; empty: never fetched).
+        cleared: A re-parse: the fields are written even when now empty.
+        confirmed: A person said it is not a lead: it is no longer for review.
+    """
     if lead.is_lead or not (lead.needs_review or cleared):
         return {}
+    review = lead.needs_review and not confirmed
+    subject, sender = headline(raw) if review and raw else ("", "")
     return {
-        "needs_review": lead.needs_review,
+        "needs_review": review,
         "review_reasons": list(lead.review_reasons),
         "limits_hit": list(lead.limits_hit),
+        "subject": subject or None,
+        "sender": sender or None,
     }
 
 

@@ -61,11 +61,13 @@ class LeadStore:
         self, batch: Sdk, mailbox: str, gmail_id: str, lead: Lead, raw: bytes, now: datetime
     ) -> None:
         """Keep the raw email only where a parser fix is likely to change the result: a lead
-        that needs review, mail from a known site that is not a lead. A lead read whole has
-        everything in its record; a re-parse fetches it from Gmail again (5 quota units), so
-        it costs no write here. Kept in its own document, which Firestore's TTL deletes
-        after the retention period."""
-        doubtful = lead.needs_review or (not lead.is_lead and lead.source not in (None, "other"))
+        that needs review, mail the parser failed on, mail from a known site that is not a
+        lead. A lead read whole has everything in its record, and unrecognised mail (which may
+        be anyone's private mail) is not copied; a re-parse or a person's correction fetches
+        it from Gmail again (5 quota units), so it costs no write here. Kept in its own
+        document, which Firestore's TTL deletes after the retention period."""
+        doubtful = (lead.is_lead and lead.needs_review) or "parser" in lead.limits_hit
+        doubtful = doubtful or (not lead.is_lead and lead.source not in (None, "other"))
         doubtful = doubtful or lead.classified_by.corrected  # a corrected email is exported
         if not doubtful or not raw or len(raw) >= RAW_MAX:
             return
@@ -97,7 +99,7 @@ class LeadStore:
             "parser_version": lead.parser_version,
             "inquiry_at": lead.inquiry_at,
             "processed_at": now,
-            **unrecognised_fields(lead),
+            **unrecognised_fields(lead, raw),
         }
 
         def attempt() -> EmailRecord:
@@ -203,7 +205,8 @@ class LeadStore:
                 return EmailRecord(outcome, lead_id, data.get("batch_id", ""))  # never touch theirs
             batch = self._db.batch()
             inquiry = inquiry_of(lead, mailbox, gmail_id) if lead.is_lead else {}
-            inquiry = inquiry or unrecognised_fields(lead, cleared=True)
+            confirmed = data.get("correction") == "not_lead"  # a person's word stays
+            inquiry = inquiry or unrecognised_fields(lead, raw, cleared=True, confirmed=confirmed)
             if lead.is_lead and lead_id:
                 lead_ref = self._doc(LEADS, lead_id)
                 snap = lead_ref.get()
@@ -269,7 +272,8 @@ class LeadStore:
     def correct(
         self, mailbox: str, gmail_id: str, owner: str, truth: Correction, now: datetime
     ) -> str:
-        """Record what a person said an email is; returns its outcome so far.
+        """Record what a person said an email is; returns its outcome so far. A non-lead
+        confirmed ``not_lead`` leaves the review list (``needs_review`` false).
 
         Raises:
             NotFoundError: No processed email of ``owner`` with this id in ``mailbox``.
@@ -280,7 +284,10 @@ class LeadStore:
             data = (snap.to_dict() or {}) if snap.exists else {}
             if data.get("owner") != owner:
                 raise NotFoundError("no processed email with this id in this mailbox")
-            ref.update({"correction": truth, "corrected_at": now})
+            change: JsonObject = {"correction": truth, "corrected_at": now}
+            if truth == "not_lead" and data.get("outcome") == "not_lead":
+                change["needs_review"] = False  # confirmed: off the review list
+            ref.update(change)
         return str(data.get("outcome"))
 
     def hand_over(self, mailbox: str, owner: str, *, force: bool = False) -> int:

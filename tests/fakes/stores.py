@@ -25,7 +25,7 @@ from shared.records import (
     State,
     from_stored,
 )
-from shared.store.lead_records import dedup_keys
+from shared.store.lead_records import dedup_keys, unrecognised_fields
 from shared.store.locks import LockHeldError
 from shared.store.pending import TTL as PENDING_TTL
 from shared.store.retries import OUTAGE_GRACE
@@ -217,6 +217,7 @@ class Leads:
         self.leads: dict[str, JsonObject] = {}
         self.raws: dict[tuple[str, str], bytes] = {}
         self._ids = itertools.count(1)
+        self._clock = itertools.count(1)  # processing order (the store's processed_at)
 
     def _lead_for(self, lead: Lead, owner: str) -> tuple[str, str]:
         keys = set(dedup_keys(lead))
@@ -246,9 +247,13 @@ class Leads:
             "lead_id": lead_id,
             "batch_id": batch_id,
             "owner": owner,
+            "gmail_id": gmail_id,
             "parser_version": lead.parser_version,
             "limits_hit": list(lead.limits_hit),
             "review_reasons": list(lead.review_reasons),
+            "inquiry_at": lead.inquiry_at,
+            "processed_at": next(self._clock),
+            **unrecognised_fields(lead, raw),
         }
         if raw:
             self.raws[(mailbox, gmail_id)] = raw
@@ -261,6 +266,8 @@ class Leads:
         stored = self._write(mailbox, gmail_id, lead, raw, batch_id, owner)
         if "correction" in before:  # a person's word outlives every re-parse
             self.records[(mailbox, gmail_id)]["correction"] = before["correction"]
+            if before["correction"] == "not_lead" and not lead.is_lead:
+                self.records[(mailbox, gmail_id)]["needs_review"] = False
         return stored
 
     def raw(self, mailbox: str, gmail_id: str) -> bytes | None:
@@ -277,6 +284,8 @@ class Leads:
         if rec is None or rec["owner"] != owner:
             raise NotFoundError("no processed email with this id in this mailbox")
         rec["correction"] = truth
+        if truth == "not_lead" and rec["outcome"] == "not_lead":
+            rec["needs_review"] = False
         return str(rec["outcome"])
 
     def hand_over(self, mailbox: str, owner: str, *, force: bool = False) -> int:
@@ -290,6 +299,29 @@ class Leads:
 
     def recorded_count(self, mailbox: str, owner: str) -> int:
         return sum(1 for (m, _), r in self.records.items() if m == mailbox and r["owner"] == owner)
+
+    def _waiting(self, mailbox: str, owner: str) -> list[JsonObject]:
+        rows = [
+            r
+            for (m, _), r in self.records.items()
+            if m == mailbox and r["owner"] == owner and r.get("needs_review") is True
+        ]
+        return sorted(rows, key=lambda r: r["processed_at"], reverse=True)
+
+    def unrecognised_count(self, mailbox: str, owner: str) -> int:
+        return len(self._waiting(mailbox, owner))
+
+    def unrecognised(
+        self, mailbox: str, owner: str, limit: int, after: str | None
+    ) -> tuple[list[JsonObject], str | None]:
+        rows = self._waiting(mailbox, owner)
+        if after is not None:
+            found = self.records.get((mailbox, after))
+            if found is None or found["owner"] != owner:
+                raise NotFoundError("unknown cursor")
+            rows = [r for r in rows if r["processed_at"] < found["processed_at"]]
+        more = len(rows) > limit
+        return rows[:limit], (str(rows[limit - 1]["gmail_id"]) if more else None)
 
 
 class Retries:

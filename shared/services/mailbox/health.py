@@ -8,20 +8,29 @@ from typing import Protocol
 
 from shared.clock import utcnow
 from shared.errors import ClientRejectedError
-from shared.ports import Configured, HoldsBatches, HoldsRetries
+from shared.ports import Configured, CountsRecords, HoldsBatches, HoldsRetries
 from shared.records import Account
 from shared.vocabulary import BROKEN_REASONS, Health, HealthReason
 
 
-class Ports(Configured, HoldsRetries, HoldsBatches, Protocol):
+class Ports(Configured, HoldsRetries, HoldsBatches, CountsRecords, Protocol):
     """What the health check uses of the composition root."""
 
 
 WATCH_WARNING = timedelta(days=1)
 
 
-def mailbox_health(deps: Ports, account: Account) -> tuple[Health, list[HealthReason]]:
-    """The mailbox's health and every reason it is not ``ok``."""
+def mailbox_health(
+    deps: Ports, account: Account, unrecognised: int | None = None
+) -> tuple[Health, list[HealthReason]]:
+    """The mailbox's health and every reason it is not ``ok``.
+
+    Args:
+        deps: The composition root.
+        account: The mailbox.
+        unrecognised: How many of its emails wait for a person, when the caller counted
+            them already (None: counted here).
+    """
     now = utcnow()
     reasons: list[HealthReason] = []
     if account.state == "blocked" and (account.reason or "").startswith(ClientRejectedError.REASON):
@@ -45,6 +54,10 @@ def mailbox_health(deps: Ports, account: Account) -> tuple[Health, list[HealthRe
         reasons.append("audit_missing")
     if deps.retries.count(account.mailbox, "dead"):
         reasons.append("dead_emails")
+    if unrecognised is None:
+        unrecognised = deps.lead_queries.unrecognised_count(account.mailbox, account.owner)
+    if unrecognised:
+        reasons.append("unrecognised")
     if deps.batches.stuck_count(account.mailbox):  # found by the sweep (no chunk read here)
         reasons.append("stuck_batches")
     if BROKEN_REASONS.intersection(reasons):

@@ -87,3 +87,56 @@ def test_a_lead_marked_not_a_lead_leaves_the_list(pipeline: Pipeline, api: Any) 
     assert api.post("/leads/reparse", json={"all": True}, headers=auth(p)).status_code == 202
     _run(p)
     assert api.get(f"/leads/{target}", headers=auth(p)).get_json()["status"] == "not_a_lead"
+
+
+UNKNOWN = (
+    b"From: Ops Desk <desk@example-pm.com>\r\nTo: owner@example.com\r\n"
+    b"Subject: Unit 4 keys\r\nDate: Tue, 03 Jun 2025 10:00:00 -0400\r\n\r\n"
+    b"The keys for unit 4 are in the lockbox, code 4411.\r\n"
+)
+ODD = (
+    b"From: Frontdesk <frontdesk@example-bldg.com>\r\nTo: owner@example.com\r\n"
+    b"Subject: =?utf-8?q?Package_room_=E2=80=94_update?=\r\n"
+    b"Date: Wed, 04 Jun 2025 09:00:00 -0400\r\n\r\nThe package room moves to level 2.\r\n"
+)
+
+
+def test_unrecognised_mail_is_listed_counted_and_decided_in_one_call(
+    pipeline: Pipeline,
+    api: Any,  # noqa: F811
+) -> None:
+    p = pipeline
+    [p.deliver(raw) for raw, _ in stream(2, 33, p.mailbox)]
+    unknown, odd = p.deliver(UNKNOWN), p.deliver(ODD)
+    p.connect()
+    sync_mailbox(p.deps, SyncJob(p.mailbox, "backfill", full=True))
+    _run(p)
+    listed = api.get("/gmail/unrecognised?limit=1", headers=auth(p)).get_json()
+    assert listed["total"] == 2 and len(listed["emails"]) == 1
+    rest = api.get(f"/gmail/unrecognised?cursor={listed['nextCursor']}", headers=auth(p))
+    shown = {e["messageId"]: e for e in [*listed["emails"], *rest.get_json()["emails"]]}
+    assert set(shown) == {unknown, odd} and rest.get_json()["nextCursor"] is None
+    assert shown[odd]["subject"] == "Package room — update"
+    assert shown[unknown]["sender"] == "Ops Desk <desk@example-pm.com>"
+    assert shown[unknown]["reasons"] == ["unrecognised"] and shown[unknown]["limitsHit"] == []
+    status = api.get("/gmail/status", headers=auth(p)).get_json()
+    assert (status["unrecognised"], "unrecognised" in status["reasons"]) == (2, True)
+    stranger = api.get("/gmail/unrecognised", headers=auth(p, "partner@example.com"))
+    assert stranger.status_code == 404  # another owner never sees the mailbox's mail
+
+    assert api.post(f"/gmail/messages/{unknown}/lead", headers=auth(p)).status_code == 202
+    _run(p)
+    confirmed = api.post(f"/gmail/messages/{odd}/not-lead", headers=auth(p))
+    assert confirmed.get_json() == {"messageId": odd, "outcome": "not_lead"}
+    assert api.post(f"/gmail/messages/{odd}/not-lead", headers=auth(p)).status_code == 200
+    assert api.post(f"/gmail/messages/{unknown}/not-lead", headers=auth(p)).status_code == 409
+    after = api.get("/gmail/unrecognised", headers=auth(p)).get_json()
+    assert (after["emails"], after["total"]) == ([], 0)
+    assert _record(p, unknown)["outcome"] == "lead"
+
+    assert api.post("/leads/reparse", json={"all": True}, headers=auth(p)).status_code == 202
+    _run(p)
+    again = api.get("/gmail/unrecognised", headers=auth(p)).get_json()
+    assert again["total"] == 0, "a person's word outlives the re-parse"
+    status = api.get("/gmail/status", headers=auth(p)).get_json()
+    assert (status["unrecognised"], "unrecognised" in status["reasons"]) == (0, False)
