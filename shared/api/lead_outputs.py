@@ -52,6 +52,14 @@ class Classification(Out):
     corrected: bool = False
 
 
+class Attachment(Out):
+    """A file the renter attached to the email (a pay stub, an application)."""
+
+    name: str
+    type: str
+    bytes: int
+
+
 class Inquiry(Out):
     """One email of the renter: what they sent, as read by ``parserVersion``."""
 
@@ -77,6 +85,7 @@ class Inquiry(Out):
     reviewed: bool
     parser_version: str | None
     classified_by: Classification | None
+    attachments: list[Attachment]  # files attached: named, never read or kept
 
 
 class LeadSummary(Out):

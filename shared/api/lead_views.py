@@ -4,6 +4,7 @@ cursor of an inquiry page."""
 from __future__ import annotations
 
 from shared.api.lead_outputs import (
+    Attachment,
     Classification,
     CreditScore,
     Income,
@@ -64,6 +65,11 @@ def inquiry(record: JsonObject, lead: JsonObject) -> JsonObject:
     out["needs_review"] = bool(record.get("needs_review"))
     out["review_reasons"] = list(record.get("review_reasons") or [])
     out["tour_times"] = list(record.get("tour_times") or [])
+    out["attachments"] = [
+        Attachment(name=str(a["name"]), type=str(a["type"]), bytes=int(a["bytes"]))
+        for a in record.get("attachments") or []
+        if isinstance(a, dict)
+    ]
     out["pets"] = record.get("pets") or "unknown"
     out["message_truncated"] = bool(record.get("message_truncated"))
     out["reviewed"] = out["needs_review"] and cleared(lead, record.get("processed_at"))

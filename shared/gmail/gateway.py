@@ -12,6 +12,7 @@ from shared.backoff import Backoff
 from shared.errors import GmailRateLimitError, LeadHarvestError, MessageGoneError
 from shared.gmail.client import new_batch
 from shared.gmail.errors import HistoryGoneError, map_error
+from shared.gmail.full import rebuild
 from shared.types import JsonObject, Sdk
 
 BATCH_MAX = 50
@@ -35,6 +36,9 @@ class Gmail(Protocol):
     ) -> JsonObject: ...
     def history_ids(self, start: int, label_id: str) -> tuple[list[str], int]: ...
     def get_raw_many(self, ids: list[str]) -> dict[str, bytes | LeadHarvestError]: ...
+    def get_full_many(
+        self, ids: list[str], max_text_bytes: int
+    ) -> dict[str, bytes | LeadHarvestError]: ...
     def labels_many(self, ids: list[str]) -> dict[str, frozenset[str] | LeadHarvestError]: ...
     def metadata_many(self, ids: list[str]) -> dict[str, JsonObject | LeadHarvestError]: ...
     def oversized_ids(self, label_id: str, min_bytes: int, limit: int) -> set[str]: ...
@@ -161,6 +165,13 @@ class GoogleGmail:
     def get_raw_many(self, ids: list[str]) -> dict[str, bytes | LeadHarvestError]:
         """``format=raw`` for each id in batch requests; per-id bytes or mapped error."""
         return self._get_many(ids, "raw", lambda r: base64.urlsafe_b64decode(r["raw"]))
+
+    def get_full_many(
+        self, ids: list[str], max_text_bytes: int
+    ) -> dict[str, bytes | LeadHarvestError]:
+        """``format=full`` for each id (mail too large to fetch whole): the text parts and
+        the attachments' names, rebuilt as RFC 822 bytes (``full.py``); no attachment read."""
+        return self._get_many(ids, "full", lambda r: rebuild(dict(r), max_text_bytes))
 
     def labels_many(self, ids: list[str]) -> dict[str, frozenset[str] | LeadHarvestError]:
         """The label ids of each email (``format=minimal``: no content read)."""

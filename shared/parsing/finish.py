@@ -33,6 +33,7 @@ def finish(lead: Lead, mail: LeadMail, source: Source, extra: tuple[ReviewReason
         inquiry_at=mail.sent_at,
         email=email if email != reply_to else None,
         reply_to=reply_to,
+        attachments=list(mail.attachments),
         limits_hit=mail.limits_hit,
     )
     reasons = review_reasons(

@@ -20,8 +20,10 @@ from shared.parsing.limits import (
     MAX_HEADER_CHARS,
     MAX_TEXT_CHARS,
 )
+from shared.parsing.record import Attachment
 
 _FOLD = re.compile(r"\r?\n[ \t]*")
+HEADLINE_CHARS = 200  # a subject, a sender or a file name, as a person is shown it
 _SIMPLE_ADDR = re.compile(
     r'^ *(?:"([^"\\]{0,200})"|([^"<>,;@]{0,200}?)) *<([^<>@\s]{1,200}@[^<>\s]{1,200})> *$'
     r'|^ *([^<>\s",;]{1,200}@[^<>\s",;]{1,200}) *$'
@@ -42,6 +44,7 @@ class Mail:
     text: str
     html: str
     limits_hit: tuple[str, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
 
     @property
     def body(self) -> str:
@@ -91,6 +94,43 @@ def decode_part(part: Message) -> str:
     return payload.decode("latin-1")
 
 
+MAX_ATTACHMENTS = 20  # listed on an inquiry; more are not named
+
+
+def is_attachment(part: Message) -> bool:
+    """A file the sender attached: disposition ``attachment``, or a named part that is not
+    shown inline (an inline image of a signature or a logo is not the renter's file)."""
+    disposition = part.get_content_disposition()
+    if disposition == "attachment":
+        return True
+    return bool(part.get_filename()) and disposition is None and part.get("Content-ID") is None
+
+
+def attachment_of(part: Message) -> Attachment:
+    """An attached file's name, type and size: the ``size`` parameter of its disposition
+    (RFC 2183; a part Gmail left behind an ``attachmentId`` has no body), else its payload."""
+    size = str(part.get_param("size", "", header="content-disposition") or "")
+    if size.isdigit() and len(size) <= 12:
+        length = int(size)
+    else:
+        payload = part.get_payload()
+        encoded = len("".join(payload.split())) if isinstance(payload, str) else 0
+        b64 = (part.get("Content-Transfer-Encoding") or "").strip().lower() == "base64"
+        length = encoded * 3 // 4 if b64 else encoded
+    name = header_text_value(part.get_filename() or "")[:HEADLINE_CHARS] or "attachment"
+    return Attachment(name=name, type=part.get_content_type()[:100], bytes=length)
+
+
+def header_text_value(value: str) -> str:
+    """A parameter value decoded from RFC 2047 words and unfolded."""
+    if "=?" in value:
+        with contextlib.suppress(
+            UnicodeError, LookupError, ValueError, email.errors.HeaderParseError
+        ):
+            value = str(make_header(decode_header(value)))
+    return _FOLD.sub(" ", value).strip()
+
+
 def read_mail(raw: bytes) -> Mail:
     """Parse raw email bytes into a :class:`Mail`.
 
@@ -103,8 +143,15 @@ def read_mail(raw: bytes) -> Mail:
     raw, hits = bounded(raw)
     msg = email.message_from_bytes(raw, policy=email.policy.compat32)
     text = html = ""
+    attachments: list[Attachment] = []
     for part in msg.walk():
-        if part.is_multipart() or part.get_content_disposition() == "attachment":
+        if part.is_multipart():
+            continue
+        if is_attachment(part):
+            if len(attachments) < MAX_ATTACHMENTS:
+                attachments.append(attachment_of(part))
+            continue
+        if part.get_content_disposition() == "attachment":
             continue
         ctype = part.get_content_type()
         if ctype == "text/plain" and not text:
@@ -124,6 +171,7 @@ def read_mail(raw: bytes) -> Mail:
         date=date,
         text=text[:MAX_TEXT_CHARS].replace("\r\n", "\n").replace("\r", "\n"),
         html=html,
+        attachments=tuple(attachments),
         limits_hit=hits
         + (("text",) if len(text) > MAX_TEXT_CHARS else ())
         + (("date",) if odd_date else ()),
@@ -131,7 +179,6 @@ def read_mail(raw: bytes) -> Mail:
 
 
 HEADLINE_BYTES = 64 * 1024  # of an email's opening read for its subject and sender
-HEADLINE_CHARS = 200  # each of them, as a person is shown it
 
 
 def headline(raw: bytes) -> tuple[str, str]:

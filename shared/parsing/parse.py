@@ -46,6 +46,7 @@ def _view(raw: bytes, tz: str) -> LeadMail:
             to_addr=mail.to_addr,
             reply_to_name=mail.reply_name,
             limits_hit=mail.limits_hit,
+            attachments=mail.attachments,
         )
     return LeadMail(
         from_name=inner.from_name,
@@ -58,6 +59,7 @@ def _view(raw: bytes, tz: str) -> LeadMail:
         forwarded=True,
         to_addr=mail.to_addr,
         limits_hit=mail.limits_hit,
+        attachments=mail.attachments,
     )
 
 

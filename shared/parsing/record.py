@@ -22,6 +22,7 @@ __all__ = [
     "INTENTS",
     "REVIEW_REASONS",
     "SOURCES",
+    "Attachment",
     "Classification",
     "EvidenceSignal",
     "Intent",
@@ -65,6 +66,15 @@ class Income:
 
     amount: float
     period: Period
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A file the renter attached (a pay stub, an application): named, never read."""
+
+    name: str
+    type: str
+    bytes: int
 
 
 @dataclass(frozen=True)
@@ -118,6 +128,7 @@ class Lead:
     bedrooms: int | None = None
     lease_months: int | None = None
     message: str | None = None
+    attachments: list[Attachment] = field(default_factory=list)
     inquiry_at: datetime | None = None
     needs_review: bool = False
     review_reasons: list[ReviewReason] = field(default_factory=list)

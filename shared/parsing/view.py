@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime
 
 from shared.parsing.families import PLATFORM_DOMAINS
+from shared.parsing.record import Attachment
 from shared.parsing.text import body_lines, quoted_reply_at
 
 _EMAIL = re.compile(
@@ -50,6 +51,7 @@ class LeadMail:
     to_addr: str = ""
     reply_to_name: str = ""
     limits_hit: tuple[str, ...] = ()
+    attachments: tuple[Attachment, ...] = ()
     lines: list[str] = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:

@@ -72,6 +72,7 @@ INQUIRY_FIELDS = (
     "intent",
     "tour_times",
     "classified_by",
+    "attachments",
 )
 MAX_MESSAGE_CHARS = 20_000  # an inquiry's message as stored; the raw email keeps the rest
 MAX_KEYS = 20  # renter keys a lead gathers (each inquiry may add its phone and email)

@@ -7,9 +7,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
+from infra.local.fake_google.parts import part_tree
 from shared.errors import LeadHarvestError, MessageGoneError, NotFoundError
 from shared.events import ChunkJob, SyncJob
 from shared.gmail.errors import HistoryGoneError
+from shared.gmail.full import rebuild
 from shared.types import JsonObject
 
 
@@ -97,6 +99,21 @@ class Gmail:
             error = self._answer(gmail_id)
             mail = self.messages.get(gmail_id)
             out[gmail_id] = error or (mail.raw if mail else MessageGoneError("gone"))
+        return out
+
+    def get_full_many(
+        self, ids: list[str], max_text_bytes: int
+    ) -> dict[str, bytes | LeadHarvestError]:
+        self.requests.append(list(ids))
+        out: dict[str, bytes | LeadHarvestError] = {}
+        for gmail_id in ids:
+            self._count("read.full")
+            error = self._answer(gmail_id)
+            mail = self.messages.get(gmail_id)
+            tree = {"payload": part_tree(mail.raw)} if mail else {}
+            out[gmail_id] = error or (
+                rebuild(tree, max_text_bytes) if mail else MessageGoneError("gone")
+            )
         return out
 
     def labels_many(self, ids: list[str]) -> dict[str, frozenset[str] | LeadHarvestError]:

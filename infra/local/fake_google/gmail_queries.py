@@ -6,6 +6,7 @@ import re
 from datetime import UTC, datetime
 from typing import Any
 
+from infra.local.fake_google.parts import part_tree
 from infra.local.fake_google.quota import gmail_error
 from infra.local.fake_google.state import Mailbox, Message
 
@@ -147,7 +148,9 @@ def message_resource(msg: Message, fmt: str, wanted: list[str]) -> dict[str, Any
     }
     if fmt == "raw":
         out["raw"] = msg.raw_b64()
-    elif fmt in ("metadata", "full"):
+    elif fmt == "full":  # the MIME tree: text inline, files as attachment ids
+        out["payload"] = part_tree(msg.raw)
+    elif fmt == "metadata":
         names = wanted or ["From", "To", "Subject", "Date", "Reply-To", "Message-ID"]
         headers = [{"name": n, "value": msg.header(n)} for n in names if msg.header(n)]
         out["payload"] = {"mimeType": "message/rfc822", "headers": headers}

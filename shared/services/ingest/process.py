@@ -40,6 +40,7 @@ from shared.ports import (
 from shared.records import Account, BatchEmail
 from shared.services.ingest.failures import UNDONE, record_failures, resolve_done
 from shared.services.ingest.fetch import Fetcher
+from shared.services.ingest.queue import FULL_CHUNK
 from shared.services.ingest.reparse import reparse_chunk
 from shared.services.ingest.store_chunk import store_fetched
 from shared.services.ingest.window import finish, follower_sent
@@ -106,6 +107,12 @@ def _fetch(
     ) -> None:
         store_fetched(answers, deps.settings, save, failures)
 
+    if job.chunk_id.startswith(FULL_CHUNK):  # too large whole: its text and attachment names
+
+        def get(ids: list[str]) -> dict[str, bytes | LeadHarvestError]:
+            return fetcher.gmail.get_full_many(ids, deps.settings.email_max_bytes)
+
+        return fetcher.rounds(todo, get, use), outside, fetcher.timings
     return fetcher.rounds(todo, fetcher.gmail.get_raw_many, use), outside, fetcher.timings
 
 

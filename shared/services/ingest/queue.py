@@ -16,11 +16,12 @@ from shared.config import Settings
 from shared.events import LIVE_TRIGGERS, ChunkJob
 from shared.logs import get_logger
 from shared.ports import Queues
-from shared.records import Account, BatchEmail
-from shared.services.ingest.store_chunk import too_large
+from shared.records import Account
 from shared.vocabulary import Trigger
 
 log = get_logger("queue")
+FULL_CHUNK = "f"  # a chunk of mail too large to fetch whole (``format=full``)
+FULL_CHUNK_SIZE = 5  # such emails per chunk: their text may each be up to EMAIL_MAX_BYTES
 
 
 def lane_topic(settings: Settings, trigger: str) -> str:
@@ -44,24 +45,32 @@ def queue_batch(
 ) -> str | None:
     """Create a batch of the account's mailbox (owned by its owner) for ``ids`` and publish
     its chunks; returns the batch id (None for no ids). Ids in ``oversized`` (see
-    ``oversized.py``) are recorded before any chunk is sent, so none is fetched."""
+    ``oversized.py``) go to their own chunks (``f00000``…), fetched ``format=full``: their
+    text and attachment names, never the attachments; they are sent at once."""
     if not ids:
         return None
     mailbox = account.mailbox
     size = deps.settings.chunk_size
     batch_id = batch_id_for(mailbox, trigger, start, ids)
-    chunks = {f"c{n:05d}": ids[i : i + size] for n, i in enumerate(range(0, len(ids), size))}
+    big = [i for i in ids if i in (oversized or set())]
+    small = [i for i in ids if i not in (oversized or set())]
+    chunks = {f"c{n:05d}": small[i : i + size] for n, i in enumerate(range(0, len(small), size))}
+    whole = {
+        f"{FULL_CHUNK}{n:05d}": big[i : i + FULL_CHUNK_SIZE]
+        for n, i in enumerate(range(0, len(big), FULL_CHUNK_SIZE))
+    }
     now = utcnow()
-    deps.batches.create(batch_id, mailbox, trigger, chunks, now, account.owner)
-    record = too_large(deps.settings.email_max_bytes)
-    for gmail_id in [i for i in ids if i in (oversized or set())]:
-        deps.leads.store(BatchEmail(mailbox, gmail_id, batch_id, account.owner), record, b"", now)
+    deps.batches.create(batch_id, mailbox, trigger, {**chunks, **whole}, now, account.owner)
     window = 0 if len(chunks) <= deps.settings.chunk_window else deps.settings.chunk_window
     jobs = [
         ChunkJob(batch_id, chunk_id, mailbox, part, trigger, window)
         for chunk_id, part in chunks.items()
     ]
-    deps.publisher.publish(lane_topic(deps.settings, trigger), jobs[: window or None])
-    fields = {"batch_id": batch_id, "emails": len(ids), "chunks": len(chunks), "trigger": trigger}
+    parts = [
+        ChunkJob(batch_id, chunk_id, mailbox, part, trigger) for chunk_id, part in whole.items()
+    ]
+    deps.publisher.publish(lane_topic(deps.settings, trigger), [*jobs[: window or None], *parts])
+    fields = {"batch_id": batch_id, "emails": len(ids), "chunks": len(chunks) + len(whole)}
+    fields["trigger"] = trigger
     log.info("batch queued", extra={"fields": fields})
     return batch_id

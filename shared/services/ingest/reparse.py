@@ -94,8 +94,8 @@ def reparse_chunk(deps: Ports, job: ChunkJob) -> Outcomes:
 def _fetch(
     deps: Ports, account: Account, ids: list[str], save: Callable[[str, bytes], None]
 ) -> dict[str, LeadHarvestError]:
-    """Fetch and save what is not stored; returns the failures. Oversized mail keeps the
-    record it has (``unrecognised``, never fetched)."""
+    """Fetch and save what is not stored; returns the failures. Mail too large to fetch
+    whole is fetched ``format=full``: its text and attachment names."""
     if not ids:
         return {}
     if account.state != "connected":
@@ -115,6 +115,12 @@ def _fetch(
     try:
         too_big = oversized_ids(fetcher.gmail, deps.settings, account.label_id, ids)
         todo = [i for i in ids if i not in too_big]
-        return fetcher.rounds(todo, fetcher.gmail.get_raw_many, use)
+        failures = fetcher.rounds(todo, fetcher.gmail.get_raw_many, use)
+
+        def full(part: list[str]) -> dict[str, bytes | LeadHarvestError]:
+            return fetcher.gmail.get_full_many(part, deps.settings.email_max_bytes)
+
+        big = [i for i in ids if i in too_big]
+        return {**failures, **(fetcher.rounds(big, full, use) if big else {})}
     except LeadHarvestError as exc:  # the mailbox or Gmail, not one email: all wait
         return {i: exc for i in ids}

@@ -37,6 +37,7 @@ MANDATORY = [
     "bedrooms",
     "lease_months",
     "message",
+    "attachments",
     "inquiry_at",
     "needs_review",
     "review_reasons",

@@ -66,10 +66,14 @@ def test_a_backfill_lists_the_label_oldest_first_on_the_bulk_lane(deps: Deps) ->
     assert [i for j in jobs for i in j.ids] == ids and {j.trigger for j in jobs} == {"backfill"}
 
 
-def test_a_sync_records_oversized_mail_before_queueing(deps: Deps) -> None:
+def test_a_sync_sends_oversized_mail_to_a_chunk_fetched_in_parts(deps: Deps) -> None:
+    small = leads(deps, 1)
     big = deps.gmail.add(NOT_A_LEAD + b"q" * (deps.settings.email_max_bytes + 1), LABEL)
     sync_mailbox(deps, SyncJob(MAILBOX, "push"))
-    assert deps.leads.records[(MAILBOX, big)]["outcome"] == "not_lead"
+    assert {j.chunk_id: j.ids for j in deps.publisher.chunks()} == {
+        "c00000": small,
+        "f00000": [big],
+    }
     assert deps.gmail.calls["search.larger"] == 1
 
 

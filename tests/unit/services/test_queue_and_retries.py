@@ -84,16 +84,21 @@ def test_a_failed_publish_gives_the_follower_back(
     assert send_next(deps, first[1]) == "c00005"  # the redelivery sends it
 
 
-def test_oversized_mail_is_recorded_before_its_chunk_runs_and_never_read(deps: Deps) -> None:
+def test_oversized_mail_is_read_in_parts_and_text_over_the_bound_unrecognised(
+    deps: Deps,
+) -> None:
     small = leads(deps, 2)
     big = deps.gmail.add(NOT_A_LEAD + b"z" * (deps.settings.email_max_bytes + 1), LABEL)
     batch = queue_batch(deps, account(), "push", 1, [*small, big], {big})
-    record = deps.leads.records[(MAILBOX, big)]
-    assert record["outcome"] == "not_lead" and record["limits_hit"] == ["email_bytes"]
-    [job] = deps.publisher.take()
-    outcomes = process_chunk(deps, job)
+    assert (MAILBOX, big) not in deps.leads.records
+    jobs = {j.chunk_id: j for j in deps.publisher.take()}
+    assert {k: j.ids for k, j in jobs.items()} == {"c00000": small, "f00000": [big]}
+    outcomes = {**process_chunk(deps, jobs["c00000"]), **process_chunk(deps, jobs["f00000"])}
     assert outcomes[big] == "not_lead" and deps.gmail.calls["read.raw"] == 2
-    assert batch == job.batch_id
+    assert deps.gmail.calls["read.full"] == 1
+    record = deps.leads.records[(MAILBOX, big)]
+    assert (record["needs_review"], record["limits_hit"]) == (True, ["email_bytes"])
+    assert batch == jobs["c00000"].batch_id
 
 
 def test_failures_are_gone_parked_or_pending_each_with_why(deps: Deps) -> None:
