@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import base64
+import email.message
 import hashlib
 import secrets
 from pathlib import Path
@@ -17,9 +18,11 @@ REDIRECT = "http://127.0.0.1:9/oauth/callback"
 __all__ = [
     "PRIVATE",
     "REDIRECT",
+    "UNRECOGNISED",
     "consent_code",
     "corpus_files",
     "deliver",
+    "paystub_lead",
     "refresh_token_for",
 ]
 
@@ -83,3 +86,24 @@ Content-Type: text/plain; charset=utf-8
 Your results are ready. Please call us.
 """
 """Personal mail that is no lead (a clinic's results notice, invented)."""
+
+
+def paystub_lead(size: int = 6_000_000) -> bytes:
+    """A renter's inquiry with a pay stub attached (``size`` bytes of PDF)."""
+    msg = email.message.EmailMessage()
+    msg["From"], msg["To"] = "Priya Nandakumar <priya.nandakumar@example.org>", "kim@example.net"
+    msg["Subject"], msg["Date"] = "Application for 12 Oak Street", "Tue, 03 Jun 2025 10:00:00 -0400"
+    msg.set_content(
+        "Hi, I'd like to apply for the apartment at 12 Oak Street, Springfield, IL 62704. "
+        "My pay stub is attached. You can call me at 217-555-0143."
+    )
+    msg.add_attachment(b"%PDF-1.7\n" + b"0" * size, "application", "pdf", filename="paystub.pdf")
+    return bytes(msg)
+
+
+UNRECOGNISED = (
+    b"From: Ops Desk <desk@example-pm.com>\r\nTo: owner@example.com\r\n"
+    b"Subject: Unit 4 keys\r\nDate: Tue, 03 Jun 2025 10:00:00 -0400\r\n\r\n"
+    b"The keys for unit 4 are in the lockbox, code 4411.\r\n"
+)
+"""An email of the lead label with no lead evidence and no known shape."""

@@ -51,8 +51,8 @@ locals {
     messages_mailbox_owner_desc                        = { collection = "messages", fields = [["mailbox", "ASCENDING"], ["owner", "DESCENDING"]] }
     messages_handed_back                               = { collection = "messages", fields = [["mailbox", "ASCENDING"], ["owner", "ASCENDING"], ["handed_over", "ASCENDING"]] }
     lead_keys_lead                                     = { collection = "lead_keys", fields = [["owner", "ASCENDING"], ["lead_ids", "CONTAINS"]] }
-    messages_review                                    = { collection = "messages", fields = [["mailbox", "ASCENDING"], ["owner", "ASCENDING"], ["needs_review", "ASCENDING"], ["processed_at", "DESCENDING"]] }
-    messages_review_count                              = { collection = "messages", fields = [["mailbox", "ASCENDING"], ["owner", "ASCENDING"], ["needs_review", "ASCENDING"]] }
+    messages_review                                    = { collection = "messages", fields = [["mailbox", "ASCENDING"], ["owner", "ASCENDING"], ["outcome", "ASCENDING"], ["needs_review", "ASCENDING"], ["processed_at", "DESCENDING"]] }
+    messages_review_count                              = { collection = "messages", fields = [["mailbox", "ASCENDING"], ["owner", "ASCENDING"], ["outcome", "ASCENDING"], ["needs_review", "ASCENDING"]] }
     messages_lead                                      = { collection = "messages", fields = [["owner", "ASCENDING"], ["lead_id", "ASCENDING"], ["inquiry_at", "DESCENDING"]] }
     leads_status                                       = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["updated_at", "DESCENDING"]] }
     leads_status_by_last_inquiry                       = { collection = "leads", fields = [["owner", "ASCENDING"], ["status", "ASCENDING"], ["last_inquiry_at", "DESCENDING"]] }

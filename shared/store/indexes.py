@@ -56,20 +56,26 @@ INDEXES: dict[str, tuple[str, tuple[tuple[str, str], ...]]] = {
     ),
     # ownership._tombstone: owner ==, lead_ids array-contains (every key naming a lead)
     "lead_keys_lead": ("lead_keys", (("owner", "ASCENDING"), ("lead_ids", "CONTAINS"))),
-    # LeadQueries.unrecognised / unrecognised_count: mailbox ==, owner ==, needs_review ==,
-    # order by processed_at desc (the emails a person is asked about)
+    # LeadQueries.unrecognised / unrecognised_count: mailbox ==, owner ==, outcome ==,
+    # needs_review ==, order by processed_at desc (the emails a person is asked about)
     "messages_review": (
         "messages",
         (
             ("mailbox", "ASCENDING"),
             ("owner", "ASCENDING"),
+            ("outcome", "ASCENDING"),
             ("needs_review", "ASCENDING"),
             ("processed_at", "DESCENDING"),
         ),
     ),
     "messages_review_count": (
         "messages",
-        (("mailbox", "ASCENDING"), ("owner", "ASCENDING"), ("needs_review", "ASCENDING")),
+        (
+            ("mailbox", "ASCENDING"),
+            ("owner", "ASCENDING"),
+            ("outcome", "ASCENDING"),
+            ("needs_review", "ASCENDING"),
+        ),
     ),
     # LeadQueries.inquiries: owner ==, lead_id ==, order by inquiry_at desc
     "messages_lead": (

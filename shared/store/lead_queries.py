@@ -184,12 +184,14 @@ class LeadQueries:
             self._db.collection(MESSAGES)
             .where(filter=firestore.FieldFilter("mailbox", "==", mailbox))
             .where(filter=firestore.FieldFilter("owner", "==", owner))
+            .where(filter=firestore.FieldFilter("outcome", "==", "not_lead"))
             .where(filter=firestore.FieldFilter("needs_review", "==", True))
         )
 
     def unrecognised_count(self, mailbox: str, owner: str) -> int:
-        """How many emails of ``mailbox`` wait for ``owner`` to say what they are (an
-        aggregation over index ``messages_review``: one read per 1,000 entries)."""
+        """How many emails of ``mailbox`` wait for ``owner`` to say what they are: non-leads
+        for review (a lead's record carries its inquiry's review state, which is not this);
+        an aggregation over index ``messages_review_count``, one read per 1,000 entries."""
         with store_errors("count unrecognised emails"):
             return count(self._unrecognised(mailbox, owner))
 

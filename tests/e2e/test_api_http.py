@@ -17,7 +17,7 @@ from infra.local.driver import Driver, wait_until
 from infra.local.functions_stack import DEMO_USER
 from infra.local.mailgen import stream
 from tests.golden import golden
-from tests.helpers import consent_code
+from tests.helpers import UNRECOGNISED, consent_code, paystub_lead
 
 MAILBOX = "e2e-api@example.com"
 VOICEMAIL = golden("world-nonlead-google-voice-voicemail")
@@ -58,6 +58,8 @@ def test_every_route_over_http(driver: Driver, frontend: Frontend) -> None:
     for raw, _ in stream(8, 41, MAILBOX):
         d.deliver(MAILBOX, raw, [LABEL], notify=False)
     voicemail = d.deliver(MAILBOX, VOICEMAIL.read_bytes(), [LABEL], notify=False)
+    keys = d.deliver(MAILBOX, UNRECOGNISED, [LABEL], notify=False)
+    paystub = d.deliver(MAILBOX, paystub_lead(), [LABEL], notify=False)  # 6 MB: read in parts
     assert f.call("GET", "/gmail/status")["state"] == "disconnected"
     start = f.call("GET", "/gmail/auth-url")["url"]  # where the browser posts its form
     assert start == f"{d.fns.url('oauth')}/start"
@@ -77,11 +79,26 @@ def test_every_route_over_http(driver: Driver, frontend: Frontend) -> None:
     assert status["state"] == "connected" and status["mailbox"] == MAILBOX
     assert [m["mailbox"] for m in f.call("GET", "/gmail/mailboxes")["mailboxes"]] == [MAILBOX]
     label = next(lbl for lbl in f.call("GET", "/gmail/labels")["labels"] if lbl["name"] == LABEL)
-    assert label["messagesTotal"] == 9
+    assert label["messagesTotal"] == 11
     listed = f.call("GET", f"/gmail/messages?labelId={label['id']}&maxResults=100")["messages"]
     status = {m["id"]: m["status"] for m in listed}
-    assert status.pop(voicemail) == "not_lead" and len(status) == 8
-    assert all(s in ("lead", "merged") for s in status.values())
+    assert (status.pop(voicemail), status.pop(keys)) == ("not_lead", "not_lead")
+    assert len(status) == 9 and all(s in ("lead", "merged") for s in status.values())
+    [stub] = f.call("GET", "/leads?q=nandakumar")["leads"]
+    stub_lead = f.call("GET", f"/leads/{stub['id']}", "/leads/{leadId}")
+    [inquiry] = stub_lead["inquiries"]
+    assert inquiry["messageId"] == paystub and inquiry["attachments"] == [
+        {"name": "paystub.pdf", "type": "application/pdf", "bytes": 6_000_009}
+    ]
+    # the email no outcome was named for: on the review list, in health, decided in one call
+    waiting = f.call("GET", "/gmail/unrecognised")
+    assert [e["messageId"] for e in waiting["emails"]] == [keys] and waiting["total"] == 1
+    assert waiting["emails"][0]["subject"] == "Unit 4 keys"
+    health = f.call("GET", "/gmail/status")
+    assert health["unrecognised"] == 1 and "unrecognised" in health["reasons"]
+    template = "/gmail/messages/{messageId}/not-lead"
+    assert f.call("POST", f"/gmail/messages/{keys}/not-lead", template)["outcome"] == "not_lead"
+    assert f.call("GET", "/gmail/unrecognised")["total"] == 0
     # the landlord says the voicemail notice is a lead: re-parsed as one
     template = "/gmail/messages/{messageId}/lead"
     fixed = f.call("POST", f"/gmail/messages/{voicemail}/lead", template)
@@ -100,7 +117,7 @@ def test_every_route_over_http(driver: Driver, frontend: Frontend) -> None:
         and sum(
             len(f.call("GET", f"/leads/{x['id']}", "/leads/{leadId}")["inquiries"]) for x in leads
         )
-        == 9
+        == 10
     )
     lead_id = leads[0]["id"]
     patched = f.call(

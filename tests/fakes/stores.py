@@ -304,7 +304,10 @@ class Leads:
         rows = [
             r
             for (m, _), r in self.records.items()
-            if m == mailbox and r["owner"] == owner and r.get("needs_review") is True
+            if m == mailbox
+            and r["owner"] == owner
+            and r["outcome"] == "not_lead"
+            and r.get("needs_review") is True
         ]
         return sorted(rows, key=lambda r: r["processed_at"], reverse=True)
 

@@ -253,16 +253,18 @@ def test_only_the_lead_label_is_read_and_only_needed_raw_kept(pipeline: Pipeline
     assert kept.exists and kept.to_dict()["expires_at"] > kept.to_dict()["stored_at"]
 
 
-def test_a_reparse_stays_inside_gmails_quota_and_never_fetches_oversized_mail(
+def test_a_reparse_stays_inside_gmails_quota_and_reads_oversized_mail_in_parts(
     pipeline: Pipeline, api: Any
 ) -> None:
     """A re-parse called Gmail outside the limiter, the fetch budget and the size check: of
-    100 emails 22 met 429s and failed, and mail over EMAIL_MAX_BYTES was fetched."""
+    100 emails 22 met 429s and failed, and mail over EMAIL_MAX_BYTES was fetched whole."""
     p = pipeline
     ids = connected(p, 100)
     bound = p.deps.settings.email_max_bytes
     huge = p.deliver(corpus_files()[3].read_bytes() + b"\n" + b"z" * bound)
-    sync_mailbox(p.deps, SyncJob(p.mailbox, "push"))  # recorded unread, never fetched
+    sync_mailbox(p.deps, SyncJob(p.mailbox, "push"))  # its own chunk, read format=full
+    for job in p.chunk_jobs():
+        process_chunk(p.deps, job)
     for doc in p.deps.db.collection("raw_emails").stream():
         doc.reference.delete()  # every email must come from Gmail again
     before = {i: r.outcome for i, r in p.deps.leads.existing(p.mailbox, [*ids, huge]).items()}
@@ -274,7 +276,6 @@ def test_a_reparse_stays_inside_gmails_quota_and_never_fetches_oversized_mail(
         outcomes |= process_chunk(p.deps, job)
     stats = http.get(f"{p.fake.url}/_fake/stats", timeout=5).json()
     assert stats.get("errors.429", 0) + stats.get("errors.429_concurrent", 0) == 0
-    assert stats["read.raw"] == len(ids)  # each once, the oversized one never
+    assert stats["read.raw"] == len(ids)  # each once, the oversized one never whole
+    assert stats["read.full"] == 1  # its text and attachment names only
     assert outcomes == before  # the same parser: every record as it was, none failed
-    record = p.deps.db.collection("messages").document(f"{p.mailbox}:{huge}").get().to_dict()
-    assert record is not None and record["limits_hit"] == ["email_bytes"]

@@ -14,6 +14,7 @@ from shared.events import SyncJob
 from shared.services.ingest.process import process_chunk
 from shared.services.mailbox.sync import sync_mailbox
 from tests.golden import golden
+from tests.helpers import paystub_lead
 from tests.integration.pipeline.conftest import Pipeline
 from tests.integration.pipeline.test_api import api, auth  # noqa: F401 - the fixture
 
@@ -108,6 +109,7 @@ def test_unrecognised_mail_is_listed_counted_and_decided_in_one_call(
     p = pipeline
     [p.deliver(raw) for raw, _ in stream(2, 33, p.mailbox)]
     unknown, odd = p.deliver(UNKNOWN), p.deliver(ODD)
+    stub = p.deliver(paystub_lead())  # a lead that needs review is not unrecognised
     p.connect()
     sync_mailbox(p.deps, SyncJob(p.mailbox, "backfill", full=True))
     _run(p)
@@ -116,6 +118,7 @@ def test_unrecognised_mail_is_listed_counted_and_decided_in_one_call(
     rest = api.get(f"/gmail/unrecognised?cursor={listed['nextCursor']}", headers=auth(p))
     shown = {e["messageId"]: e for e in [*listed["emails"], *rest.get_json()["emails"]]}
     assert set(shown) == {unknown, odd} and rest.get_json()["nextCursor"] is None
+    assert _record(p, stub)["outcome"] == "lead" and _record(p, stub)["needs_review"] is True
     assert shown[odd]["subject"] == "Package room — update"
     assert shown[unknown]["sender"] == "Ops Desk <desk@example-pm.com>"
     assert shown[unknown]["reasons"] == ["unrecognised"] and shown[unknown]["limitsHit"] == []

@@ -360,9 +360,10 @@ def test_parked_work_of_a_gone_mailbox_never_starves_a_connected_one(pipeline: P
     assert ops.reads < 30  # a read per mailbox with parked work, not per parked entry
 
 
-def test_an_email_over_the_fetch_bound_is_recorded_without_being_read(pipeline: Pipeline) -> None:
-    """Gmail's size search names it before the batch is queued: its record is made then, and
-    no process ever holds it; the other emails of its chunk are processed as usual."""
+def test_an_email_over_the_fetch_bound_is_read_in_parts(pipeline: Pipeline) -> None:
+    """Gmail's size search names it before the batch is queued: it goes to a chunk of its
+    own, read ``format=full`` (no process holds it whole); the others are processed as
+    usual, and the batch counts all three."""
     p = pipeline
     p.connect()
     p.pull("TOPIC_BATCHES")
@@ -371,13 +372,15 @@ def test_an_email_over_the_fetch_bound_is_recorded_without_being_read(pipeline: 
     ids = [p.deliver(huge)] + [p.deliver(raw) for raw, _ in stream(2, 9, p.mailbox)]
     requests.post(f"{p.fake.url}/_fake/stats/reset", timeout=5)
     sync_mailbox(p.deps, SyncJob(p.mailbox, "push"))
-    [job] = p.chunk_jobs()
-    outcomes = process_chunk(p.deps, job)
-    assert outcomes[ids[0]] == "not_lead" and {outcomes[i] for i in ids[1:]} <= {"lead", "merged"}
+    jobs = {j.chunk_id: j for j in p.chunk_jobs()}
+    assert {k: j.ids for k, j in jobs.items()} == {"c00000": ids[1:], "f00000": ids[:1]}
+    outcomes = {k: v for j in jobs.values() for k, v in process_chunk(p.deps, j).items()}
+    assert {outcomes[i] for i in ids[1:]} <= {"lead", "merged"} and len(outcomes) == 3
+    job = jobs["f00000"]
     record = p.deps.leads.existing(p.mailbox, [ids[0]])[ids[0]]
     assert record.batch_id == job.batch_id
     stats = requests.get(f"{p.fake.url}/_fake/stats", timeout=5).json()
-    assert stats["read.raw"] == 2  # the two small ones only
+    assert (stats["read.raw"], stats["read.full"]) == (2, 1)  # the big one in parts
     assert sum(p.deps.batches.summary(job.batch_id).counts.values()) == 3  # type: ignore[union-attr]
 
 

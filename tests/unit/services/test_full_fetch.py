@@ -12,6 +12,7 @@ from infra.local.fake_google.parts import part_tree
 from shared.gmail.full import MAX_PARTS, rebuild
 from shared.parsing import parse_email
 from tests.golden import golden_files
+from tests.helpers import paystub_lead
 
 FIELDS = ("is_lead", "source", "first_name", "last_name", "email", "phone", "property", "message")
 MAX = 5 * 1024 * 1024
@@ -19,19 +20,6 @@ MAX = 5 * 1024 * 1024
 
 def _rebuilt(raw: bytes, max_text: int = MAX) -> bytes:
     return rebuild({"payload": part_tree(raw)}, max_text)
-
-
-def paystub_lead(size: int = 6_000_000) -> bytes:
-    """A renter's inquiry with a pay stub attached (``size`` bytes of PDF)."""
-    msg = email.message.EmailMessage()
-    msg["From"], msg["To"] = "Priya Nandakumar <priya.nandakumar@example.org>", "kim@example.net"
-    msg["Subject"], msg["Date"] = "Application for 12 Oak Street", "Tue, 03 Jun 2025 10:00:00 -0400"
-    msg.set_content(
-        "Hi, I'd like to apply for the apartment at 12 Oak Street, Springfield, IL 62704. "
-        "My pay stub is attached. You can call me at 217-555-0143."
-    )
-    msg.add_attachment(b"%PDF-1.7\n" + b"0" * size, "application", "pdf", filename="paystub.pdf")
-    return bytes(msg)
 
 
 @pytest.mark.parametrize("path", golden_files(), ids=lambda p: p.stem)
