@@ -6,41 +6,15 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import Any
 
 import pytest
 
 from shared.parsing import parse_email
 from shared.parsing.sources import REGISTRY
 from tests.golden import NOT_A_LEAD, golden_files
+from tests.tools.perturb import right as read_right
 
 FAMILIES = {p.name for p in REGISTRY if len(p.templates) >= 2}
-
-
-def _digits(value: str | None) -> str:
-    return "".join(ch for ch in value or "" if ch.isdigit())[-10:]
-
-
-def _fold(value: str | None) -> str:
-    return (value or "").casefold().replace(".", "").strip()
-
-
-def _right(expected: dict[str, Any], got: dict[str, Any]) -> bool:
-    name = _fold(got["first_name"]) == _fold(expected["first_name"]) and _fold(
-        got["last_name"]
-    ) == _fold(expected["last_name"])
-    wanted = [k for k in ("email", "phone", "reply_to") if expected[k]]
-    contact = not wanted or any(
-        (
-            _digits(got[k]) == _digits(expected[k])
-            if k == "phone"
-            else _fold(got[k]) == _fold(expected[k])
-        )
-        for k in wanted
-        if got[k]
-    )
-    street = _fold(got["property"]["street"]) == _fold(expected["property"]["street"])
-    return name and contact and street
 
 
 BY_FAMILY: dict[str, list[Path]] = {f: golden_files(source=f) for f in FAMILIES}  # folder = source
@@ -57,8 +31,8 @@ def test_generic_reader_alone_reads_the_family(family: str) -> None:
         assert got["is_lead"], f"{path.name}: a lead of {family} read as a non-lead"
         assert got["source"] == family, path.name
         assert "unknown_template" in got["review_reasons"], path.name
-        right += _right(expected, got)
-        missed += not _right(expected, got)
+        right += read_right(expected, got)
+        missed += not read_right(expected, got)
     share = right / len(paths)
     print(f"{family}: {right}/{len(paths)} = {share:.2f}")
     assert share >= 0.8, f"{family}: name, contact and street right in {share:.0%}"
