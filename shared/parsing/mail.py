@@ -57,7 +57,11 @@ def header_text(msg: Message, name: str) -> str:
     raw = msg.get(name)
     if raw is None:
         return ""
-    value = str(raw)[:MAX_HEADER_CHARS]
+    return decoded_words(str(raw)[:MAX_HEADER_CHARS])
+
+
+def decoded_words(value: str) -> str:
+    """A header or parameter value decoded from RFC 2047 words and unfolded."""
     if "=?" in value:
         with contextlib.suppress(
             UnicodeError, LookupError, ValueError, email.errors.HeaderParseError
@@ -117,18 +121,8 @@ def attachment_of(part: Message) -> Attachment:
         encoded = len("".join(payload.split())) if isinstance(payload, str) else 0
         b64 = (part.get("Content-Transfer-Encoding") or "").strip().lower() == "base64"
         length = encoded * 3 // 4 if b64 else encoded
-    name = header_text_value(part.get_filename() or "")[:HEADLINE_CHARS] or "attachment"
+    name = decoded_words(part.get_filename() or "")[:HEADLINE_CHARS] or "attachment"
     return Attachment(name=name, type=part.get_content_type()[:100], bytes=length)
-
-
-def header_text_value(value: str) -> str:
-    """A parameter value decoded from RFC 2047 words and unfolded."""
-    if "=?" in value:
-        with contextlib.suppress(
-            UnicodeError, LookupError, ValueError, email.errors.HeaderParseError
-        ):
-            value = str(make_header(decode_header(value)))
-    return _FOLD.sub(" ", value).strip()
 
 
 def read_mail(raw: bytes) -> Mail:
@@ -150,8 +144,6 @@ def read_mail(raw: bytes) -> Mail:
         if is_attachment(part):
             if len(attachments) < MAX_ATTACHMENTS:
                 attachments.append(attachment_of(part))
-            continue
-        if part.get_content_disposition() == "attachment":
             continue
         ctype = part.get_content_type()
         if ctype == "text/plain" and not text:

@@ -91,30 +91,28 @@ class Gmail:
         failing = self.fail.get(gmail_id)
         return failing(self._count(f"get:{gmail_id}")) if failing else None
 
-    def get_raw_many(self, ids: list[str]) -> dict[str, bytes | LeadHarvestError]:
+    def _gets(
+        self, ids: list[str], fmt: str, content: Callable[[bytes], bytes]
+    ) -> dict[str, bytes | LeadHarvestError]:
+        """``messages.get`` in ``fmt`` for each id: its ``content`` or the answer's error."""
         self.requests.append(list(ids))
         out: dict[str, bytes | LeadHarvestError] = {}
         for gmail_id in ids:
-            self._count("read.raw")
+            self._count(f"read.{fmt}")
             error = self._answer(gmail_id)
             mail = self.messages.get(gmail_id)
-            out[gmail_id] = error or (mail.raw if mail else MessageGoneError("gone"))
+            out[gmail_id] = error or (content(mail.raw) if mail else MessageGoneError("gone"))
         return out
+
+    def get_raw_many(self, ids: list[str]) -> dict[str, bytes | LeadHarvestError]:
+        return self._gets(ids, "raw", lambda raw: raw)
 
     def get_full_many(
         self, ids: list[str], max_text_bytes: int
     ) -> dict[str, bytes | LeadHarvestError]:
-        self.requests.append(list(ids))
-        out: dict[str, bytes | LeadHarvestError] = {}
-        for gmail_id in ids:
-            self._count("read.full")
-            error = self._answer(gmail_id)
-            mail = self.messages.get(gmail_id)
-            tree = {"payload": part_tree(mail.raw)} if mail else {}
-            out[gmail_id] = error or (
-                rebuild(tree, max_text_bytes) if mail else MessageGoneError("gone")
-            )
-        return out
+        return self._gets(
+            ids, "full", lambda raw: rebuild({"payload": part_tree(raw)}, max_text_bytes)
+        )
 
     def labels_many(self, ids: list[str]) -> dict[str, frozenset[str] | LeadHarvestError]:
         out: dict[str, frozenset[str] | LeadHarvestError] = {}

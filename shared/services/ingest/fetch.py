@@ -54,6 +54,11 @@ class Fetcher:
     gmail: Gmail
     timings: dict[str, float] = field(default_factory=dict)
 
+    def full_many(self, ids: list[str]) -> dict[str, bytes | LeadHarvestError]:
+        """Mail too large to fetch whole: its text (up to ``EMAIL_MAX_BYTES``) and its
+        attachments' names, from Gmail's ``format=full`` (``shared/gmail/full.py``)."""
+        return self.gmail.get_full_many(ids, self.deps.settings.email_max_bytes)
+
     def _time(self, key: str, seconds: float) -> None:
         self.timings[key] = round(self.timings.get(key, 0.0) + seconds, 3)
 

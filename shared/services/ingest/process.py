@@ -107,13 +107,9 @@ def _fetch(
     ) -> None:
         store_fetched(answers, deps.settings, save, failures)
 
-    if job.chunk_id.startswith(FULL_CHUNK):  # too large whole: its text and attachment names
-
-        def get(ids: list[str]) -> dict[str, bytes | LeadHarvestError]:
-            return fetcher.gmail.get_full_many(ids, deps.settings.email_max_bytes)
-
-        return fetcher.rounds(todo, get, use), outside, fetcher.timings
-    return fetcher.rounds(todo, fetcher.gmail.get_raw_many, use), outside, fetcher.timings
+    whole = not job.chunk_id.startswith(FULL_CHUNK)  # else too large: text and file names
+    get = fetcher.gmail.get_raw_many if whole else fetcher.full_many
+    return fetcher.rounds(todo, get, use), outside, fetcher.timings
 
 
 def _outage(

@@ -70,7 +70,11 @@ def queue_batch(
         ChunkJob(batch_id, chunk_id, mailbox, part, trigger) for chunk_id, part in whole.items()
     ]
     deps.publisher.publish(lane_topic(deps.settings, trigger), [*jobs[: window or None], *parts])
-    fields = {"batch_id": batch_id, "emails": len(ids), "chunks": len(chunks) + len(whole)}
-    fields["trigger"] = trigger
+    fields = {
+        "batch_id": batch_id,
+        "emails": len(ids),
+        "chunks": len(chunks) + len(whole),
+        "trigger": trigger,
+    }
     log.info("batch queued", extra={"fields": fields})
     return batch_id

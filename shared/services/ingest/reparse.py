@@ -116,11 +116,7 @@ def _fetch(
         too_big = oversized_ids(fetcher.gmail, deps.settings, account.label_id, ids)
         todo = [i for i in ids if i not in too_big]
         failures = fetcher.rounds(todo, fetcher.gmail.get_raw_many, use)
-
-        def full(part: list[str]) -> dict[str, bytes | LeadHarvestError]:
-            return fetcher.gmail.get_full_many(part, deps.settings.email_max_bytes)
-
         big = [i for i in ids if i in too_big]
-        return {**failures, **(fetcher.rounds(big, full, use) if big else {})}
+        return {**failures, **fetcher.rounds(big, fetcher.full_many, use)}
     except LeadHarvestError as exc:  # the mailbox or Gmail, not one email: all wait
         return {i: exc for i in ids}
